@@ -1,0 +1,129 @@
+//! The document that annotation layers point into.
+
+use crate::{Article, Span};
+
+/// An article plus the index that converts code-point offsets to byte offsets.
+///
+/// Pipeline components read the text through this type and produce [`Span`]s with
+/// [`Document::span`], so every span is checked against the text once, here.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub article: Article,
+    /// Byte offset of every code point, plus the text length at the end; empty when
+    /// the text is ASCII, where the two offsets coincide.
+    byte_offsets: Vec<usize>,
+}
+
+impl Document {
+    pub fn new(article: Article) -> Self {
+        let text = &article.text;
+        let byte_offsets = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(text.len()))
+                .collect()
+        };
+        Self {
+            article,
+            byte_offsets,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.article.text
+    }
+
+    /// Length of the text in code points.
+    pub fn len_chars(&self) -> usize {
+        if self.byte_offsets.is_empty() {
+            self.article.text.len()
+        } else {
+            self.byte_offsets.len() - 1
+        }
+    }
+
+    /// Byte offset of code point `char_offset` (which may equal the length).
+    pub fn byte_offset(&self, char_offset: usize) -> Option<usize> {
+        if self.byte_offsets.is_empty() {
+            (char_offset <= self.article.text.len()).then_some(char_offset)
+        } else {
+            self.byte_offsets.get(char_offset).copied()
+        }
+    }
+
+    /// Code-point offset of byte `byte_offset`, which must fall on a char boundary.
+    pub fn char_offset(&self, byte_offset: usize) -> Option<usize> {
+        if self.byte_offsets.is_empty() {
+            (byte_offset <= self.article.text.len()).then_some(byte_offset)
+        } else {
+            self.byte_offsets.binary_search(&byte_offset).ok()
+        }
+    }
+
+    /// The span of code points `[start, end)`, or `None` when it is empty-reversed or
+    /// out of range.
+    pub fn span(&self, start: usize, end: usize) -> Option<Span> {
+        if start > end {
+            return None;
+        }
+        let (from, to) = (self.byte_offset(start)?, self.byte_offset(end)?);
+        Some(Span {
+            start,
+            end,
+            text: self.article.text[from..to].to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn doc(text: &str) -> Document {
+        Document::new(Article {
+            id: "t".into(),
+            date: jiff::civil::date(2031, 3, 4),
+            title: None,
+            text: text.into(),
+            source: None,
+            url: None,
+            lang: "en".into(),
+            dup_of: None,
+            meta: None,
+        })
+    }
+
+    #[test]
+    fn spans_count_code_points_not_bytes() {
+        let d = doc("“Kyiv” – he said");
+        let span = d.span(1, 5).expect("in range");
+        assert_eq!(span.text, "Kyiv");
+        assert_eq!(d.len_chars(), 16);
+    }
+
+    #[test]
+    fn out_of_range_span_is_refused() {
+        let d = doc("abc");
+        assert!(d.span(2, 4).is_none());
+        assert!(d.span(2, 1).is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn span_text_matches_python_slicing(text in "\\PC{0,40}", a in 0usize..50, b in 0usize..50) {
+            let d = doc(&text);
+            let chars: Vec<char> = text.chars().collect();
+            match d.span(a, b) {
+                Some(s) => {
+                    let expected: String = chars[a..b].iter().collect();
+                    prop_assert_eq!(s.text, expected);
+                    prop_assert_eq!(d.char_offset(d.byte_offset(a).unwrap()), Some(a));
+                }
+                None => prop_assert!(a > b || b > chars.len()),
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Records of `SPEC.md` §3. Layers that later extractors add (mentions, statements,
+//! events) get their types here when the extractor that fills them lands.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::Date;
+
+/// One dated news article as stored: the cleaned text every span points into.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// The id the input gave, or [`crate::content_id`] of the text.
+    pub id: String,
+    /// Publication date (the publisher's calendar date).
+    pub date: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Cleaned main text: boilerplate removed, paragraphs separated by a blank line.
+    pub text: String,
+    /// The outlet that published the article.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// ISO 639-1 language code (`en`).
+    pub lang: String,
+    /// Id of the earlier article this one is a (near-)duplicate of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dup_of: Option<String>,
+    /// Input fields the contract does not name, kept as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Map<String, Value>>,
+}
+
+/// A half-open range `[start, end)` of code points into an article's text, with the
+/// text it covers (so a reader never has to re-slice to check it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// What `dateline extract` prints for one article. The annotation layers are filled by
+/// the extractors of later pipeline stages; until a stage exists its list is empty,
+/// which is also the honest answer for an article with nothing to extract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extraction {
+    pub article: Article,
+    pub mentions: Vec<Value>,
+    pub statements: Vec<Value>,
+    pub events: Vec<Value>,
+}
