@@ -55,7 +55,10 @@ mod tests {
     fn id_is_fixed_across_releases() {
         // Guards against an accidental change of hash or normalisation: stored ids
         // would silently stop matching re-ingested copies.
-        assert_eq!(content_id("Talks resumed."), content_id("  talks   RESUMED. "));
+        assert_eq!(
+            content_id("Talks resumed."),
+            content_id("  talks   RESUMED. ")
+        );
         assert_eq!(content_id("Talks resumed.").len(), 20);
     }
 }

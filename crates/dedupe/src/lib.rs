@@ -149,7 +149,12 @@ mod tests {
         let copy = format!("{WIRE} This story was distributed by a wire service.");
         let (a, b) = (Signature::of_text(WIRE), Signature::of_text(&copy));
         assert!(is_near_duplicate(&a, &b), "similarity {}", a.similarity(&b));
-        let shared = a.band_keys().iter().zip(b.band_keys()).filter(|(x, y)| **x == *y).count();
+        let shared = a
+            .band_keys()
+            .iter()
+            .zip(b.band_keys())
+            .filter(|(x, y)| **x == *y)
+            .count();
         assert!(shared > 0, "a copy must share at least one LSH band");
     }
 

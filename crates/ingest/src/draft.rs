@@ -1,0 +1,133 @@
+//! The format-neutral record every reader produces, and its conversion to an article.
+
+use std::path::Path;
+
+use dateline_core::{Article, Date, content_id};
+use serde_json::{Map, Value};
+
+use crate::{Location, ReadOptions, RecordError, clean::clean_text};
+
+/// An article as a reader found it: fields may be missing and the text is raw.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub id: Option<String>,
+    pub date: Option<Date>,
+    pub title: Option<String>,
+    pub text: String,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub lang: Option<String>,
+    pub meta: Map<String, Value>,
+}
+
+impl Draft {
+    /// Cleans the text, fills defaults and checks what the contract requires: a
+    /// non-empty text and a date.
+    pub fn finish(
+        self,
+        opts: &ReadOptions,
+        path: &Path,
+        location: Location,
+    ) -> Result<Article, RecordError> {
+        let error = |message: &str| RecordError::new(path, location.clone(), message);
+        let text = clean_text(&self.text);
+        if text.is_empty() {
+            return Err(error(if self.text.trim().is_empty() {
+                "empty text"
+            } else {
+                "no text left after removing boilerplate"
+            }));
+        }
+        let date = self.date.or(opts.default_date).ok_or_else(|| {
+            error("missing date: give a `date` (or `published`) field, or pass --date")
+        })?;
+        let title = self
+            .title
+            .map(|t| clean_text(&t).replace('\n', " "))
+            .filter(|t| !t.is_empty());
+        Ok(Article {
+            id: self.id.unwrap_or_else(|| content_id(&text)),
+            date,
+            title,
+            text,
+            source: nonempty(self.source).or_else(|| opts.default_source.clone()),
+            url: nonempty(self.url),
+            lang: nonempty(self.lang).unwrap_or_else(|| "en".to_string()),
+            dup_of: None,
+            meta: (!self.meta.is_empty()).then_some(self.meta),
+        })
+    }
+}
+
+fn nonempty(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+impl Draft {
+    /// A draft from named fields, as JSONL objects and CSV rows give them (`SPEC.md`
+    /// §2): `text` is required; `date` or `published` is an ISO date; `source` and
+    /// `outlet` are synonyms; every other field is kept in `meta`.
+    pub fn from_fields(fields: Map<String, Value>) -> Result<Draft, String> {
+        let mut draft = Draft::default();
+        let mut text = None;
+        for (key, value) in fields {
+            match key.as_str() {
+                "text" => match value {
+                    Value::String(s) => text = Some(s),
+                    other => return Err(format!("`text` must be a string, not {}", kind(&other))),
+                },
+                "date" | "published" => {
+                    if draft.date.is_some() || value.is_null() {
+                        continue;
+                    }
+                    let Value::String(s) = &value else {
+                        return Err(format!(
+                            "`{key}` must be a date string, not {}",
+                            kind(&value)
+                        ));
+                    };
+                    if s.trim().is_empty() {
+                        continue;
+                    }
+                    draft.date = Some(
+                        crate::parse_date(s)
+                            .ok_or_else(|| format!("unparseable date in `{key}`: {s:?}"))?,
+                    );
+                }
+                "id" => draft.id = scalar(&value).filter(|s| !s.is_empty()),
+                "title" => draft.title = scalar(&value),
+                "url" => draft.url = scalar(&value),
+                "source" | "outlet" => {
+                    draft.source = draft.source.take().or_else(|| scalar(&value));
+                }
+                "lang" => draft.lang = scalar(&value),
+                _ => {
+                    draft.meta.insert(key, value);
+                }
+            }
+        }
+        draft.text = text.ok_or("missing required field `text`")?;
+        Ok(draft)
+    }
+}
+
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

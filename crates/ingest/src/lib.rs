@@ -1,0 +1,106 @@
+//! Readers that turn input files into clean, dated [`Article`]s, one at a time.
+//!
+//! # Design
+//!
+//! * **Push, not pull.** [`read_paths`] walks the inputs and hands each article (or
+//!   the error that stopped it) to a callback as soon as it is read. No reader holds
+//!   more than one record, so memory does not grow with the corpus; the caller decides
+//!   what to do with each item (store it, print it).
+//! * **Errors are data.** A bad record becomes a [`RecordError`] naming the file, the
+//!   line or record, and what was wrong; the reader then moves on to the next record.
+//!   Only errors that make the rest of a file unreadable (it does not exist, is
+//!   binary, a WARC whose framing is lost) end that file, and never the whole run.
+//! * **Bounded records.** No single record may exceed [`MAX_RECORD_BYTES`]; longer
+//!   ones are skipped without being buffered whole, so a 100 MB line costs no memory.
+//! * **One cleaner for every format.** Whatever the container, the text goes through
+//!   [`clean::clean_text`], so boilerplate never reaches the store, whichever format it
+//!   arrived in.
+//!
+//! Formats and how they are recognised are those of `SPEC.md` §2; see [`Format`].
+//! WARC is read by our own small reader (`warc.rs`) rather than a crate, because we
+//! need to resynchronise after a corrupt record and report byte offsets, which the
+//! available crate does not do.
+
+pub mod clean;
+mod date;
+mod draft;
+mod feed;
+mod html;
+mod jsonl;
+mod lines;
+mod seed;
+mod table;
+mod walk;
+mod warc;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+pub use date::parse_date;
+pub use draft::Draft;
+pub use walk::{Format, WalkSummary, read_paths, read_stdin};
+
+use dateline_core::{Article, Date};
+
+/// Largest single record (a JSONL line, a CSV row, an HTML page, a WARC record) we read.
+pub const MAX_RECORD_BYTES: usize = 32 * 1024 * 1024;
+
+/// Settings shared by every reader.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Read every path as this format instead of guessing from its extension.
+    pub format: Option<Format>,
+    /// Date for articles whose input gives none (`--date`).
+    pub default_date: Option<Date>,
+    /// Outlet for articles whose input names none (`--source`).
+    pub default_source: Option<String>,
+    /// Incremented with every byte read from input files, for progress reporting.
+    pub bytes_read: Option<Arc<AtomicU64>>,
+}
+
+/// Where in the input a record came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The file as a whole.
+    File,
+    /// A 1-based line number.
+    Line(u64),
+    /// A 1-based record number (CSV rows, feed items, WARC records).
+    Record(u64),
+}
+
+/// Why one record (or a whole file) was not ingested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordError {
+    pub path: PathBuf,
+    pub location: Location,
+    pub message: String,
+}
+
+impl RecordError {
+    pub fn new(path: &Path, location: Location, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            location,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path.display();
+        match self.location {
+            Location::File => write!(f, "{path}: {}", self.message),
+            Location::Line(n) => write!(f, "{path}:{n}: {}", self.message),
+            Location::Record(n) => write!(f, "{path}: record {n}: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for RecordError {}
+
+/// What readers hand to the caller: an article, or why one could not be made.
+pub type Item = Result<Article, RecordError>;
