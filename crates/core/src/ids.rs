@@ -1,6 +1,6 @@
 //! Content-derived ids.
 
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
 /// Text reduced to what makes two copies "the same article": case, runs of whitespace,
 /// and typographic variants of quotes, apostrophes and dashes do not count, because
@@ -33,6 +33,12 @@ pub fn normalize_for_hash(text: &str) -> String {
 pub fn content_id(text: &str) -> String {
     let hash = xxh3_128(normalize_for_hash(text).as_bytes());
     format!("{hash:032x}")[..20].to_string()
+}
+
+/// 64-bit hash of the normalised text, for finding exact copies that arrived under
+/// different ids. Stored as SQLite's signed INTEGER, hence `i64`.
+pub fn content_hash(text: &str) -> i64 {
+    xxh3_64(normalize_for_hash(text).as_bytes()) as i64
 }
 
 #[cfg(test)]

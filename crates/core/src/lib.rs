@@ -24,7 +24,7 @@ mod ids;
 mod records;
 
 pub use document::Document;
-pub use ids::{content_id, normalize_for_hash};
+pub use ids::{content_hash, content_id, normalize_for_hash};
 pub use records::{Article, Extraction, Span};
 
 /// A calendar date (`YYYY-MM-DD` in JSON). Article dates have no time of day: the

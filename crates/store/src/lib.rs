@@ -1,0 +1,185 @@
+//! The embedded store: one SQLite file holding articles, their dedupe index and the
+//! full-text index, and the queries over them.
+//!
+//! # Design
+//!
+//! * **One file, WAL.** `rusqlite` with bundled SQLite (FTS5 compiled in). WAL lets
+//!   readers (search, a server) run while an ingest writes.
+//! * **Batched, idempotent writes.** [`Writer`] groups inserts into transactions of
+//!   [`BATCH_SIZE`] articles. Ids are content-derived, so an ingest killed at any point
+//!   leaves the last committed batch and a re-run skips what is there: the result is
+//!   the same as one uninterrupted run.
+//! * **Versioned schema.** `PRAGMA user_version` records how many of [`MIGRATIONS`]
+//!   have run; opening a store applies the missing ones in one transaction and refuses
+//!   a store from a newer dateline.
+//! * **Search behind a trait.** [`ArticleSearch`] is implemented by FTS5 (BM25, with
+//!   snippets from the external-content table), so another engine can be added behind
+//!   a feature without touching callers. User queries never reach FTS5 syntax raw:
+//!   [`fts_query`] quotes every term.
+//!
+//! # Invariants
+//!
+//! * Every date-bounded read goes through [`DateWindow`]; an as-of date D admits only
+//!   articles whose date is ≤ D. No query builds its own date bounds.
+//! * Nothing stored is altered by a failed write, except the one deliberate update:
+//!   when an earlier-dated copy of a duplicate group arrives, the group's `dup_of`
+//!   pointers move to it (see [`Writer::add`]).
+
+mod schema;
+mod search;
+mod window;
+mod writer;
+
+use std::path::Path;
+
+use dateline_core::Article;
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub use schema::MIGRATIONS;
+pub use search::{ArticleSearch, SearchHit, SearchQuery, fts_query};
+pub use window::DateWindow;
+pub use writer::{AddOutcome, BATCH_SIZE, Writer};
+
+/// Errors of the store. User mistakes (a query with no words) are [`StoreError::Query`]
+/// so the CLI can report them as bad usage rather than failures.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Schema(String),
+    #[error("bad query: {0}")]
+    Query(String),
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+}
+
+/// Row counts, for summaries and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub articles: u64,
+    pub duplicates: u64,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // NORMAL in WAL mode: a power cut may lose the last commits, never consistency;
+        // an ingest re-run restores them.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store { conn };
+        schema::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// A writer that batches inserts into transactions.
+    pub fn writer(&mut self) -> Result<Writer<'_>> {
+        Writer::new(&self.conn)
+    }
+
+    pub fn counts(&self) -> Result<Counts> {
+        let (articles, duplicates) =
+            self.conn
+                .query_row("SELECT count(*), count(dup_of) FROM articles", [], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+                })?;
+        Ok(Counts {
+            articles: articles as u64,
+            duplicates: duplicates as u64,
+        })
+    }
+
+    /// The article with this id, if stored.
+    pub fn article(&self, id: &str) -> Result<Option<Article>> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1");
+        self.conn
+            .query_row(&sql, params![id], article_from_row)
+            .optional()?
+            .transpose()
+    }
+
+    /// Calls `each` for every article in the window, by date then id, one row at a
+    /// time (memory does not grow with the store).
+    pub fn for_each_article(
+        &self,
+        window: &DateWindow,
+        mut each: impl FnMut(Article) -> std::io::Result<()>,
+    ) -> Result<u64> {
+        let (from, to) = window.bounds();
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE date >= ?1 AND date <= ?2 ORDER BY date, id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params![from, to])?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            let article = article_from_row(row)??;
+            each(article).map_err(|e| StoreError::Schema(format!("write failed: {e}")))?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// `PRAGMA integrity_check`; `Ok(())` when SQLite answers `ok`.
+    pub fn check_integrity(&self) -> Result<()> {
+        let answer: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if answer == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt(answer))
+        }
+    }
+
+    /// The FTS5 index agrees with the articles table (`integrity-check` command).
+    pub fn check_search_index(&self) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)",
+            [],
+        )?;
+        Ok(())
+    }
+}
+
+const ARTICLE_COLUMNS: &str = "id, date, title, text, source, url, lang, dup_of, meta";
+
+fn article_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Article>> {
+    let date: String = row.get(1)?;
+    let meta: Option<String> = row.get(8)?;
+    let parsed = (|| {
+        let date = date
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("date {date:?}: {e}")))?;
+        let meta = meta
+            .map(|m| serde_json::from_str(&m))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("meta: {e}")))?;
+        Ok((date, meta))
+    })();
+    Ok(match parsed {
+        Err(e) => Err(e),
+        Ok((date, meta)) => Ok(Article {
+            id: row.get(0)?,
+            date,
+            title: row.get(2)?,
+            text: row.get(3)?,
+            source: row.get(4)?,
+            url: row.get(5)?,
+            lang: row.get(6)?,
+            dup_of: row.get(7)?,
+            meta,
+        }),
+    })
+}

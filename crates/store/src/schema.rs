@@ -1,0 +1,58 @@
+//! Schema migrations.
+
+use rusqlite::Connection;
+
+use crate::{Result, StoreError};
+
+/// Migrations in order; `PRAGMA user_version` = how many have been applied. Append,
+/// never edit: stores in the field have run the old ones.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: articles, full-text index, near-duplicate index.
+    "CREATE TABLE articles (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        date TEXT NOT NULL,
+        title TEXT,
+        text TEXT NOT NULL,
+        source TEXT,
+        url TEXT,
+        lang TEXT NOT NULL,
+        dup_of TEXT,
+        meta TEXT,
+        content_hash INTEGER NOT NULL,
+        minhash BLOB NOT NULL
+    );
+    CREATE INDEX articles_date ON articles(date, id);
+    CREATE INDEX articles_content_hash ON articles(content_hash);
+    CREATE INDEX articles_dup_of ON articles(dup_of) WHERE dup_of IS NOT NULL;
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text,
+        content = 'articles', content_rowid = 'rowid',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE minhash_bands (
+        key INTEGER NOT NULL,
+        article INTEGER NOT NULL REFERENCES articles(rowid),
+        PRIMARY KEY (key, article)
+    ) WITHOUT ROWID;",
+];
+
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::Schema(format!(
+            "this store has schema version {version}, newer than this dateline knows ({known}); upgrade dateline"
+        )));
+    }
+    if version == known {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}

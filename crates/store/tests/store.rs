@@ -1,0 +1,201 @@
+//! Behaviour of the store: idempotent writes, duplicate groups, search and as-of.
+
+use dateline_core::{Article, content_id};
+use dateline_store::{AddOutcome, ArticleSearch, DateWindow, SearchQuery, Store};
+use jiff::civil::{Date, date};
+use proptest::prelude::*;
+
+const WIRE: &str = "The foreign ministry of the fictional Republic of Tarnland said on Monday \
+    that it would send a delegation to the lakeside talks, provided that the border posts \
+    were withdrawn. A spokesman added that the offer would lapse at the end of the month. \
+    Officials in the neighbouring kingdom did not respond to requests for comment.";
+
+fn article(id: Option<&str>, day: Date, text: &str) -> Article {
+    Article {
+        id: id.map_or_else(|| content_id(text), str::to_string),
+        date: day,
+        title: Some("Lakeside talks".into()),
+        text: text.into(),
+        source: Some("Fictional Wire".into()),
+        url: None,
+        lang: "en".into(),
+        dup_of: None,
+        meta: None,
+    }
+}
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("t.db")).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn re_adding_the_same_article_is_a_no_op() {
+    let (_dir, mut store) = open();
+    let a = article(None, date(2031, 3, 2), WIRE);
+    let mut w = store.writer().unwrap();
+    assert_eq!(w.add(&a).unwrap(), AddOutcome::New);
+    assert_eq!(w.add(&a).unwrap(), AddOutcome::AlreadyStored);
+    w.finish().unwrap();
+    assert_eq!(store.counts().unwrap().articles, 1);
+    assert_eq!(store.article(&a.id).unwrap().unwrap(), a);
+}
+
+#[test]
+fn same_id_with_other_text_is_a_conflict_and_keeps_the_stored_one() {
+    let (_dir, mut store) = open();
+    let mut w = store.writer().unwrap();
+    w.add(&article(Some("x1"), date(2031, 3, 2), WIRE)).unwrap();
+    assert_eq!(
+        w.add(&article(Some("x1"), date(2031, 3, 2), "Other words."))
+            .unwrap(),
+        AddOutcome::IdConflict
+    );
+    w.finish().unwrap();
+    assert_eq!(store.article("x1").unwrap().unwrap().text, WIRE);
+}
+
+#[test]
+fn syndicated_copy_points_at_the_original() {
+    let (_dir, mut store) = open();
+    let copy_text = format!("{WIRE} This story was distributed by a fictional wire service.");
+    let mut w = store.writer().unwrap();
+    w.add(&article(Some("wire"), date(2031, 3, 2), WIRE))
+        .unwrap();
+    let outcome = w
+        .add(&article(Some("copy"), date(2031, 3, 3), &copy_text))
+        .unwrap();
+    assert_eq!(
+        outcome,
+        AddOutcome::Duplicate {
+            of: "wire".into(),
+            exact: false
+        }
+    );
+    let exact = w
+        .add(&article(
+            Some("exact"),
+            date(2031, 3, 3),
+            &WIRE.to_uppercase(),
+        ))
+        .unwrap();
+    assert_eq!(
+        exact,
+        AddOutcome::Duplicate {
+            of: "wire".into(),
+            exact: true
+        }
+    );
+    w.finish().unwrap();
+    assert_eq!(
+        store.article("copy").unwrap().unwrap().dup_of.as_deref(),
+        Some("wire")
+    );
+    assert_eq!(store.article("wire").unwrap().unwrap().dup_of, None);
+    assert_eq!(store.counts().unwrap().duplicates, 2);
+}
+
+#[test]
+fn an_earlier_dated_copy_heads_the_group_whatever_the_arrival_order() {
+    let (_dir, mut store) = open();
+    let late = format!("{WIRE} Republished with permission.");
+    let mut w = store.writer().unwrap();
+    w.add(&article(Some("late"), date(2031, 3, 9), &late))
+        .unwrap();
+    w.add(&article(
+        Some("later"),
+        date(2031, 3, 10),
+        &format!("{late} Footer."),
+    ))
+    .unwrap();
+    w.add(&article(Some("first"), date(2031, 3, 2), WIRE))
+        .unwrap();
+    w.finish().unwrap();
+    for id in ["late", "later"] {
+        assert_eq!(
+            store.article(id).unwrap().unwrap().dup_of.as_deref(),
+            Some("first"),
+            "{id}"
+        );
+    }
+    assert_eq!(store.article("first").unwrap().unwrap().dup_of, None);
+}
+
+#[test]
+fn search_ranks_matches_and_respects_as_of() {
+    let (_dir, mut store) = open();
+    let mut w = store.writer().unwrap();
+    w.add(&article(
+        Some("a"),
+        date(2031, 3, 2),
+        "The ferry strike ended when the union accepted the offer.",
+    ))
+    .unwrap();
+    w.add(&article(
+        Some("b"),
+        date(2031, 4, 2),
+        "A second ferry strike began as talks on ferry wages failed.",
+    ))
+    .unwrap();
+    w.add(&article(
+        Some("c"),
+        date(2031, 4, 3),
+        "Farmers met the minister to discuss grain.",
+    ))
+    .unwrap();
+    w.finish().unwrap();
+    let query = |text: &str, as_of: Option<Date>| SearchQuery {
+        text: text.into(),
+        window: DateWindow {
+            as_of,
+            ..DateWindow::default()
+        },
+        limit: 10,
+    };
+    let hits = store.search(&query("ferry strike", None)).unwrap();
+    assert_eq!(
+        hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+        ["b", "a"]
+    );
+    assert!(hits[0].snippet.contains("«ferry»"), "{}", hits[0].snippet);
+    let hits = store
+        .search(&query("ferry", Some(date(2031, 4, 1))))
+        .unwrap();
+    assert_eq!(
+        hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+        ["a"]
+    );
+}
+
+#[test]
+fn reopening_applies_no_migration_twice_and_refuses_newer_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    drop(Store::open(&path).unwrap());
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = Store::open(&path)
+        .err()
+        .expect("newer schema must be refused");
+    assert!(err.to_string().contains("newer"), "{err}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn no_user_query_makes_search_fail_except_an_empty_one(q in "\\PC{0,30}") {
+        let (_dir, mut store) = open();
+        let mut w = store.writer().unwrap();
+        w.add(&article(Some("a"), date(2031, 3, 2), WIRE)).unwrap();
+        w.finish().unwrap();
+        let result = store.search(&SearchQuery { text: q.clone(), window: DateWindow::default(), limit: 5 });
+        match result {
+            Ok(_) => {}
+            Err(dateline_store::StoreError::Query(_)) => prop_assert!(dateline_store::fts_query(&q).is_none()),
+            Err(e) => prop_assert!(false, "query {q:?} failed: {e}"),
+        }
+    }
+}
