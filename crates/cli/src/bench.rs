@@ -1,0 +1,367 @@
+//! `dateline bench`: ingest throughput, peak memory and search latency on a synthetic
+//! corpus, side by side with a peer (a plain Python + SQLite FTS5 loader, the kind of
+//! script analysts write today) in the same run.
+//!
+//! Each ingest runs as a child process so its peak RSS is its own (`wait4`). The
+//! corpus is generated from a fixed seed, so every run measures the same bytes.
+
+use std::fmt::Write as _;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use dateline_store::{ArticleSearch, DateWindow, SearchQuery, Store};
+
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Corpus sizes (articles) to ingest, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+    sizes: Vec<usize>,
+    /// Search queries to time on the largest store.
+    #[arg(long, default_value_t = 1000)]
+    queries: usize,
+    /// Working directory for corpora and stores (reused between runs).
+    #[arg(long, default_value = "bench-out")]
+    work: PathBuf,
+    /// Peer loader script run with python3; skipped when absent.
+    #[arg(long, default_value = "benches/peer_ingest.py")]
+    peer: PathBuf,
+    /// Also write the Markdown report to this file.
+    #[arg(long)]
+    report: Option<PathBuf>,
+}
+
+struct Run {
+    seconds: f64,
+    peak_rss_mb: f64,
+}
+
+pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    std::fs::create_dir_all(&args.work)?;
+    let exe = std::env::current_exe()?;
+    let python = which("python3");
+    let peer = python.as_ref().filter(|_| args.peer.exists());
+    if peer.is_none() {
+        eprintln!("peer skipped: python3 or {} not found", args.peer.display());
+    }
+    let mut report = String::new();
+    writeln!(
+        report,
+        "| articles | input MB | tool | wall s | articles/s | MB/s | peak RSS MB |"
+    )?;
+    writeln!(report, "|---:|---:|---|---:|---:|---:|---:|")?;
+    let mut largest: Option<(PathBuf, PathBuf, usize)> = None;
+    for &n in &args.sizes {
+        let corpus = args.work.join(format!("corpus-{n}.jsonl"));
+        generate_corpus(&corpus, n)?;
+        let mb = std::fs::metadata(&corpus)?.len() as f64 / 1e6;
+        let db = args.work.join(format!("dateline-{n}.db"));
+        remove_store(&db);
+        eprintln!("ingesting {n} articles ({mb:.0} MB) with dateline …");
+        let ours = timed_child(
+            Command::new(&exe)
+                .arg("ingest")
+                .arg(&corpus)
+                .arg("--quiet")
+                .arg("--db")
+                .arg(&db),
+        )?;
+        row(&mut report, n, mb, "dateline ingest", &ours)?;
+        let peer_db = args.work.join(format!("peer-{n}.db"));
+        if let Some(python) = peer {
+            remove_store(&peer_db);
+            eprintln!("ingesting {n} articles with the peer …");
+            let theirs = timed_child(
+                Command::new(python)
+                    .arg(&args.peer)
+                    .arg("ingest")
+                    .arg(&corpus)
+                    .arg(&peer_db),
+            )?;
+            row(&mut report, n, mb, "peer: python sqlite3 + FTS5", &theirs)?;
+            writeln!(
+                report,
+                "| | | ratio peer/dateline (time) | {:.2}× | | | |",
+                theirs.seconds / ours.seconds
+            )?;
+        }
+        largest = Some((db, peer_db, n));
+    }
+    if let Some((db, peer_db, n)) = largest {
+        let queries = query_set(args.queries);
+        let ours = search_latencies(&db, &queries)?;
+        writeln!(
+            report,
+            "\nSearch, {n} articles, {} queries of 1–3 terms, top 10 with snippets:\n",
+            queries.len()
+        )?;
+        writeln!(report, "| tool | p50 ms | p90 ms | p99 ms | max ms |")?;
+        writeln!(report, "|---|---:|---:|---:|---:|")?;
+        latency_row(&mut report, "dateline search", &ours)?;
+        if let Some(python) = peer {
+            let file = args.work.join("queries.txt");
+            std::fs::write(&file, queries.join("\n"))?;
+            let out = Command::new(python)
+                .arg(&args.peer)
+                .arg("search")
+                .arg(&peer_db)
+                .arg(&file)
+                .output()?;
+            if !out.status.success() {
+                bail!(
+                    "peer search failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let mut theirs: Vec<f64> = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter_map(|l| l.parse().ok())
+                .collect();
+            theirs.sort_by(f64::total_cmp);
+            latency_row(&mut report, "peer: python sqlite3 + FTS5", &theirs)?;
+        }
+    }
+    println!("{report}");
+    if let Some(path) = &args.report {
+        std::fs::write(path, &report)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn row(report: &mut String, n: usize, mb: f64, tool: &str, run: &Run) -> anyhow::Result<()> {
+    writeln!(
+        report,
+        "| {n} | {mb:.0} | {tool} | {:.2} | {:.0} | {:.1} | {:.0} |",
+        run.seconds,
+        n as f64 / run.seconds,
+        mb / run.seconds,
+        run.peak_rss_mb
+    )?;
+    Ok(())
+}
+
+fn latency_row(report: &mut String, tool: &str, sorted_ms: &[f64]) -> anyhow::Result<()> {
+    let pct = |p: f64| sorted_ms[((sorted_ms.len() as f64 - 1.0) * p).round() as usize];
+    writeln!(
+        report,
+        "| {tool} | {:.2} | {:.2} | {:.2} | {:.2} |",
+        pct(0.5),
+        pct(0.9),
+        pct(0.99),
+        pct(1.0)
+    )?;
+    Ok(())
+}
+
+fn remove_store(db: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
+
+/// Runs `command` to completion and returns its wall time and peak RSS.
+fn timed_child(command: &mut Command) -> anyhow::Result<Run> {
+    let started = Instant::now();
+    let child = command
+        .stdout(Stdio::null())
+        .spawn()
+        .context("cannot start benchmark child")?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data that wait4 fills; pid is our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let seconds = started.elapsed().as_secs_f64();
+    if waited != pid {
+        bail!("wait4 failed: {}", std::io::Error::last_os_error());
+    }
+    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        bail!("benchmark child failed with status {status}");
+    }
+    Ok(Run {
+        seconds,
+        peak_rss_mb: usage.ru_maxrss as f64 / 1024.0,
+    })
+}
+
+fn search_latencies(db: &Path, queries: &[String]) -> anyhow::Result<Vec<f64>> {
+    let store = Store::open(db)?;
+    let run = |q: &String| -> anyhow::Result<f64> {
+        let started = Instant::now();
+        store.search(&SearchQuery {
+            text: q.clone(),
+            window: DateWindow::default(),
+            limit: 10,
+        })?;
+        Ok(started.elapsed().as_secs_f64() * 1000.0)
+    };
+    for q in queries.iter().take(50) {
+        run(q)?;
+    }
+    let mut ms = queries
+        .iter()
+        .map(run)
+        .collect::<anyhow::Result<Vec<f64>>>()?;
+    ms.sort_by(f64::total_cmp);
+    Ok(ms)
+}
+
+/// splitmix64: a tiny, fixed, well-mixed generator so corpora are identical everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// A vocabulary of pronounceable invented words with Zipf(1) frequencies.
+struct Vocabulary {
+    words: Vec<String>,
+    cumulative: Vec<f64>,
+}
+
+impl Vocabulary {
+    fn new(size: usize) -> Self {
+        const ONSETS: &[&str] = &[
+            "b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "st", "tr",
+        ];
+        const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ai", "ou"];
+        let mut rng = Rng(7);
+        let mut words = Vec::with_capacity(size);
+        let mut seen = std::collections::HashSet::new();
+        while words.len() < size {
+            let syllables = 1 + rng.below(3) + usize::from(words.len() > 2000);
+            let word: String = (0..syllables)
+                .map(|_| {
+                    format!(
+                        "{}{}",
+                        ONSETS[rng.below(ONSETS.len())],
+                        VOWELS[rng.below(VOWELS.len())]
+                    )
+                })
+                .collect();
+            if seen.insert(word.clone()) {
+                words.push(word);
+            }
+        }
+        let mut total = 0.0;
+        let cumulative = (1..=size)
+            .map(|rank| {
+                total += 1.0 / rank as f64;
+                total
+            })
+            .collect();
+        Vocabulary { words, cumulative }
+    }
+
+    fn sample(&self, rng: &mut Rng) -> &str {
+        let total = *self.cumulative.last().unwrap_or(&1.0);
+        let x = (rng.next() >> 11) as f64 / (1u64 << 53) as f64 * total;
+        let i = self
+            .cumulative
+            .partition_point(|&c| c < x)
+            .min(self.words.len() - 1);
+        &self.words[i]
+    }
+}
+
+/// Writes `n` synthetic articles as JSONL: ~350 words each in paragraphs, dated over
+/// two years, 3% of them syndicated copies of an earlier article with a footer.
+fn generate_corpus(path: &Path, n: usize) -> anyhow::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let vocabulary = Vocabulary::new(20_000);
+    let mut rng = Rng(42);
+    let partial = path.with_extension("partial");
+    let mut out = BufWriter::new(std::fs::File::create(&partial)?);
+    let start = jiff::civil::date(2030, 1, 1);
+    let mut recent: Vec<String> = Vec::new();
+    for i in 0..n {
+        let date = start.checked_add(jiff::Span::new().days((i * 730 / n.max(1)) as i64))?;
+        let text = if i > 10 && rng.below(100) < 3 && !recent.is_empty() {
+            format!(
+                "{}\n\nThis story was distributed by a syndication service.",
+                recent[rng.below(recent.len())]
+            )
+        } else {
+            let mut text = String::new();
+            for p in 0..8 {
+                if p > 0 {
+                    text.push_str("\n\n");
+                }
+                for s in 0..3 {
+                    if s > 0 {
+                        text.push(' ');
+                    }
+                    let len = 10 + rng.below(10);
+                    for w in 0..len {
+                        let word = vocabulary.sample(&mut rng);
+                        if w == 0 {
+                            let mut chars = word.chars();
+                            text.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+                            text.push_str(chars.as_str());
+                        } else {
+                            text.push(' ');
+                            text.push_str(word);
+                        }
+                    }
+                    text.push('.');
+                }
+            }
+            text
+        };
+        if recent.len() < 64 {
+            recent.push(text.clone());
+        } else {
+            let slot = rng.below(64);
+            recent[slot] = text.clone();
+        }
+        let title: Vec<&str> = (0..6).map(|_| vocabulary.sample(&mut rng)).collect();
+        let record = serde_json::json!({
+            "date": date.to_string(),
+            "title": title.join(" "),
+            "source": format!("Outlet {}", rng.below(40)),
+            "text": text,
+        });
+        serde_json::to_writer(&mut out, &record)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    drop(out);
+    std::fs::rename(partial, path)?;
+    Ok(())
+}
+
+/// 1–3-term queries over mid-frequency words (Zipf ranks 10–2000), as the FTS5 vs
+/// tantivy study in the research notes used.
+fn query_set(n: usize) -> Vec<String> {
+    let vocabulary = Vocabulary::new(20_000);
+    let mut rng = Rng(99);
+    (0..n)
+        .map(|i| {
+            (0..1 + i % 3)
+                .map(|_| vocabulary.words[10 + rng.below(1990)].clone())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())
+    })
+}

@@ -1,0 +1,206 @@
+//! `dateline ingest` and `dateline extract`.
+
+use std::collections::BTreeMap;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use anyhow::Context;
+use dateline_ingest::{Item, read_paths};
+use dateline_store::{AddOutcome, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::InputArgs;
+
+/// What an ingest did, for the summary line.
+#[derive(Debug, Default)]
+struct Tally {
+    read: u64,
+    new: u64,
+    duplicate: u64,
+    near_duplicate: u64,
+    already_stored: u64,
+    rejected: u64,
+    /// Rejections by reason (the message without its location), for the summary.
+    reasons: BTreeMap<String, u64>,
+}
+
+pub fn ingest(
+    paths: &[PathBuf],
+    input: &InputArgs,
+    db: &Path,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut store =
+        Store::open(db).with_context(|| format!("cannot open store {}", db.display()))?;
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let mut opts = input.read_options();
+    opts.bytes_read = Some(Arc::clone(&bytes_read));
+    let progress = progress_bar(paths, quiet);
+    let started = Instant::now();
+    let mut tally = Tally::default();
+    let mut failure: Option<anyhow::Error> = None;
+    let mut writer = store.writer()?;
+    let summary = read_paths(paths, &opts, &mut |item: Item| {
+        if failure.is_some() {
+            return;
+        }
+        match item {
+            Ok(article) => {
+                tally.read += 1;
+                match writer.add(&article) {
+                    Ok(AddOutcome::New) => tally.new += 1,
+                    Ok(AddOutcome::Duplicate { exact, .. }) => {
+                        tally.duplicate += 1;
+                        tally.near_duplicate += u64::from(!exact);
+                    }
+                    Ok(AddOutcome::AlreadyStored) => tally.already_stored += 1,
+                    Ok(AddOutcome::IdConflict) => {
+                        reject(
+                            &progress,
+                            &mut tally,
+                            format!(
+                                "id {:?} is already stored with different text; kept the stored article",
+                                article.id
+                            ),
+                            "id already stored with different text",
+                        );
+                    }
+                    Err(e) => failure = Some(anyhow::Error::new(e).context("storing failed")),
+                }
+            }
+            Err(error) => {
+                tally.read += 1;
+                reject(&progress, &mut tally, error.to_string(), &error.message);
+            }
+        }
+        progress.set_position(bytes_read.load(Ordering::Relaxed));
+        progress.set_message(format!("{} new, {} rejected", tally.new, tally.rejected));
+    });
+    writer.finish()?;
+    progress.finish_and_clear();
+    if let Some(e) = failure {
+        return Err(e.context(
+            "ingest stopped; everything before the failing article is stored, re-run to resume",
+        ));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let counts = store.counts()?;
+    eprintln!(
+        "read {} · new {} · duplicate {} ({} near, {} already stored) · rejected {}  [{} files, {:.1}s; store now {} articles]",
+        tally.read,
+        tally.new,
+        tally.duplicate + tally.already_stored,
+        tally.near_duplicate,
+        tally.already_stored,
+        tally.rejected,
+        summary.files_read,
+        seconds,
+        counts.articles,
+    );
+    for (reason, n) in &tally.reasons {
+        eprintln!("  rejected {n} × {reason}");
+    }
+    Ok(if tally.rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn reject(progress: &ProgressBar, tally: &mut Tally, full: String, reason: &str) {
+    tally.rejected += 1;
+    *tally.reasons.entry(reason_key(reason)).or_default() += 1;
+    progress.suspend(|| eprintln!("rejected: {full}"));
+}
+
+/// Groups messages that differ only in numbers and quoted values.
+fn reason_key(message: &str) -> String {
+    let cut = message.find(['"', '(']).unwrap_or(message.len());
+    message[..cut]
+        .split_whitespace()
+        .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches([':', ';', ','])
+        .to_string()
+}
+
+/// A byte-level progress bar over all input files; hidden when stderr is not a
+/// terminal (indicatif checks) or with --quiet.
+fn progress_bar(paths: &[PathBuf], quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let total: u64 = paths.iter().flat_map(|p| walk_sizes(p)).sum();
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta} · {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+fn walk_sizes(path: &Path) -> Vec<u64> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Vec::new();
+    };
+    if !meta.is_dir() {
+        return vec![meta.len()];
+    }
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .flatten()
+                .flat_map(|e| walk_sizes(&e.path()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn extract(paths: &[PathBuf], input: &InputArgs) -> anyhow::Result<ExitCode> {
+    let opts = input.read_options();
+    let stdout = std::io::stdout().lock();
+    let mut out = BufWriter::new(stdout);
+    let mut rejected = 0u64;
+    let mut failure: Option<std::io::Error> = None;
+    read_paths(paths, &opts, &mut |item: Item| {
+        if failure.is_some() {
+            return;
+        }
+        match item {
+            Ok(article) => {
+                let extraction = dateline_extract::extract(article);
+                let written = serde_json::to_writer(&mut out, &extraction)
+                    .map_err(std::io::Error::from)
+                    .and_then(|()| out.write_all(b"\n"));
+                if let Err(e) = written {
+                    failure = Some(e);
+                }
+            }
+            Err(error) => {
+                rejected += 1;
+                eprintln!("rejected: {error}");
+            }
+        }
+    });
+    if let Some(e) = failure {
+        // A closed pipe (`| head`) is the reader's choice, not our failure.
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Ok(ExitCode::SUCCESS);
+        }
+        return Err(e).context("writing output failed");
+    }
+    out.flush().context("writing output failed")?;
+    Ok(if rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

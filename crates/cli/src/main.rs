@@ -1,0 +1,204 @@
+//! `dateline`: the command-line shell around the library crates.
+//!
+//! Argument parsing, wiring and printing only: reading inputs is `dateline-ingest`,
+//! storage and queries are `dateline-store`, annotation is `dateline-extract`.
+//!
+//! Exit codes (`SPEC.md` §4): 0 success; 1 bad input or a failed operation (for
+//! `ingest` and `extract`: at least one record was rejected, everything else was
+//! still processed); 2 bad usage (unknown flag, malformed date, empty query).
+
+mod bench;
+mod export;
+mod ingest;
+mod search;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use dateline_core::Date;
+use dateline_ingest::Format;
+
+#[derive(Parser)]
+#[command(
+    name = "dateline",
+    version,
+    about = "Who said and did what, to whom, when, and according to whom."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Store location shared by every command that reads or writes the store.
+#[derive(clap::Args, Clone)]
+struct DbArg {
+    /// SQLite store to use.
+    #[arg(long, env = "DATELINE_DB", default_value = "dateline.db")]
+    db: PathBuf,
+}
+
+/// Date filters shared by the listing commands.
+#[derive(clap::Args, Clone, Default)]
+struct WindowArgs {
+    /// Only articles dated on or after this day (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_day)]
+    from: Option<Date>,
+    /// Only articles dated on or before this day.
+    #[arg(long, value_parser = parse_day)]
+    to: Option<Date>,
+    /// Only what had been published by the end of this day: nothing later, in any form.
+    #[arg(long, value_parser = parse_day)]
+    as_of: Option<Date>,
+}
+
+impl WindowArgs {
+    fn window(&self) -> dateline_store::DateWindow {
+        dateline_store::DateWindow {
+            from: self.from,
+            to: self.to,
+            as_of: self.as_of,
+        }
+    }
+}
+
+/// Input options shared by `ingest` and `extract`.
+#[derive(clap::Args, Clone)]
+struct InputArgs {
+    /// Read every input as this format instead of guessing from the extension
+    /// (seed, jsonl, csv, tsv, html, warc, rss).
+    #[arg(long, value_parser = parse_format)]
+    format: Option<Format>,
+    /// Outlet for articles whose input names none.
+    #[arg(long)]
+    source: Option<String>,
+    /// Date for articles whose input gives none (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_day)]
+    date: Option<Date>,
+}
+
+impl InputArgs {
+    fn read_options(&self) -> dateline_ingest::ReadOptions {
+        dateline_ingest::ReadOptions {
+            format: self.format,
+            default_date: self.date,
+            default_source: self.source.clone(),
+            bytes_read: None,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read, clean, dedupe and store articles. Files, directories (walked
+    /// recursively) or `-` for JSON Lines on stdin.
+    Ingest {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        db: DbArg,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Articles in, one JSON object per article out (stdout), in input order. No store.
+    Extract {
+        /// File or directory; `-` (the default) reads JSON Lines from stdin.
+        #[arg(default_value = "-")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Ranked full-text search (BM25) over stored articles.
+    Search {
+        /// Words, "quoted phrases", OR between alternatives, prefix* matches.
+        #[arg(required = true)]
+        query: Vec<String>,
+        #[command(flatten)]
+        window: WindowArgs,
+        /// Most hits to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// JSON Lines on stdout instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Write the store's tables to files in a directory.
+    Export {
+        /// Directory to write (created if needed).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "csv"])]
+        format: String,
+        #[command(flatten)]
+        window: WindowArgs,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Check the store: SQLite integrity, full-text index, row counts.
+    Check {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Benchmark ingest and search on a synthetic corpus; writes a Markdown report.
+    Bench(bench::BenchArgs),
+}
+
+fn parse_day(text: &str) -> Result<Date, String> {
+    text.parse::<Date>()
+        .map_err(|_| format!("{text:?} is not a date in the form YYYY-MM-DD"))
+}
+
+fn parse_format(text: &str) -> Result<Format, String> {
+    text.parse()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest {
+            paths,
+            input,
+            db,
+            quiet,
+        } => ingest::ingest(&paths, &input, &db.db, quiet),
+        Command::Extract { paths, input } => ingest::extract(&paths, &input),
+        Command::Search {
+            query,
+            window,
+            limit,
+            json,
+            db,
+        } => search::search(&query.join(" "), &window, limit, json, &db.db),
+        Command::Export {
+            out,
+            format,
+            window,
+            db,
+        } => export::export(&out, &format, &window, &db.db),
+        Command::Check { db } => export::check(&db.db),
+        Command::Bench(args) => bench::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Opens an existing store for reading, with an error that says how to make one.
+fn open_existing(db: &std::path::Path) -> anyhow::Result<dateline_store::Store> {
+    if !db.exists() {
+        anyhow::bail!(
+            "no store at {} (run `dateline ingest PATH` first, or pass --db / set DATELINE_DB)",
+            db.display()
+        );
+    }
+    dateline_store::Store::open(db).map_err(|e| anyhow::anyhow!("{}: {e}", db.display()))
+}
