@@ -47,9 +47,7 @@ impl<'a> Writer<'a> {
         }
         let hash = content_hash(&article.text);
         let outcome = self.add_in_transaction(article, hash)?;
-        if !matches!(outcome, AddOutcome::AlreadyStored | AddOutcome::IdConflict) {
-            self.in_batch += 1;
-        }
+        self.in_batch += 1;
         if self.in_batch >= BATCH_SIZE {
             self.commit()?;
         }
@@ -182,7 +180,7 @@ impl<'a> Writer<'a> {
     }
 
     fn commit(&mut self) -> Result<()> {
-        if self.in_batch > 0 || !self.conn.is_autocommit() {
+        if !self.conn.is_autocommit() {
             self.conn.execute_batch("COMMIT")?;
         }
         self.in_batch = 0;
