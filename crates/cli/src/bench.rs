@@ -28,6 +28,9 @@ pub struct BenchArgs {
     /// Peer loader script run with python3; skipped when absent.
     #[arg(long, default_value = "benches/peer_ingest.py")]
     peer: PathBuf,
+    /// Only time search, on stores left by an earlier run (no ingest rows).
+    #[arg(long)]
+    search_only: bool,
     /// Also write the Markdown report to this file.
     #[arg(long)]
     report: Option<PathBuf>,
@@ -58,6 +61,14 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         generate_corpus(&corpus, n)?;
         let mb = std::fs::metadata(&corpus)?.len() as f64 / 1e6;
         let db = args.work.join(format!("dateline-{n}.db"));
+        let peer_db = args.work.join(format!("peer-{n}.db"));
+        if args.search_only {
+            if !db.exists() {
+                bail!("--search-only: no store at {} (run without it first)", db.display());
+            }
+            largest = Some((db, peer_db, n));
+            continue;
+        }
         remove_store(&db);
         eprintln!("ingesting {n} articles ({mb:.0} MB) with dateline …");
         let ours = timed_child(
@@ -69,7 +80,6 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
                 .arg(&db),
         )?;
         row(&mut report, n, mb, "dateline ingest", &ours)?;
-        let peer_db = args.work.join(format!("peer-{n}.db"));
         if let Some(python) = peer {
             remove_store(&peer_db);
             eprintln!("ingesting {n} articles with the peer …");

@@ -87,8 +87,14 @@ pub fn ingest(
             "ingest stopped; everything before the failing article is stored, re-run to resume",
         ));
     }
-    let seconds = started.elapsed().as_secs_f64();
     let counts = store.counts()?;
+    // A bulk load (≥ 10% of the store, and not a handful) leaves many index segments;
+    // merging them once keeps search latency low. Small top-ups skip it.
+    if tally.new >= 1000 && tally.new * 10 >= counts.articles {
+        progress.suspend(|| eprintln!("optimizing the search index …"));
+        store.optimize_search_index()?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
     eprintln!(
         "read {} · new {} · duplicate {} ({} near, {} already stored) · rejected {}  [{} files, {:.1}s; store now {} articles]",
         tally.read,

@@ -18,6 +18,8 @@ pub fn normalize_for_hash(text: &str) -> String {
             pending_space = false;
         }
         match c {
+            // Most news text is ASCII: lowercasing it needs no Unicode tables.
+            _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => out.push('\''),
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => out.push('"'),
             '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),

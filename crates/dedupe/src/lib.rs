@@ -41,29 +41,28 @@ pub struct Signature(pub [u32; SIGNATURE_LEN]);
 impl Signature {
     /// Signature of `text`'s word 5-shingles.
     pub fn of_text(text: &str) -> Self {
-        let words: Vec<String> = text
+        // Hash each word once; a shingle's hash combines its words' hashes, so no
+        // shingle string is ever built.
+        let words: Vec<u64> = text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
+            .map(word_hash)
             .collect();
         let mut mins = [u32::MAX; SIGNATURE_LEN];
-        let mut shingle = String::new();
         let windows = words.len().saturating_sub(SHINGLE_WORDS) + 1;
         for start in 0..windows {
-            shingle.clear();
-            for word in words.iter().skip(start).take(SHINGLE_WORDS) {
-                shingle.push_str(word);
-                shingle.push(' ');
-            }
-            let base = xxh3_64(shingle.as_bytes());
-            // One real hash per shingle, then cheap permutations of it: a·h + b with
-            // odd multipliers is a universal family, good enough for MinHash.
-            for (i, min) in mins.iter_mut().enumerate() {
-                let (a, b) = PERMUTATIONS[i];
+            let base = words
+                .iter()
+                .skip(start)
+                .take(SHINGLE_WORDS)
+                .fold(0x5348_494e_474c_45u64, |acc, &w| {
+                    (acc.rotate_left(13) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                });
+            // Cheap permutations of one hash: a·h + b with odd multipliers is a
+            // universal family, good enough for MinHash.
+            for (min, &(a, b)) in mins.iter_mut().zip(PERMUTATIONS.iter()) {
                 let h = (base.wrapping_mul(a).wrapping_add(b) >> 32) as u32;
-                if h < *min {
-                    *min = h;
-                }
+                *min = (*min).min(h);
             }
         }
         Signature(mins)
@@ -105,6 +104,20 @@ impl Signature {
         }
         Some(Signature(values))
     }
+}
+
+/// Case-insensitive hash of one word.
+fn word_hash(word: &str) -> u64 {
+    if word.is_ascii() {
+        let mut buf = [0u8; 64];
+        if word.len() <= buf.len() {
+            for (b, c) in buf.iter_mut().zip(word.bytes()) {
+                *b = c.to_ascii_lowercase();
+            }
+            return xxh3_64(&buf[..word.len()]);
+        }
+    }
+    xxh3_64(word.to_lowercase().as_bytes())
 }
 
 /// Whether two signatures are similar enough to call the articles copies.

@@ -78,6 +78,10 @@ impl Store {
         // an ingest re-run restores them.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // The near-duplicate index is written in random key order; a 64 MiB page cache
+        // keeps its hot pages (and FTS5's) in memory at 10^5–10^6 articles. It is a
+        // bound, not an allocation: small stores use little.
+        conn.pragma_update(None, "cache_size", -65536)?;
         let mut store = Store { conn };
         schema::migrate(&mut store.conn)?;
         Ok(store)
@@ -129,6 +133,15 @@ impl Store {
             n += 1;
         }
         Ok(n)
+    }
+
+    /// Merges the full-text index into one segment. Costs time in proportion to the
+    /// index (≈ 2 s at 100k articles) and makes ranked queries faster; worth it after
+    /// a bulk load, wasted after a handful of articles.
+    pub fn optimize_search_index(&self) -> Result<()> {
+        self.conn
+            .execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')", [])?;
+        Ok(())
     }
 
     /// `PRAGMA integrity_check`; `Ok(())` when SQLite answers `ok`.

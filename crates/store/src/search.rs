@@ -85,42 +85,39 @@ impl ArticleSearch for Store {
     fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
         let fts = fts_query(&query.text)
             .ok_or_else(|| StoreError::Query("the query has no words to search for".into()))?;
-        let (from, to) = query.window.bounds();
-        // Titles weigh twice the body: a word in the headline says what the story is about.
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.date, a.title, a.source, a.dup_of,
-                    snippet(articles_fts, 1, '«', '»', '…', 16),
-                    bm25(articles_fts, 2.0, 1.0) AS score
+        // Two phases: rank every match cheaply, then build snippets for the top hits
+        // only. In one statement SQLite would compute a snippet for every match
+        // before sorting, which dominated latency for common words.
+        let top: Vec<(i64, f64)> = if query.window == DateWindow::default() {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rank LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![fts, query.limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        } else {
+            let (from, to) = query.window.bounds();
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT f.rowid, f.rank FROM articles_fts f JOIN articles a ON a.rowid = f.rowid
+                 WHERE articles_fts MATCH ?1 AND a.date >= ?2 AND a.date <= ?3 ORDER BY f.rank LIMIT ?4",
+            )?;
+            let rows = stmt.query_map(params![fts, from, to, query.limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut hit_stmt = self.conn.prepare_cached(
+            "SELECT a.id, a.date, a.title, a.source, a.dup_of, snippet(articles_fts, 1, '«', '»', '…', 16)
              FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
-             WHERE articles_fts MATCH ?1 AND a.date >= ?2 AND a.date <= ?3
-             ORDER BY score LIMIT ?4",
+             WHERE articles_fts MATCH ?1 AND articles_fts.rowid = ?2",
         )?;
-        let rows = stmt.query_map(params![fts, from, to, query.limit as i64], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get::<_, f64>(6)?,
-            ))
-        })?;
-        let mut hits = Vec::new();
-        for row in rows {
-            let (id, date, title, source, dup_of, snippet, score) = row?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (rowid, rank) in top {
+            let (id, date, title, source, dup_of, snippet): (String, String, _, _, _, _) =
+                hit_stmt.query_row(params![fts, rowid], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                })?;
             let date = date
                 .parse()
                 .map_err(|e| StoreError::Corrupt(format!("date {date:?}: {e}")))?;
-            hits.push(SearchHit {
-                id,
-                date,
-                title,
-                source,
-                dup_of,
-                snippet,
-                score: -score,
-            });
+            hits.push(SearchHit { id, date, title, source, dup_of, snippet, score: -rank });
         }
         Ok(hits)
     }

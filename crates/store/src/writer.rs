@@ -8,7 +8,7 @@ use crate::{Result, StoreError};
 
 /// Articles per transaction: large enough that commit cost vanishes, small enough
 /// that an interrupted ingest redoes little.
-pub const BATCH_SIZE: usize = 1000;
+pub const BATCH_SIZE: usize = 5000;
 
 /// What [`Writer::add`] did with an article.
 #[derive(Debug, Clone, PartialEq, Eq)]
