@@ -2,6 +2,8 @@
 
 use dom_smoothie::{Config, Readability, TextMode};
 
+use dateline_core::Date;
+
 use crate::{Draft, parse_date};
 
 /// Fewer words than this is a navigation page or a stub, not an article.
@@ -42,7 +44,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Draft, String> {
         Some(raw) => {
             Some(parse_date(raw).ok_or_else(|| format!("unparseable published date {raw:?}"))?)
         }
-        None => None,
+        None => fallback_date(html),
     };
     Ok(Draft {
         date,
@@ -52,6 +54,59 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Draft, String> {
         url: article.url.or_else(|| url.map(str::to_string)),
         lang: article.lang.map(|l| primary_language(&l)),
         ..Draft::default()
+    })
+}
+
+/// Where pages without `article:published_time` or JSON-LD keep their date, in order
+/// of trust: a machine-readable `<time datetime>`, a date `<meta>`, and last a date
+/// written out in the page's opening text ("Friday 16 May 2031", "May 16, 2031").
+fn fallback_date(html: &str) -> Option<Date> {
+    let page = dom_query::Document::from(html);
+    if let Some(date) = page
+        .select("time[datetime]")
+        .iter()
+        .find_map(|t| t.attr("datetime").and_then(|d| parse_date(&d)))
+    {
+        return Some(date);
+    }
+    for name in ["date", "pubdate", "publishdate", "dc.date", "dcterms.date", "article.published"] {
+        let selector = format!("meta[name='{name}'], meta[itemprop='datePublished']");
+        if let Some(date) = page
+            .select(&selector)
+            .iter()
+            .find_map(|m| m.attr("content").and_then(|d| parse_date(&d)))
+        {
+            return Some(date);
+        }
+    }
+    let text = page.select("body").formatted_text();
+    let head: String = text.chars().take(5000).collect();
+    written_date(&head)
+}
+
+const MONTHS: [&str; 12] = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+];
+
+/// The first "16 May 2031" or "May 16, 2031" in `text`.
+fn written_date(text: &str) -> Option<Date> {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let month = |w: &str| MONTHS.iter().position(|m| m.eq_ignore_ascii_case(w)).map(|i| i as i8 + 1);
+    let number = |w: &str| w.trim_end_matches(['.', ',']).parse::<i16>().ok();
+    words.windows(3).find_map(|w| {
+        let (day, month, year) = match (number(w[0]), month(w[1]), month(w[0]), number(w[1])) {
+            (Some(d), Some(m), _, _) => (d, m, number(w[2])?),
+            (_, _, Some(m), Some(d)) => (d, m, number(w[2])?),
+            _ => return None,
+        };
+        if !(1900..=2100).contains(&year) {
+            return None;
+        }
+        Date::new(year, month, i8::try_from(day).ok()?).ok()
     })
 }
 
@@ -117,6 +172,17 @@ mod tests {
         assert_eq!(draft.date, Some(jiff::civil::date(2031, 4, 2)));
         assert_eq!(draft.source.as_deref(), Some("The Fictional Ledger"));
         assert_eq!(draft.lang.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn date_falls_back_to_time_element_then_written_date() {
+        let body = "<article><p>The ferry resumed service after the strike, officials in the port said on the day.</p></article>";
+        let timed = format!("<html><body><time datetime=\"2031-05-24T18:00:00+02:00\">Sat</time>{body}</body></html>");
+        assert_eq!(extract_html(&timed, None).unwrap().date, Some(jiff::civil::date(2031, 5, 24)));
+        let written = format!("<html><body><p class=\"d\">Friday 16 May 2031</p>{body}</body></html>");
+        assert_eq!(extract_html(&written, None).unwrap().date, Some(jiff::civil::date(2031, 5, 16)));
+        assert_eq!(written_date("Posted May 2, 2031 at noon"), Some(jiff::civil::date(2031, 5, 2)));
+        assert_eq!(written_date("In May 40 people came"), None);
     }
 
     #[test]
