@@ -64,7 +64,10 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         let peer_db = args.work.join(format!("peer-{n}.db"));
         if args.search_only {
             if !db.exists() {
-                bail!("--search-only: no store at {} (run without it first)", db.display());
+                bail!(
+                    "--search-only: no store at {} (run without it first)",
+                    db.display()
+                );
             }
             largest = Some((db, peer_db, n));
             continue;
@@ -93,7 +96,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             row(&mut report, n, mb, "peer: python sqlite3 + FTS5", &theirs)?;
             writeln!(
                 report,
-                "| | | ratio peer/dateline (time) | {:.2}× | | | |",
+                "| | | speed, dateline ÷ peer | {:.2}× | | | |",
                 theirs.seconds / ours.seconds
             )?;
         }

@@ -69,7 +69,14 @@ fn fallback_date(html: &str) -> Option<Date> {
     {
         return Some(date);
     }
-    for name in ["date", "pubdate", "publishdate", "dc.date", "dcterms.date", "article.published"] {
+    for name in [
+        "date",
+        "pubdate",
+        "publishdate",
+        "dc.date",
+        "dcterms.date",
+        "article.published",
+    ] {
         let selector = format!("meta[name='{name}'], meta[itemprop='datePublished']");
         if let Some(date) = page
             .select(&selector)
@@ -85,8 +92,18 @@ fn fallback_date(html: &str) -> Option<Date> {
 }
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// The first "16 May 2031" or "May 16, 2031" in `text`.
@@ -95,7 +112,12 @@ fn written_date(text: &str) -> Option<Date> {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let month = |w: &str| MONTHS.iter().position(|m| m.eq_ignore_ascii_case(w)).map(|i| i as i8 + 1);
+    let month = |w: &str| {
+        MONTHS
+            .iter()
+            .position(|m| m.eq_ignore_ascii_case(w))
+            .map(|i| i as i8 + 1)
+    };
     let number = |w: &str| w.trim_end_matches(['.', ',']).parse::<i16>().ok();
     words.windows(3).find_map(|w| {
         let (day, month, year) = match (number(w[0]), month(w[1]), month(w[0]), number(w[1])) {
@@ -177,11 +199,23 @@ mod tests {
     #[test]
     fn date_falls_back_to_time_element_then_written_date() {
         let body = "<article><p>The ferry resumed service after the strike, officials in the port said on the day.</p></article>";
-        let timed = format!("<html><body><time datetime=\"2031-05-24T18:00:00+02:00\">Sat</time>{body}</body></html>");
-        assert_eq!(extract_html(&timed, None).unwrap().date, Some(jiff::civil::date(2031, 5, 24)));
-        let written = format!("<html><body><p class=\"d\">Friday 16 May 2031</p>{body}</body></html>");
-        assert_eq!(extract_html(&written, None).unwrap().date, Some(jiff::civil::date(2031, 5, 16)));
-        assert_eq!(written_date("Posted May 2, 2031 at noon"), Some(jiff::civil::date(2031, 5, 2)));
+        let timed = format!(
+            "<html><body><time datetime=\"2031-05-24T18:00:00+02:00\">Sat</time>{body}</body></html>"
+        );
+        assert_eq!(
+            extract_html(&timed, None).unwrap().date,
+            Some(jiff::civil::date(2031, 5, 24))
+        );
+        let written =
+            format!("<html><body><p class=\"d\">Friday 16 May 2031</p>{body}</body></html>");
+        assert_eq!(
+            extract_html(&written, None).unwrap().date,
+            Some(jiff::civil::date(2031, 5, 16))
+        );
+        assert_eq!(
+            written_date("Posted May 2, 2031 at noon"),
+            Some(jiff::civil::date(2031, 5, 2))
+        );
         assert_eq!(written_date("In May 40 people came"), None);
     }
 

@@ -44,26 +44,17 @@ pub fn read_warc(
         record += 1;
         let at = Location::Record(record);
         let error = |message: String| RecordError::new(path, at.clone(), message);
-        if !line.starts_with(b"WARC/") {
-            sink(Err(error(
-                "corrupt record: expected a `WARC/1.x` line; skipping to the next record".into(),
-            )));
-            match skip_to_version_line(&mut reader, &mut line) {
-                Ok(true) => {
-                    have_version_line = true;
-                    record -= 1;
-                    continue;
-                }
-                Ok(false) => return,
-                Err(e) => return sink(Err(error(format!("read failed: {e}")))),
-            }
-        }
-        let headers = match read_headers(&mut reader, &mut line) {
-            Ok(h) => h,
-            Err(message) => {
+        let (headers, length) = match read_head(&mut reader, &mut line) {
+            Ok(head) => head,
+            Err(corrupt) => {
                 sink(Err(error(format!(
-                    "corrupt record: {message}; skipping to the next record"
+                    "corrupt record: {}; skipping to the next record",
+                    corrupt.message
                 ))));
+                if corrupt.not_a_record {
+                    // Garbage between records is not a record: keep the numbering.
+                    record -= 1;
+                }
                 match skip_to_version_line(&mut reader, &mut line) {
                     Ok(true) => {
                         have_version_line = true;
@@ -72,20 +63,6 @@ pub fn read_warc(
                     Ok(false) => return,
                     Err(e) => return sink(Err(error(format!("read failed: {e}")))),
                 }
-            }
-        };
-        let Some(length) = header(&headers, "content-length").and_then(|v| v.parse::<u64>().ok())
-        else {
-            sink(Err(error(
-                "corrupt record: missing or bad Content-Length; skipping to the next record".into(),
-            )));
-            match skip_to_version_line(&mut reader, &mut line) {
-                Ok(true) => {
-                    have_version_line = true;
-                    continue;
-                }
-                Ok(false) => return,
-                Err(e) => return sink(Err(error(format!("read failed: {e}")))),
             }
         };
         let is_http_response = header(&headers, "warc-type") == Some("response")
@@ -135,6 +112,38 @@ pub fn read_warc(
             Payload::Bad(message) => sink(Err(error(message))),
         }
     }
+}
+
+/// Why a record's head could not be read.
+struct Corrupt {
+    message: String,
+    /// The line where a record should start was something else.
+    not_a_record: bool,
+}
+
+/// Checks the version line already in `line`, then reads the header block; returns
+/// the headers and the `Content-Length`.
+fn read_head(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+) -> Result<(Vec<(String, String)>, u64), Corrupt> {
+    if !line.starts_with(b"WARC/") {
+        return Err(Corrupt {
+            message: "expected a `WARC/1.x` line".into(),
+            not_a_record: true,
+        });
+    }
+    let headers = read_headers(reader, line).map_err(|message| Corrupt {
+        message,
+        not_a_record: false,
+    })?;
+    let length = header(&headers, "content-length")
+        .and_then(|v| v.parse::<u64>().ok())
+        .ok_or_else(|| Corrupt {
+            message: "missing or bad Content-Length".into(),
+            not_a_record: false,
+        })?;
+    Ok((headers, length))
 }
 
 fn next_nonblank_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {

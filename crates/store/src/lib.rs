@@ -139,8 +139,10 @@ impl Store {
     /// index (≈ 2 s at 100k articles) and makes ranked queries faster; worth it after
     /// a bulk load, wasted after a handful of articles.
     pub fn optimize_search_index(&self) -> Result<()> {
-        self.conn
-            .execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')", [])?;
+        self.conn.execute(
+            "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')",
+            [],
+        )?;
         Ok(())
     }
 

@@ -92,7 +92,9 @@ impl ArticleSearch for Store {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rank LIMIT ?2",
             )?;
-            let rows = stmt.query_map(params![fts, query.limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let rows = stmt.query_map(params![fts, query.limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
             rows.collect::<rusqlite::Result<_>>()?
         } else {
             let (from, to) = query.window.bounds();
@@ -100,7 +102,9 @@ impl ArticleSearch for Store {
                 "SELECT f.rowid, f.rank FROM articles_fts f JOIN articles a ON a.rowid = f.rowid
                  WHERE articles_fts MATCH ?1 AND a.date >= ?2 AND a.date <= ?3 ORDER BY f.rank LIMIT ?4",
             )?;
-            let rows = stmt.query_map(params![fts, from, to, query.limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let rows = stmt.query_map(params![fts, from, to, query.limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         let mut hit_stmt = self.conn.prepare_cached(
@@ -110,14 +114,29 @@ impl ArticleSearch for Store {
         )?;
         let mut hits = Vec::with_capacity(top.len());
         for (rowid, rank) in top {
-            let (id, date, title, source, dup_of, snippet): (String, String, _, _, _, _) =
-                hit_stmt.query_row(params![fts, rowid], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            let (id, date, title, source, dup_of, snippet): (String, String, _, _, _, _) = hit_stmt
+                .query_row(params![fts, rowid], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
                 })?;
             let date = date
                 .parse()
                 .map_err(|e| StoreError::Corrupt(format!("date {date:?}: {e}")))?;
-            hits.push(SearchHit { id, date, title, source, dup_of, snippet, score: -rank });
+            hits.push(SearchHit {
+                id,
+                date,
+                title,
+                source,
+                dup_of,
+                snippet,
+                score: -rank,
+            });
         }
         Ok(hits)
     }
