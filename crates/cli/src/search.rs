@@ -53,7 +53,7 @@ pub fn search(
             dup
         );
         println!("            {}", hit.snippet.replace('\n', " "));
-        println!("            id {}  score {:.2}", hit.id, hit.score);
+        println!("            id {}", hit.id);
     }
     Ok(ExitCode::SUCCESS)
 }

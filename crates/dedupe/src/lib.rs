@@ -55,7 +55,7 @@ impl Signature {
                 .iter()
                 .skip(start)
                 .take(SHINGLE_WORDS)
-                .fold(0x5348_494e_474c_45u64, |acc, &w| {
+                .fold(0x0053_4849_4e47_4c45_u64, |acc, &w| {
                     (acc.rotate_left(13) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
                 });
             // Cheap permutations of one hash: a·h + b with odd multipliers is a
