@@ -81,10 +81,12 @@ impl<'a> Writer<'a> {
             });
         }
         let signature = Signature::of_text(&article.text);
+        // INDEXED BY: with STAT4 compiled in, SQLite otherwise re-plans (re-prepares)
+        // this statement at every new value of a non-unique indexed column.
         let exact: Option<String> = self
             .conn
             .prepare_cached(
-                "SELECT id FROM articles WHERE content_hash = ?1 ORDER BY rowid LIMIT 1",
+                "SELECT id FROM articles INDEXED BY articles_content_hash WHERE content_hash = ?1 LIMIT 1",
             )?
             .query_row(params![hash], |r| r.get(0))
             .optional()?;
