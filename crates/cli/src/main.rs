@@ -102,6 +102,10 @@ enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Store articles without running extraction. Accepted for the SPEC §4
+        /// contract; ingest stores no annotations yet, so it is what happens anyway.
+        #[arg(long)]
+        no_extract: bool,
     },
     /// Articles in, one JSON object per article out (stdout), in input order. No store.
     Extract {
@@ -165,6 +169,7 @@ fn main() -> ExitCode {
             input,
             db,
             quiet,
+            no_extract: _,
         } => ingest::ingest(&paths, &input, &db.db, quiet),
         Command::Extract { paths, input } => ingest::extract(&paths, &input),
         Command::Search {
