@@ -8,6 +8,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 pub fn normalize_for_hash(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
+    #[inline(always)]
     fn push(out: &mut String, pending_space: &mut bool, c: char) {
         if *pending_space && !out.is_empty() {
             out.push(' ');
