@@ -8,6 +8,7 @@
 //! still processed); 2 bad usage (unknown flag, malformed date, empty query).
 
 mod bench;
+mod eval;
 mod export;
 mod ingest;
 mod search;
@@ -148,6 +149,10 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Score against a gold file; the last line is one JSON object with precision,
+    /// recall, f1 and counts.
+    #[command(subcommand)]
+    Eval(eval::EvalKind),
     /// Benchmark ingest and search on a synthetic corpus; writes a Markdown report.
     Bench(bench::BenchArgs),
 }
@@ -186,6 +191,7 @@ fn main() -> ExitCode {
             db,
         } => export::export(&out, &format, &window, &db.db),
         Command::Check { db } => export::check(&db.db),
+        Command::Eval(kind) => eval::run(&kind),
         Command::Bench(args) => bench::run(&args),
     };
     match result {

@@ -27,18 +27,30 @@ pub fn normalize_for_hash(text: &str) -> String {
             if matches!(b, 9..=13 | b' ') {
                 pending_space = true;
             } else {
-                push(&mut out, &mut pending_space, char::from(b.to_ascii_lowercase()));
+                push(
+                    &mut out,
+                    &mut pending_space,
+                    char::from(b.to_ascii_lowercase()),
+                );
             }
             continue;
         }
-        let Some(c) = text[i..].chars().next() else { break };
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         i += c.len_utf8();
         match c {
             _ if c.is_whitespace() => pending_space = true,
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => push(&mut out, &mut pending_space, '\''),
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => push(&mut out, &mut pending_space, '"'),
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => {
+                push(&mut out, &mut pending_space, '\'')
+            }
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => {
+                push(&mut out, &mut pending_space, '"')
+            }
             '\u{2010}'..='\u{2015}' | '\u{2212}' => push(&mut out, &mut pending_space, '-'),
-            _ => c.to_lowercase().for_each(|l| push(&mut out, &mut pending_space, l)),
+            _ => c
+                .to_lowercase()
+                .for_each(|l| push(&mut out, &mut pending_space, l)),
         }
     }
     out
@@ -71,7 +83,10 @@ mod tests {
 
     #[test]
     fn normalisation_collapses_space_and_case_everywhere() {
-        assert_eq!(normalize_for_hash("  Über\u{00A0}\u{00A0}DIE\t„Brücke“ – x "), "über die \"brücke\" - x");
+        assert_eq!(
+            normalize_for_hash("  Über\u{00A0}\u{00A0}DIE\t„Brücke“ – x "),
+            "über die \"brücke\" - x"
+        );
         assert_eq!(normalize_for_hash("\n\n"), "");
     }
 
@@ -86,7 +101,10 @@ mod tests {
         // hash or the normalisation that moves these values breaks every store.
         assert_eq!(content_id("Talks resumed."), "2216a912167fa0bbf0d9");
         assert_eq!(content_hash("Talks resumed."), 1712290770098521495);
-        assert_eq!(content_id("“Kyiv” – he said\n\nÜber  die Brücke"), "b49deb6e97d7fb703d98");
+        assert_eq!(
+            content_id("“Kyiv” – he said\n\nÜber  die Brücke"),
+            "b49deb6e97d7fb703d98"
+        );
         assert_eq!(content_id("  a\u{00A0}b\tC  "), "a15f7e78adfdb4598c33");
     }
 }

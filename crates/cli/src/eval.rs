@@ -1,0 +1,202 @@
+//! `dateline eval`: scores against gold files. The last line printed is one JSON
+//! object with `precision`, `recall`, `f1` and the counts (SPEC §4).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use dateline_nlp::conllu::{Sentence, read_conllu, word_spans};
+use dateline_nlp::{ByteSpan, split_sentences, tokenize};
+use serde_json::json;
+
+#[derive(clap::Subcommand)]
+pub enum EvalKind {
+    /// Token boundaries against the words of a CoNLL-U treebank (file or directory).
+    Tokens {
+        #[arg(long)]
+        gold: PathBuf,
+    },
+    /// Sentence boundaries against a CoNLL-U treebank's documents (file or directory).
+    Sentences {
+        #[arg(long)]
+        gold: PathBuf,
+    },
+}
+
+/// True positives, false positives and false negatives of a span comparison.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Counts {
+    fn add(&mut self, predicted: &[ByteSpan], gold: &[ByteSpan]) {
+        let gold_set: HashSet<&ByteSpan> = gold.iter().collect();
+        let hits = predicted.iter().filter(|p| gold_set.contains(p)).count();
+        self.tp += hits;
+        self.fp += predicted.len() - hits;
+        self.fn_ += gold.len() - hits;
+    }
+
+    fn report(&self, extra: serde_json::Value) -> serde_json::Value {
+        let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        let precision = ratio(self.tp, self.tp + self.fp);
+        let recall = ratio(self.tp, self.tp + self.fn_);
+        let f1 = if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        };
+        let mut out = json!({
+            "precision": round(precision), "recall": round(recall), "f1": round(f1),
+            "tp": self.tp, "fp": self.fp, "fn": self.fn_,
+        });
+        if let (Some(map), serde_json::Value::Object(more)) = (out.as_object_mut(), extra) {
+            map.extend(more);
+        }
+        out
+    }
+}
+
+/// Time spent in the component under test only (not reading or scoring), like
+/// spaCy's `evaluate` speed figure. Words are whitespace-separated words for
+/// sentence splitting, gold words for tokenisation.
+#[derive(Default)]
+struct Throughput {
+    words: usize,
+    seconds: f64,
+}
+
+impl Throughput {
+    fn time<T>(&mut self, words: usize, work: impl FnOnce() -> T) -> T {
+        let started = std::time::Instant::now();
+        let out = work();
+        self.seconds += started.elapsed().as_secs_f64();
+        self.words += words;
+        out
+    }
+
+    fn rate(&self) -> u64 {
+        if self.seconds == 0.0 {
+            0
+        } else {
+            (self.words as f64 / self.seconds) as u64
+        }
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
+    let report = match kind {
+        EvalKind::Tokens { gold } => eval_tokens(&read_treebank(gold)?),
+        EvalKind::Sentences { gold } => eval_sentences(&read_treebank(gold)?),
+    };
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every `.conllu` file under `path`, in name order; each file starts a document.
+fn read_treebank(path: &Path) -> anyhow::Result<Vec<Sentence>> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        for entry in
+            std::fs::read_dir(path).with_context(|| format!("cannot read {}", path.display()))?
+        {
+            let p = entry?.path();
+            if p.extension().is_some_and(|e| e == "conllu") {
+                files.push(p);
+            }
+        }
+        files.sort();
+    } else {
+        files.push(path.to_path_buf());
+    }
+    if files.is_empty() {
+        bail!("no .conllu files at {}", path.display());
+    }
+    let mut sentences = Vec::new();
+    for file in files {
+        let reader = std::io::BufReader::new(
+            std::fs::File::open(&file)
+                .with_context(|| format!("cannot open {}", file.display()))?,
+        );
+        let mut these =
+            read_conllu(reader).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        if let Some(first) = these.first_mut() {
+            first.new_doc = true;
+            first.new_par = true;
+        }
+        sentences.extend(these);
+    }
+    Ok(sentences)
+}
+
+fn eval_tokens(sentences: &[Sentence]) -> serde_json::Value {
+    let mut counts = Counts::default();
+    let mut skipped = 0;
+    let mut timer = Throughput::default();
+    for sentence in sentences {
+        let (Some(text), Some(gold)) = (sentence.text.as_deref(), word_spans(sentence)) else {
+            skipped += 1;
+            continue;
+        };
+        let predicted = timer.time(gold.len(), || tokenize(text));
+        counts.add(&predicted, &gold);
+    }
+    eprintln!(
+        "tokens: {} sentences scored, {skipped} skipped (their words do not spell their text)",
+        sentences.len() - skipped
+    );
+    counts.report(json!({
+        "sentences": sentences.len() - skipped, "skipped": skipped, "words_per_second": timer.rate(),
+    }))
+}
+
+fn eval_sentences(sentences: &[Sentence]) -> serde_json::Value {
+    let mut counts = Counts::default();
+    let mut documents = 0;
+    let mut doc_text = String::new();
+    let mut gold: Vec<ByteSpan> = Vec::new();
+    let mut timer = Throughput::default();
+    let mut score = |text: &str, gold: &[ByteSpan], counts: &mut Counts| {
+        let words = text.split_whitespace().count();
+        let predicted: Vec<ByteSpan> = timer.time(words, || {
+            let tokens = tokenize(text);
+            split_sentences(text, &tokens)
+                .into_iter()
+                .map(|r| ByteSpan::new(tokens[r.start].start, tokens[r.end - 1].end))
+                .collect()
+        });
+        counts.add(&predicted, gold);
+    };
+    for sentence in sentences {
+        let Some(text) = sentence.text.as_deref() else {
+            continue;
+        };
+        if sentence.new_doc && !doc_text.is_empty() {
+            score(&doc_text, &gold, &mut counts);
+            documents += 1;
+            doc_text.clear();
+            gold.clear();
+        }
+        // Documents are rebuilt as dateline stores text: paragraphs apart by a blank line.
+        if !doc_text.is_empty() {
+            doc_text.push_str(if sentence.new_par { "\n\n" } else { " " });
+        }
+        gold.push(ByteSpan::new(doc_text.len(), doc_text.len() + text.len()));
+        doc_text.push_str(text);
+    }
+    if !doc_text.is_empty() {
+        score(&doc_text, &gold, &mut counts);
+        documents += 1;
+    }
+    eprintln!("sentences: {documents} documents rebuilt from their sentence texts");
+    let rate = timer.rate();
+    counts.report(json!({ "documents": documents, "words_per_second": rate }))
+}

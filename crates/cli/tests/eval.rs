@@ -1,0 +1,75 @@
+//! `dateline eval tokens|sentences` end to end on a small treebank of our own.
+
+mod common;
+
+use common::*;
+
+const TREEBANK: &str = "# newdoc id = fiction-1
+# sent_id = f1
+# text = Envoys didn't meet.
+1\tEnvoys\tenvoy\tNOUN\tNNS\t_\t3\tnsubj\t_\t_
+2-3\tdidn't\t_\t_\t_\t_\t_\t_\t_\t_
+2\tdid\tdo\tAUX\tVBD\t_\t4\taux\t_\t_
+3\tn't\tnot\tPART\tRB\t_\t4\tadvmod\t_\t_
+4\tmeet\tmeet\tVERB\tVB\t_\t0\troot\t_\t_
+5\t.\t.\tPUNCT\t.\t_\t4\tpunct\t_\t_
+
+# sent_id = f2
+# text = Talks resumed.
+1\tTalks\ttalk\tNOUN\tNNS\t_\t2\tnsubj\t_\t_
+2\tresumed\tresume\tVERB\tVBD\t_\t0\troot\t_\t_
+3\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_
+
+";
+
+fn last_json(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout.lines().last().expect("a last line")).expect("last line is JSON")
+}
+
+#[test]
+fn token_and_sentence_scores_end_with_a_json_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = write(dir.path(), "tiny.conllu", TREEBANK);
+    let db = dir.path().join("unused.db");
+    let tokens = dateline(&["eval", "tokens", "--gold", gold.to_str().unwrap()], &db);
+    assert_eq!(tokens.code, 0, "{}", tokens.stderr);
+    let report = last_json(&tokens.stdout);
+    // Note the gold splits "didn't" as did + n't; so does the tokenizer.
+    assert_eq!(
+        (
+            report["tp"].as_u64(),
+            report["fp"].as_u64(),
+            report["fn"].as_u64()
+        ),
+        (Some(8), Some(0), Some(0))
+    );
+    assert_eq!(report["f1"], 1.0);
+    let sentences = dateline(
+        &["eval", "sentences", "--gold", gold.to_str().unwrap()],
+        &db,
+    );
+    let report = last_json(&sentences.stdout);
+    assert_eq!(report["f1"], 1.0, "{report}");
+    assert_eq!(report["documents"], 1);
+}
+
+#[test]
+fn a_missing_or_malformed_gold_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("unused.db");
+    let run = dateline(
+        &[
+            "eval",
+            "tokens",
+            "--gold",
+            dir.path().join("none.conllu").to_str().unwrap(),
+        ],
+        &db,
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("none.conllu"), "{}", run.stderr);
+    let bad = write(dir.path(), "bad.conllu", "1\tonly-two\n");
+    let run = dateline(&["eval", "tokens", "--gold", bad.to_str().unwrap()], &db);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("bad.conllu: line 1"), "{}", run.stderr);
+}

@@ -1,0 +1,253 @@
+//! Sentence boundaries over tokens.
+//!
+//! A sentence ends after terminal punctuation (`.`, `!`, `?`, `...`) together with any
+//! closing quotes or brackets that follow it, when the next token can open a sentence
+//! (a capital, a digit, an opening quote or bracket). Titles (`Mr.`, `Gen.`) never end
+//! one; other abbreviations (`U.S.`, `Inc.`) end one only before a word that typically
+//! opens a sentence. Line structure counts too: a blank line always ends a sentence,
+//! and a line that reads like a headline, dateline or list item (short, with no
+//! terminal punctuation) ends at its line break.
+
+use std::ops::Range;
+
+use crate::ByteSpan;
+
+/// Splits `tokens` (of `text`) into sentences, as ranges of token indices that cover
+/// every token exactly once, in order.
+pub fn split_sentences(text: &str, tokens: &[ByteSpan]) -> Vec<Range<usize>> {
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut end = i + 1; // exclusive end of the sentence if it ends here
+        let mut boundary = false;
+        let token = tokens[i].of(text);
+        if is_terminal(token) {
+            while end < tokens.len()
+                && is_closer(tokens[end].of(text))
+                && !gap_has_newline(text, tokens[end - 1], tokens[end])
+            {
+                end += 1;
+            }
+            boundary = match tokens.get(end) {
+                None => true,
+                Some(next) => {
+                    let next_text = next.of(text);
+                    gap_has_newline(text, tokens[end - 1], *next) || can_open(next_text)
+                }
+            };
+        } else if token.ends_with('.') && token.len() > 1 {
+            boundary = match tokens.get(end) {
+                None => true,
+                Some(next) => !is_title(token) && opens_typically(next.of(text)),
+            };
+        }
+        if !boundary && let Some(next) = tokens.get(end) {
+            boundary = line_break_ends_sentence(text, tokens, start, end, *next);
+        }
+        if boundary || end == tokens.len() {
+            sentences.push(start..end);
+            start = end;
+        }
+        i = end;
+    }
+    sentences
+}
+
+fn is_terminal(token: &str) -> bool {
+    matches!(token, "." | "!" | "?" | "…" | "?!" | "!?")
+        || (token.len() >= 3 && token.chars().all(|c| c == '.'))
+}
+
+fn is_closer(token: &str) -> bool {
+    matches!(token, "\"" | "”" | "’" | "'" | ")" | "]" | "}" | "»")
+}
+
+/// Whether a token can start a sentence after terminal punctuation.
+fn can_open(token: &str) -> bool {
+    token
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"“‘'([«¿¡-—•*".contains(c))
+}
+
+const TITLES: &[&str] = &[
+    "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Gen.", "Sen.", "Rep.", "Gov.", "Lt.", "Col.", "Sgt.",
+    "Capt.", "Adm.", "Maj.", "St.", "Rev.", "Hon.", "Pres.", "No.", "Mt.", "vs.",
+];
+
+fn is_title(token: &str) -> bool {
+    TITLES.iter().any(|t| t.eq_ignore_ascii_case(token))
+        || (token.len() == 2 && token.starts_with(char::is_uppercase))
+}
+
+/// Words that open sentences far more often than they follow an abbreviation
+/// mid-sentence ("in the U.S. The talks ..." vs "U.S. Ambassador").
+fn opens_typically(token: &str) -> bool {
+    matches!(
+        token,
+        "The"
+            | "A"
+            | "An"
+            | "He"
+            | "She"
+            | "It"
+            | "They"
+            | "We"
+            | "I"
+            | "You"
+            | "This"
+            | "That"
+            | "These"
+            | "Those"
+            | "But"
+            | "And"
+            | "In"
+            | "On"
+            | "At"
+            | "As"
+            | "If"
+            | "When"
+            | "While"
+            | "There"
+            | "His"
+            | "Her"
+            | "Their"
+            | "Its"
+            | "Our"
+            | "My"
+            | "What"
+            | "Why"
+            | "How"
+            | "Who"
+            | "After"
+            | "Before"
+            | "However"
+            | "So"
+            | "Yet"
+            | "\""
+            | "“"
+    )
+}
+
+fn gap(text: &str, before: ByteSpan, after: ByteSpan) -> &str {
+    &text[before.end..after.start]
+}
+
+fn gap_has_newline(text: &str, before: ByteSpan, after: ByteSpan) -> bool {
+    gap(text, before, after).contains('\n')
+}
+
+/// A line break between `tokens[end - 1]` and `next` ends the sentence when it is a
+/// paragraph break, or when the line so far reads like a headline, dateline or list
+/// item rather than hard-wrapped prose.
+fn line_break_ends_sentence(
+    text: &str,
+    tokens: &[ByteSpan],
+    start: usize,
+    end: usize,
+    next: ByteSpan,
+) -> bool {
+    let between = gap(text, tokens[end - 1], next);
+    let newlines = between.matches('\n').count();
+    if newlines == 0 {
+        return false;
+    }
+    if newlines >= 2 {
+        return true;
+    }
+    let next_text = next.of(text);
+    if next_text.starts_with(['•', '*', '-', '–', '—']) {
+        return true;
+    }
+    // Tokens of the current line only.
+    let line_start = (start..end)
+        .rev()
+        .find(|&k| k > start && gap_has_newline(text, tokens[k - 1], tokens[k]))
+        .unwrap_or(start);
+    let line = &tokens[line_start..end];
+    let short = line.len() <= 12;
+    let unpunctuated = !line
+        .iter()
+        .any(|t| is_terminal(t.of(text)) || t.of(text) == ",");
+    short && unpunctuated && can_open(next_text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenize;
+
+    fn sentences(text: &str) -> Vec<String> {
+        let tokens = tokenize(text);
+        split_sentences(text, &tokens)
+            .into_iter()
+            .map(|r| text[tokens[r.start].start..tokens[r.end - 1].end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn ends_after_terminal_punctuation_and_closing_quotes() {
+        assert_eq!(
+            sentences("“We will not talk.” She left. “Will you?” he asked. Fine!"),
+            [
+                "“We will not talk.”",
+                "She left.",
+                "“Will you?” he asked.",
+                "Fine!"
+            ]
+        );
+    }
+
+    #[test]
+    fn titles_never_end_a_sentence_but_initialisms_may() {
+        assert_eq!(
+            sentences("Gen. Drost met Mr. Ashby. They spoke."),
+            ["Gen. Drost met Mr. Ashby.", "They spoke."]
+        );
+        assert_eq!(
+            sentences("He flew to the U.S. The talks began. U.S. Ambassador Lund agreed."),
+            [
+                "He flew to the U.S.",
+                "The talks began.",
+                "U.S. Ambassador Lund agreed."
+            ]
+        );
+    }
+
+    #[test]
+    fn headlines_datelines_and_paragraphs_end_at_line_breaks() {
+        let text = "Island talks collapse\nMARROWICK, March 4\n\nThe talks ended without a date\nfor a second round. Envoys left.";
+        assert_eq!(
+            sentences(text),
+            [
+                "Island talks collapse",
+                "MARROWICK, March 4",
+                "The talks ended without a date\nfor a second round.",
+                "Envoys left."
+            ]
+        );
+    }
+
+    #[test]
+    fn list_items_are_sentences() {
+        assert_eq!(
+            sentences("Demands:\n- a ceasefire\n- observers"),
+            ["Demands:", "- a ceasefire", "- observers"]
+        );
+    }
+
+    #[test]
+    fn every_token_is_in_exactly_one_sentence() {
+        let text = "a. b? “c!” (d.) e... F\n\nG. H";
+        let tokens = tokenize(text);
+        let ranges = split_sentences(text, &tokens);
+        let mut next = 0;
+        for r in ranges {
+            assert_eq!(r.start, next);
+            assert!(r.start < r.end);
+            next = r.end;
+        }
+        assert_eq!(next, tokens.len());
+    }
+}
