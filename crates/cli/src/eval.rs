@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use dateline_nlp::conllu::{Sentence, read_conllu, word_spans};
+use dateline_nlp::tagger::Tagger;
 use dateline_nlp::{ByteSpan, split_sentences, tokenize};
 use serde_json::json;
 
@@ -21,6 +22,14 @@ pub enum EvalKind {
     Sentences {
         #[arg(long)]
         gold: PathBuf,
+    },
+    /// Part-of-speech tags (UPOS and XPOS) on the treebank's own words.
+    Pos {
+        #[arg(long)]
+        gold: PathBuf,
+        /// A model file to score instead of the shipped one.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
 }
 
@@ -96,6 +105,20 @@ pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
     let report = match kind {
         EvalKind::Tokens { gold } => eval_tokens(&read_treebank(gold)?),
         EvalKind::Sentences { gold } => eval_sentences(&read_treebank(gold)?),
+        EvalKind::Pos { gold, model } => {
+            let loaded;
+            let tagger = match model {
+                Some(path) => {
+                    let bytes = std::fs::read(path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    loaded = Tagger::load(&bytes)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                    &loaded
+                }
+                None => dateline_nlp::tagger::shipped(),
+            };
+            eval_pos(tagger, &read_treebank(gold)?)
+        }
     };
     println!("{report}");
     Ok(ExitCode::SUCCESS)
@@ -156,6 +179,29 @@ fn eval_tokens(sentences: &[Sentence]) -> serde_json::Value {
     counts.report(json!({
         "sentences": sentences.len() - skipped, "skipped": skipped, "words_per_second": timer.rate(),
     }))
+}
+
+/// With gold words, every word gets one tag, so precision = recall = F1 = accuracy
+/// (UPOS); XPOS accuracy is reported beside it.
+fn eval_pos(tagger: &Tagger, sentences: &[Sentence]) -> serde_json::Value {
+    let (mut words, mut upos, mut xpos) = (0usize, 0usize, 0usize);
+    let mut timer = Throughput::default();
+    for sentence in sentences {
+        let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
+        let tags = timer.time(forms.len(), || tagger.tag(&forms));
+        for (tag, word) in tags.iter().zip(&sentence.words) {
+            upos += usize::from(tag.upos == word.upos);
+            xpos += usize::from(tag.xpos == word.xpos);
+        }
+        words += forms.len();
+    }
+    let accuracy = upos as f64 / words.max(1) as f64;
+    eprintln!("pos: {words} words in {} sentences", sentences.len());
+    json!({
+        "accuracy": round(accuracy), "precision": round(accuracy), "recall": round(accuracy), "f1": round(accuracy),
+        "xpos_accuracy": round(xpos as f64 / words.max(1) as f64),
+        "words": words, "correct": upos, "words_per_second": timer.rate(),
+    })
 }
 
 fn eval_sentences(sentences: &[Sentence]) -> serde_json::Value {

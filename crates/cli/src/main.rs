@@ -12,6 +12,7 @@ mod eval;
 mod export;
 mod ingest;
 mod search;
+mod train;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -153,6 +154,9 @@ enum Command {
     /// recall, f1 and counts.
     #[command(subcommand)]
     Eval(eval::EvalKind),
+    /// Reproduce a shipped model from data.
+    #[command(subcommand)]
+    Train(train::TrainKind),
     /// Benchmark ingest and search on a synthetic corpus; writes a Markdown report.
     Bench(bench::BenchArgs),
 }
@@ -192,6 +196,7 @@ fn main() -> ExitCode {
         } => export::export(&out, &format, &window, &db.db),
         Command::Check { db } => export::check(&db.db),
         Command::Eval(kind) => eval::run(&kind),
+        Command::Train(kind) => train::run(&kind),
         Command::Bench(args) => bench::run(&args),
     };
     match result {

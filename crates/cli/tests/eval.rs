@@ -54,6 +54,66 @@ fn token_and_sentence_scores_end_with_a_json_line() {
 }
 
 #[test]
+fn pos_scores_the_shipped_tagger_and_a_given_model_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = write(dir.path(), "tiny.conllu", TREEBANK);
+    let db = dir.path().join("unused.db");
+    let run = dateline(&["eval", "pos", "--gold", gold.to_str().unwrap()], &db);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = last_json(&run.stdout);
+    assert_eq!(report["words"], 8);
+    assert!(report["accuracy"].as_f64().unwrap() >= 0.75, "{report}");
+    let bad_model = write(dir.path(), "model.bin", "not a model");
+    let run = dateline(
+        &[
+            "eval",
+            "pos",
+            "--gold",
+            gold.to_str().unwrap(),
+            "--model",
+            bad_model.to_str().unwrap(),
+        ],
+        &db,
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("not a dateline tagger model"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn train_pos_writes_a_model_that_eval_can_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = write(dir.path(), "tiny.conllu", TREEBANK);
+    let model = dir.path().join("pos.bin");
+    let db = dir.path().join("unused.db");
+    let (g, m) = (gold.to_str().unwrap(), model.to_str().unwrap());
+    let run = dateline(
+        &[
+            "train",
+            "pos",
+            "--train",
+            g,
+            "--dev",
+            g,
+            "--out",
+            m,
+            "--iterations",
+            "3",
+        ],
+        &db,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = last_json(&dateline(&["eval", "pos", "--gold", g, "--model", m], &db).stdout);
+    assert_eq!(
+        report["accuracy"], 1.0,
+        "a model scored on its own training data: {report}"
+    );
+}
+
+#[test]
 fn a_missing_or_malformed_gold_file_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("unused.db");

@@ -213,4 +213,24 @@ mod tests {
         let a = Signature::of_text("Talks");
         assert!(is_near_duplicate(&a, &Signature::of_text("talks!")));
     }
+
+    proptest::proptest! {
+        /// Short texts are where one-permutation hashing leaves most bins empty and
+        /// densification fills them: unrelated short texts must still not match.
+        #[test]
+        fn unrelated_short_texts_never_match(a in proptest::collection::vec(0u32..5000, 3..30),
+                                             b in proptest::collection::vec(5000u32..10000, 3..30)) {
+            let text = |ids: &[u32]| ids.iter().map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+            let (x, y) = (Signature::of_text(&text(&a)), Signature::of_text(&text(&b)));
+            proptest::prop_assert!(!is_near_duplicate(&x, &y), "similarity {}", x.similarity(&y));
+        }
+
+        #[test]
+        fn a_long_text_matches_itself_with_a_footer(ids in proptest::collection::vec(0u32..100_000, 150..400)) {
+            let text = ids.iter().map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+            let copy = format!("{text} distributed by a wire service");
+            let (x, y) = (Signature::of_text(&text), Signature::of_text(&copy));
+            proptest::prop_assert!(is_near_duplicate(&x, &y), "similarity {}", x.similarity(&y));
+        }
+    }
 }

@@ -23,6 +23,7 @@
 
 pub mod conllu;
 mod sentences;
+pub mod tagger;
 mod tokenize;
 
 pub use sentences::split_sentences;

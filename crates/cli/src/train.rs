@@ -1,0 +1,76 @@
+//! `dateline train`: reproduces a shipped model from data.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use dateline_nlp::conllu::{Sentence, read_conllu};
+use dateline_nlp::tagger::Tagger;
+
+#[derive(clap::Subcommand)]
+pub enum TrainKind {
+    /// The part-of-speech tagger (UPOS + PTB XPOS), from CoNLL-U treebanks.
+    Pos {
+        /// Training treebank (CoNLL-U file).
+        #[arg(long)]
+        train: PathBuf,
+        /// Development treebank, scored after every pass.
+        #[arg(long)]
+        dev: PathBuf,
+        /// Where to write the model (the shipped one is data/models/pos.bin).
+        #[arg(long)]
+        out: PathBuf,
+        /// Passes over the training data.
+        #[arg(long, default_value_t = 8)]
+        iterations: usize,
+    },
+}
+
+pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
+    match kind {
+        TrainKind::Pos {
+            train,
+            dev,
+            out,
+            iterations,
+        } => {
+            let started = Instant::now();
+            let (train, dev) = (read_treebank(train)?, read_treebank(dev)?);
+            eprintln!(
+                "training the tagger on {} sentences, {iterations} passes",
+                train.len()
+            );
+            let tagger = Tagger::train(&train, &dev, *iterations, |pass, accuracy| {
+                eprintln!("  pass {pass}: dev UPOS accuracy {accuracy:.4}");
+            });
+            let mut bytes = Vec::new();
+            tagger.save(&mut bytes, MIN_WEIGHT)?;
+            let partial = out.with_extension("partial");
+            std::fs::write(&partial, &bytes)
+                .with_context(|| format!("cannot write {}", partial.display()))?;
+            std::fs::rename(&partial, out)?;
+            let (upos, xpos) = Tagger::load(&bytes)
+                .map_err(anyhow::Error::msg)?
+                .accuracy(&dev);
+            eprintln!(
+                "wrote {} ({:.1} MB) in {:.0}s; dev UPOS {upos:.4}, XPOS {xpos:.4} (pruned model)",
+                out.display(),
+                bytes.len() as f64 / 1e6,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Weights smaller than this are dropped when saving: they change almost no
+/// decision and make up most of the file.
+const MIN_WEIGHT: f32 = 0.05;
+
+pub fn read_treebank(path: &Path) -> anyhow::Result<Vec<Sentence>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    read_conllu(std::io::BufReader::new(file))
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}

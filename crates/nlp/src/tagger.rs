@@ -1,0 +1,688 @@
+//! Part-of-speech tagging: an averaged perceptron over hashed features, predicting
+//! UPOS and PTB XPOS jointly (one class per `UPOS|XPOS` pair seen in training).
+//!
+//! Why this model: a greedy averaged perceptron (Collins 2002, in the feature style
+//! of Honnibal's "A good POS tagger in about 200 lines") trains in seconds, tags
+//! millions of words a second on one core, needs no linear-algebra dependency, and is
+//! deterministic. Joint classes keep UPOS and XPOS consistent with each other
+//! (`IN` is `ADP` or `SCONJ`, never `VERB`). Frequent unambiguous words skip the model
+//! through a tag dictionary.
+//!
+//! The model is a sparse map from feature hash to `(class, weight)` pairs; only pairs
+//! that training ever updated exist, which keeps it small.
+
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::conllu::Sentence;
+
+/// A trained tagger.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tagger {
+    /// `UPOS|XPOS` class names, index = class id.
+    classes: Vec<String>,
+    weights: HashMap<u64, Vec<(u16, f32)>>,
+    /// Lower-cased words that always get one class.
+    tag_dictionary: HashMap<String, u16>,
+    /// Lower-cased words seen at least twice → the classes they were seen with, as a
+    /// compact string ("ambiguity class"): lets a feature say what the *next* word can
+    /// be before it is tagged.
+    ambiguity: HashMap<String, String>,
+}
+
+/// A tag: universal and Penn Treebank parts of speech.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tag<'a> {
+    pub upos: &'a str,
+    pub xpos: &'a str,
+}
+
+/// The model shipped in `data/models/pos.bin`, compiled into the binary so that an
+/// installed `dateline` needs no data files. Reproduce it with `dateline train pos`
+/// (see `docs/EVALUATION.md` for the command).
+pub fn shipped() -> &'static Tagger {
+    static MODEL: std::sync::OnceLock<Tagger> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        // The bytes are part of this build and checked by a test, so a failure here
+        // is a broken build, not bad input.
+        Tagger::load(include_bytes!("../../../data/models/pos.bin"))
+            .expect("the shipped POS model loads")
+    })
+}
+
+impl Tagger {
+    /// Tags one sentence's words.
+    pub fn tag<S: AsRef<str>>(&self, words: &[S]) -> Vec<Tag<'_>> {
+        let context = Context::new(words, &self.ambiguity);
+        let mut classes: Vec<u16> = Vec::with_capacity(words.len());
+        let mut features = Vec::with_capacity(32);
+        let mut scores = vec![0f32; self.classes.len()];
+        for i in 0..words.len() {
+            let class = match self.tag_dictionary.get(&context.normal[i]) {
+                Some(&class) => class,
+                None => {
+                    context.features(i, &classes, &self.classes, &mut features);
+                    self.best(&features, &mut scores)
+                }
+            };
+            classes.push(class);
+        }
+        classes.iter().map(|&c| self.tag_of(c)).collect()
+    }
+
+    fn tag_of(&self, class: u16) -> Tag<'_> {
+        let name = &self.classes[class as usize];
+        let (upos, xpos) = name.split_once('|').unwrap_or((name, name));
+        Tag { upos, xpos }
+    }
+
+    fn best(&self, features: &[u64], scores: &mut [f32]) -> u16 {
+        scores.iter_mut().for_each(|s| *s = 0.0);
+        for f in features {
+            if let Some(entries) = self.weights.get(f) {
+                for &(class, weight) in entries {
+                    scores[class as usize] += weight;
+                }
+            }
+        }
+        argmax(scores)
+    }
+
+    /// Trains on `train` for `iterations` passes (sentence order shuffled with a
+    /// fixed seed, so the same data gives the same model), reporting the accuracy
+    /// on `dev` after each pass through `progress`.
+    pub fn train(
+        train: &[Sentence],
+        dev: &[Sentence],
+        iterations: usize,
+        mut progress: impl FnMut(usize, f64),
+    ) -> Tagger {
+        let mut class_ids: HashMap<String, u16> = HashMap::new();
+        let mut classes: Vec<String> = Vec::new();
+        for word in train.iter().flat_map(|s| &s.words) {
+            let name = format!("{}|{}", word.upos, word.xpos);
+            if !class_ids.contains_key(&name) {
+                class_ids.insert(name.clone(), classes.len() as u16);
+                classes.push(name);
+            }
+        }
+        let tag_dictionary = build_tag_dictionary(train, &class_ids);
+        let ambiguity = build_ambiguity_classes(train, &class_ids);
+        let mut model = Averaged::new(classes.len());
+        let mut order: Vec<usize> = (0..train.len()).collect();
+        let mut rng = 0x5eed_u64;
+        let mut features = Vec::with_capacity(32);
+        let mut scores = vec![0f32; classes.len()];
+        for iteration in 0..iterations {
+            for sentence in order.iter().map(|&i| &train[i]) {
+                let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
+                let context = Context::new(&forms, &ambiguity);
+                let mut history: Vec<u16> = Vec::with_capacity(forms.len());
+                for (i, word) in sentence.words.iter().enumerate() {
+                    let truth = class_ids[&format!("{}|{}", word.upos, word.xpos)];
+                    let guess = match tag_dictionary.get(&context.normal[i]) {
+                        Some(&class) => class,
+                        None => {
+                            context.features(i, &history, &classes, &mut features);
+                            let guess = model.best(&features, &mut scores);
+                            model.update(truth, guess, &features);
+                            guess
+                        }
+                    };
+                    history.push(guess);
+                }
+            }
+            shuffle(&mut order, &mut rng);
+            let snapshot = Tagger {
+                classes: classes.clone(),
+                weights: model.averaged(),
+                tag_dictionary: tag_dictionary.clone(),
+                ambiguity: ambiguity.clone(),
+            };
+            progress(iteration + 1, snapshot.accuracy(dev).0);
+        }
+        Tagger {
+            classes,
+            weights: model.averaged(),
+            tag_dictionary,
+            ambiguity,
+        }
+    }
+
+    /// `(UPOS accuracy, XPOS accuracy)` on gold-tokenised sentences.
+    pub fn accuracy(&self, gold: &[Sentence]) -> (f64, f64) {
+        let (mut upos, mut xpos, mut total) = (0usize, 0usize, 0usize);
+        for sentence in gold {
+            let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
+            for (tag, word) in self.tag(&forms).iter().zip(&sentence.words) {
+                upos += usize::from(tag.upos == word.upos);
+                xpos += usize::from(tag.xpos == word.xpos);
+                total += 1;
+            }
+        }
+        let total = total.max(1) as f64;
+        (upos as f64 / total, xpos as f64 / total)
+    }
+
+    /// Writes the model in a compact, deterministic binary form: features sorted by
+    /// hash, weights as f32, entries below `min_weight` dropped.
+    pub fn save(&self, out: &mut impl Write, min_weight: f32) -> io::Result<()> {
+        out.write_all(MAGIC)?;
+        write_u32(out, self.classes.len() as u32)?;
+        for class in &self.classes {
+            write_str(out, class)?;
+        }
+        let mut dictionary: Vec<(&String, &u16)> = self.tag_dictionary.iter().collect();
+        dictionary.sort();
+        write_u32(out, dictionary.len() as u32)?;
+        for (word, class) in dictionary {
+            write_str(out, word)?;
+            out.write_all(&class.to_le_bytes())?;
+        }
+        let mut ambiguity: Vec<(&String, &String)> = self.ambiguity.iter().collect();
+        ambiguity.sort();
+        write_u32(out, ambiguity.len() as u32)?;
+        for (word, classes) in ambiguity {
+            write_str(out, word)?;
+            write_str(out, classes)?;
+        }
+        let mut features: Vec<(&u64, Vec<(u16, f32)>)> = self
+            .weights
+            .iter()
+            .map(|(f, e)| {
+                (
+                    f,
+                    e.iter()
+                        .copied()
+                        .filter(|(_, w)| w.abs() >= min_weight)
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .filter(|(_, e)| !e.is_empty())
+            .collect();
+        features.sort_by_key(|(f, _)| **f);
+        write_u32(out, features.len() as u32)?;
+        for (feature, mut entries) in features {
+            entries.sort_by_key(|(c, _)| *c);
+            out.write_all(&feature.to_le_bytes())?;
+            out.write_all(&[entries.len() as u8])?;
+            for (class, weight) in entries {
+                out.write_all(&class.to_le_bytes())?;
+                out.write_all(&weight.to_le_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a model written by [`Tagger::save`].
+    pub fn load(bytes: &[u8]) -> Result<Tagger, String> {
+        let mut r = bytes;
+        let mut magic = [0u8; 8];
+        r.read_exact(&mut magic)
+            .map_err(|_| "not a dateline tagger model (too short)")?;
+        if &magic != MAGIC {
+            return Err("not a dateline tagger model (bad magic)".into());
+        }
+        let truncated = |_| "truncated tagger model".to_string();
+        let n_classes = read_u32(&mut r).map_err(truncated)? as usize;
+        let classes = (0..n_classes)
+            .map(|_| read_str(&mut r))
+            .collect::<io::Result<Vec<_>>>()
+            .map_err(truncated)?;
+        let n_words = read_u32(&mut r).map_err(truncated)? as usize;
+        let mut tag_dictionary = HashMap::with_capacity(n_words);
+        for _ in 0..n_words {
+            let word = read_str(&mut r).map_err(truncated)?;
+            let class = read_u16(&mut r).map_err(truncated)?;
+            tag_dictionary.insert(word, class);
+        }
+        let n_ambiguous = read_u32(&mut r).map_err(truncated)? as usize;
+        let mut ambiguity = HashMap::with_capacity(n_ambiguous);
+        for _ in 0..n_ambiguous {
+            let word = read_str(&mut r).map_err(truncated)?;
+            ambiguity.insert(word, read_str(&mut r).map_err(truncated)?);
+        }
+        let n_features = read_u32(&mut r).map_err(truncated)? as usize;
+        let mut weights = HashMap::with_capacity(n_features);
+        for _ in 0..n_features {
+            let mut f = [0u8; 8];
+            r.read_exact(&mut f).map_err(truncated)?;
+            let mut n = [0u8; 1];
+            r.read_exact(&mut n).map_err(truncated)?;
+            let mut entries = Vec::with_capacity(n[0] as usize);
+            for _ in 0..n[0] {
+                let class = read_u16(&mut r).map_err(truncated)?;
+                let mut w = [0u8; 4];
+                r.read_exact(&mut w).map_err(truncated)?;
+                if class as usize >= n_classes {
+                    return Err(format!("class {class} out of range in tagger model"));
+                }
+                entries.push((class, f32::from_le_bytes(w)));
+            }
+            weights.insert(u64::from_le_bytes(f), entries);
+        }
+        Ok(Tagger {
+            classes,
+            weights,
+            tag_dictionary,
+            ambiguity,
+        })
+    }
+}
+
+const MAGIC: &[u8; 8] = b"DLPOS\x00\x00\x01";
+
+fn write_u32(out: &mut impl Write, v: u32) -> io::Result<()> {
+    out.write_all(&v.to_le_bytes())
+}
+
+fn write_str(out: &mut impl Write, s: &str) -> io::Result<()> {
+    out.write_all(&(s.len() as u16).to_le_bytes())?;
+    out.write_all(s.as_bytes())
+}
+
+fn read_u32(r: &mut &[u8]) -> io::Result<u32> {
+    let mut b = [0u8; 4];
+    r.read_exact(&mut b)?;
+    Ok(u32::from_le_bytes(b))
+}
+
+fn read_u16(r: &mut &[u8]) -> io::Result<u16> {
+    let mut b = [0u8; 2];
+    r.read_exact(&mut b)?;
+    Ok(u16::from_le_bytes(b))
+}
+
+fn read_str(r: &mut &[u8]) -> io::Result<String> {
+    let len = read_u16(r)? as usize;
+    let mut b = vec![0u8; len];
+    r.read_exact(&mut b)?;
+    String::from_utf8(b).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+fn argmax(scores: &[f32]) -> u16 {
+    let mut best = 0;
+    for (i, &s) in scores.iter().enumerate() {
+        if s > scores[best] {
+            best = i;
+        }
+    }
+    best as u16
+}
+
+/// Words seen ≥ 20 times with one class ≥ 97% of the time.
+fn build_tag_dictionary(
+    train: &[Sentence],
+    class_ids: &HashMap<String, u16>,
+) -> HashMap<String, u16> {
+    let mut counts: HashMap<String, HashMap<u16, usize>> = HashMap::new();
+    for word in train.iter().flat_map(|s| &s.words) {
+        let class = class_ids[&format!("{}|{}", word.upos, word.xpos)];
+        *counts
+            .entry(normalise(&word.form))
+            .or_default()
+            .entry(class)
+            .or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .filter_map(|(word, by_class)| {
+            let total: usize = by_class.values().sum();
+            let (&class, &n) = by_class
+                .iter()
+                .max_by_key(|(c, n)| (**n, std::cmp::Reverse(**c)))?;
+            (total >= 20 && n as f64 / total as f64 >= 0.97).then_some((word, class))
+        })
+        .collect()
+}
+
+/// Words seen at least twice → their classes (each seen ≥ 5% of the time), as a
+/// sorted, comma-joined list of class ids.
+fn build_ambiguity_classes(
+    train: &[Sentence],
+    class_ids: &HashMap<String, u16>,
+) -> HashMap<String, String> {
+    let mut counts: HashMap<String, HashMap<u16, usize>> = HashMap::new();
+    for word in train.iter().flat_map(|s| &s.words) {
+        let class = class_ids[&format!("{}|{}", word.upos, word.xpos)];
+        *counts
+            .entry(normalise(&word.form))
+            .or_default()
+            .entry(class)
+            .or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .filter_map(|(word, by_class)| {
+            let total: usize = by_class.values().sum();
+            let mut classes: Vec<u16> = by_class
+                .iter()
+                .filter(|(_, n)| **n * 20 >= total)
+                .map(|(c, _)| *c)
+                .collect();
+            classes.sort_unstable();
+            let joined = classes
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            (total >= 2).then_some((word, joined))
+        })
+        .collect()
+}
+
+/// The training-time model: weights plus the running sums that averaging needs.
+struct Averaged {
+    n_classes: usize,
+    weights: HashMap<u64, Vec<(u16, f32, f64, u32)>>, // class, weight, total, last update
+    instances: u32,
+}
+
+impl Averaged {
+    fn new(n_classes: usize) -> Self {
+        Self {
+            n_classes,
+            weights: HashMap::new(),
+            instances: 0,
+        }
+    }
+
+    fn best(&self, features: &[u64], scores: &mut [f32]) -> u16 {
+        scores.iter_mut().for_each(|s| *s = 0.0);
+        for f in features {
+            if let Some(entries) = self.weights.get(f) {
+                for &(class, weight, _, _) in entries {
+                    scores[class as usize] += weight;
+                }
+            }
+        }
+        argmax(&scores[..self.n_classes])
+    }
+
+    fn update(&mut self, truth: u16, guess: u16, features: &[u64]) {
+        self.instances += 1;
+        if truth == guess {
+            return;
+        }
+        let now = self.instances;
+        for &f in features {
+            let entries = self.weights.entry(f).or_default();
+            for (class, delta) in [(truth, 1.0f32), (guess, -1.0)] {
+                match entries.iter_mut().find(|e| e.0 == class) {
+                    Some(e) => {
+                        e.2 += f64::from(now - e.3) * f64::from(e.1);
+                        e.3 = now;
+                        e.1 += delta;
+                    }
+                    None => entries.push((class, delta, 0.0, now)),
+                }
+            }
+        }
+    }
+
+    fn averaged(&self) -> HashMap<u64, Vec<(u16, f32)>> {
+        let now = f64::from(self.instances.max(1));
+        self.weights
+            .iter()
+            .map(|(&f, entries)| {
+                let averaged = entries
+                    .iter()
+                    .map(|&(class, weight, total, stamp)| {
+                        let total = total + (now - f64::from(stamp)) * f64::from(weight);
+                        (class, (total / now) as f32)
+                    })
+                    .filter(|(_, w)| *w != 0.0)
+                    .collect();
+                (f, averaged)
+            })
+            .collect()
+    }
+}
+
+/// Fisher–Yates with splitmix64: deterministic across platforms.
+fn shuffle(order: &mut [usize], state: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        order.swap(i, (z % (i as u64 + 1)) as usize);
+    }
+}
+
+/// A word as features see it: lower case, digits folded to `0`.
+fn normalise(word: &str) -> String {
+    word.chars()
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// `Xxxx`, `xxxx`, `XX`, `0000`, `x.x.`: the word's shape, runs longer than 4 cut.
+fn shape(word: &str) -> String {
+    let mut out = String::new();
+    let mut last = ' ';
+    let mut run = 0;
+    for c in word.chars() {
+        let s = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_ascii_digit() {
+            'd'
+        } else {
+            c
+        };
+        if s == last {
+            run += 1;
+            if run >= 4 {
+                continue;
+            }
+        } else {
+            run = 0;
+            last = s;
+        }
+        out.push(s);
+    }
+    out
+}
+
+/// Per-sentence precomputed word views.
+struct Context<'a> {
+    normal: Vec<String>,
+    raw: Vec<String>,
+    ambiguity: Vec<&'a str>,
+}
+
+impl<'a> Context<'a> {
+    fn new<S: AsRef<str>>(words: &[S], ambiguity: &'a HashMap<String, String>) -> Self {
+        let normal: Vec<String> = words.iter().map(|w| normalise(w.as_ref())).collect();
+        Self {
+            ambiguity: normal
+                .iter()
+                .map(|w| ambiguity.get(w).map_or("?", String::as_str))
+                .collect(),
+            normal,
+            raw: words.iter().map(|w| w.as_ref().to_string()).collect(),
+        }
+    }
+
+    fn ambiguity_of(&self, i: isize) -> &str {
+        if i < 0 {
+            "-START-"
+        } else {
+            self.ambiguity.get(i as usize).copied().unwrap_or("-END-")
+        }
+    }
+
+    fn word(&self, i: isize) -> &str {
+        if i < 0 {
+            "-START-"
+        } else {
+            self.normal.get(i as usize).map_or("-END-", String::as_str)
+        }
+    }
+
+    /// Feature hashes for word `i`, given the classes already chosen for words `..i`.
+    fn features(&self, i: usize, history: &[u16], classes: &[String], out: &mut Vec<u64>) {
+        out.clear();
+        let mut add =
+            |template: u64, value: &str| out.push(xxh3_64_with_seed(value.as_bytes(), template));
+        let i_ = i as isize;
+        let word = self.word(i_);
+        let raw = &self.raw[i];
+        let suffix = |w: &str, n: usize| -> String {
+            w.chars()
+                .rev()
+                .take(n)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect()
+        };
+        let prev_class = |k: usize| -> &str {
+            i.checked_sub(k)
+                .map_or("-START-", |j| classes[history[j] as usize].as_str())
+        };
+        add(0, "bias");
+        add(1, word);
+        add(2, &suffix(word, 3));
+        add(3, &suffix(word, 2));
+        add(4, &suffix(word, 1));
+        add(5, &word.chars().take(1).collect::<String>());
+        add(6, &word.chars().take(3).collect::<String>());
+        add(7, &shape(raw));
+        add(8, self.word(i_ - 1));
+        add(9, self.word(i_ + 1));
+        add(10, self.word(i_ - 2));
+        add(11, self.word(i_ + 2));
+        add(12, &suffix(self.word(i_ - 1), 3));
+        add(13, &suffix(self.word(i_ + 1), 3));
+        add(14, prev_class(1));
+        add(15, prev_class(2));
+        add(16, &format!("{}+{}", prev_class(1), prev_class(2)));
+        add(17, &format!("{}+{}", prev_class(1), word));
+        add(18, &format!("{}+{}", word, self.word(i_ + 1)));
+        add(19, &format!("{}+{}", self.word(i_ - 1), word));
+        if i == 0 {
+            add(
+                20,
+                if raw.starts_with(char::is_uppercase) {
+                    "first-cap"
+                } else {
+                    "first"
+                },
+            );
+        }
+        if raw.contains('-') {
+            add(21, "hyphen");
+        }
+        add(22, self.ambiguity_of(i_));
+        add(23, self.ambiguity_of(i_ + 1));
+        add(24, self.ambiguity_of(i_ + 2));
+        add(
+            25,
+            &format!("{}+{}", prev_class(1), self.ambiguity_of(i_ + 1)),
+        );
+        add(26, &suffix(word, 4));
+        add(
+            27,
+            &shape(self.raw.get(i + 1).map_or("-END-", String::as_str)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conllu::read_conllu;
+
+    /// A tiny treebank of our own: enough to check that training learns and that a
+    /// saved model loads back identical.
+    fn treebank() -> Vec<Sentence> {
+        let rows = [
+            ("The", "DET", "DT"),
+            ("envoy", "NOUN", "NN"),
+            ("met", "VERB", "VBD"),
+            ("the", "DET", "DT"),
+            ("minister", "NOUN", "NN"),
+            (".", "PUNCT", "."),
+        ];
+        let mut text = String::new();
+        for k in 0..30 {
+            text.push_str(&format!("# sent_id = s{k}\n"));
+            for (i, (form, upos, xpos)) in rows.iter().enumerate() {
+                text.push_str(&format!(
+                    "{}\t{form}\t_\t{upos}\t{xpos}\t_\t0\tdep\t_\t_\n",
+                    i + 1
+                ));
+            }
+            text.push('\n');
+        }
+        read_conllu(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn learns_a_tiny_treebank_and_round_trips_through_bytes() {
+        let gold = treebank();
+        let mut dev_scores = Vec::new();
+        let tagger = Tagger::train(&gold, &gold, 3, |_, acc| dev_scores.push(acc));
+        assert_eq!(dev_scores.len(), 3);
+        assert_eq!(tagger.accuracy(&gold), (1.0, 1.0));
+        let mut bytes = Vec::new();
+        tagger.save(&mut bytes, 0.0).unwrap();
+        let loaded = Tagger::load(&bytes).unwrap();
+        assert_eq!(
+            loaded.tag(&["The", "envoy", "met"]),
+            tagger.tag(&["The", "envoy", "met"])
+        );
+        assert_eq!(
+            loaded.tag(&["The", "envoy"])[1],
+            Tag {
+                upos: "NOUN",
+                xpos: "NN"
+            }
+        );
+    }
+
+    #[test]
+    fn training_is_deterministic() {
+        let gold = treebank();
+        let save = |t: &Tagger| {
+            let mut b = Vec::new();
+            t.save(&mut b, 0.0).unwrap();
+            b
+        };
+        let a = Tagger::train(&gold, &gold, 2, |_, _| {});
+        let b = Tagger::train(&gold, &gold, 2, |_, _| {});
+        assert_eq!(save(&a), save(&b));
+    }
+
+    #[test]
+    fn corrupt_models_are_refused() {
+        assert!(Tagger::load(b"nonsense").is_err());
+        let mut bytes = Vec::new();
+        Tagger::train(&treebank(), &[], 1, |_, _| {})
+            .save(&mut bytes, 0.0)
+            .unwrap();
+        assert!(Tagger::load(&bytes[..bytes.len() - 3]).is_err());
+    }
+
+    #[test]
+    fn shipped_model_loads_and_tags_a_sentence() {
+        let tags = shipped().tag(&["The", "minister", "rejected", "the", "offer", "."]);
+        let upos: Vec<&str> = tags.iter().map(|t| t.upos).collect();
+        assert_eq!(upos, ["DET", "NOUN", "VERB", "DET", "NOUN", "PUNCT"]);
+        assert_eq!(tags[2].xpos, "VBD");
+    }
+
+    #[test]
+    fn shapes_fold_case_and_digits() {
+        assert_eq!(shape("Veldora"), "Xxxxx");
+        assert_eq!(shape("U.S."), "X.X.");
+        assert_eq!(shape("2031"), "dddd");
+    }
+}
