@@ -22,6 +22,7 @@
 //! * Pure functions of the text: no I/O, no global state.
 
 pub mod conllu;
+mod perceptron;
 mod sentences;
 pub mod tagger;
 mod tokenize;

@@ -12,18 +12,22 @@
 //! that training ever updated exist, which keeps it small.
 
 use std::collections::HashMap;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::conllu::Sentence;
+use crate::perceptron::{
+    Trainer, Weights, argmax_where, check_magic, read_str, read_u16, read_u32, shuffle, write_str,
+    write_u32,
+};
 
 /// A trained tagger.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tagger {
     /// `UPOS|XPOS` class names, index = class id.
     classes: Vec<String>,
-    weights: HashMap<u64, Vec<(u16, f32)>>,
+    weights: Weights,
     /// Lower-cased words that always get one class.
     tag_dictionary: HashMap<String, u16>,
     /// Lower-cased words seen at least twice → the classes they were seen with, as a
@@ -79,15 +83,8 @@ impl Tagger {
     }
 
     fn best(&self, features: &[u64], scores: &mut [f32]) -> u16 {
-        scores.iter_mut().for_each(|s| *s = 0.0);
-        for f in features {
-            if let Some(entries) = self.weights.get(f) {
-                for &(class, weight) in entries {
-                    scores[class as usize] += weight;
-                }
-            }
-        }
-        argmax(scores)
+        self.weights.score(features, scores);
+        argmax_where(scores, |_| true)
     }
 
     /// Trains on `train` for `iterations` passes (sentence order shuffled with a
@@ -110,7 +107,7 @@ impl Tagger {
         }
         let tag_dictionary = build_tag_dictionary(train, &class_ids);
         let ambiguity = build_ambiguity_classes(train, &class_ids);
-        let mut model = Averaged::new(classes.len());
+        let mut model = Trainer::new();
         let mut order: Vec<usize> = (0..train.len()).collect();
         let mut rng = 0x5eed_u64;
         let mut features = Vec::with_capacity(32);
@@ -126,7 +123,8 @@ impl Tagger {
                         Some(&class) => class,
                         None => {
                             context.features(i, &history, &classes, &mut features);
-                            let guess = model.best(&features, &mut scores);
+                            model.score(&features, &mut scores);
+                            let guess = argmax_where(&scores, |_| true);
                             model.update(truth, guess, &features);
                             guess
                         }
@@ -188,43 +186,14 @@ impl Tagger {
             write_str(out, word)?;
             write_str(out, classes)?;
         }
-        let mut features: Vec<(&u64, Vec<(u16, f32)>)> = self
-            .weights
-            .iter()
-            .map(|(f, e)| {
-                (
-                    f,
-                    e.iter()
-                        .copied()
-                        .filter(|(_, w)| w.abs() >= min_weight)
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .filter(|(_, e)| !e.is_empty())
-            .collect();
-        features.sort_by_key(|(f, _)| **f);
-        write_u32(out, features.len() as u32)?;
-        for (feature, mut entries) in features {
-            entries.sort_by_key(|(c, _)| *c);
-            out.write_all(&feature.to_le_bytes())?;
-            out.write_all(&[entries.len() as u8])?;
-            for (class, weight) in entries {
-                out.write_all(&class.to_le_bytes())?;
-                out.write_all(&weight.to_le_bytes())?;
-            }
-        }
+        self.weights.write(out, min_weight)?;
         Ok(())
     }
 
     /// Reads a model written by [`Tagger::save`].
     pub fn load(bytes: &[u8]) -> Result<Tagger, String> {
         let mut r = bytes;
-        let mut magic = [0u8; 8];
-        r.read_exact(&mut magic)
-            .map_err(|_| "not a dateline tagger model (too short)")?;
-        if &magic != MAGIC {
-            return Err("not a dateline tagger model (bad magic)".into());
-        }
+        check_magic(&mut r, MAGIC, "tagger")?;
         let truncated = |_| "truncated tagger model".to_string();
         let n_classes = read_u32(&mut r).map_err(truncated)? as usize;
         let classes = (0..n_classes)
@@ -244,25 +213,7 @@ impl Tagger {
             let word = read_str(&mut r).map_err(truncated)?;
             ambiguity.insert(word, read_str(&mut r).map_err(truncated)?);
         }
-        let n_features = read_u32(&mut r).map_err(truncated)? as usize;
-        let mut weights = HashMap::with_capacity(n_features);
-        for _ in 0..n_features {
-            let mut f = [0u8; 8];
-            r.read_exact(&mut f).map_err(truncated)?;
-            let mut n = [0u8; 1];
-            r.read_exact(&mut n).map_err(truncated)?;
-            let mut entries = Vec::with_capacity(n[0] as usize);
-            for _ in 0..n[0] {
-                let class = read_u16(&mut r).map_err(truncated)?;
-                let mut w = [0u8; 4];
-                r.read_exact(&mut w).map_err(truncated)?;
-                if class as usize >= n_classes {
-                    return Err(format!("class {class} out of range in tagger model"));
-                }
-                entries.push((class, f32::from_le_bytes(w)));
-            }
-            weights.insert(u64::from_le_bytes(f), entries);
-        }
+        let weights = Weights::read(&mut r, n_classes)?;
         Ok(Tagger {
             classes,
             weights,
@@ -273,44 +224,6 @@ impl Tagger {
 }
 
 const MAGIC: &[u8; 8] = b"DLPOS\x00\x00\x01";
-
-fn write_u32(out: &mut impl Write, v: u32) -> io::Result<()> {
-    out.write_all(&v.to_le_bytes())
-}
-
-fn write_str(out: &mut impl Write, s: &str) -> io::Result<()> {
-    out.write_all(&(s.len() as u16).to_le_bytes())?;
-    out.write_all(s.as_bytes())
-}
-
-fn read_u32(r: &mut &[u8]) -> io::Result<u32> {
-    let mut b = [0u8; 4];
-    r.read_exact(&mut b)?;
-    Ok(u32::from_le_bytes(b))
-}
-
-fn read_u16(r: &mut &[u8]) -> io::Result<u16> {
-    let mut b = [0u8; 2];
-    r.read_exact(&mut b)?;
-    Ok(u16::from_le_bytes(b))
-}
-
-fn read_str(r: &mut &[u8]) -> io::Result<String> {
-    let len = read_u16(r)? as usize;
-    let mut b = vec![0u8; len];
-    r.read_exact(&mut b)?;
-    String::from_utf8(b).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
-}
-
-fn argmax(scores: &[f32]) -> u16 {
-    let mut best = 0;
-    for (i, &s) in scores.iter().enumerate() {
-        if s > scores[best] {
-            best = i;
-        }
-    }
-    best as u16
-}
 
 /// Words seen ≥ 20 times with one class ≥ 97% of the time.
 fn build_tag_dictionary(
@@ -371,86 +284,6 @@ fn build_ambiguity_classes(
             (total >= 2).then_some((word, joined))
         })
         .collect()
-}
-
-/// The training-time model: weights plus the running sums that averaging needs.
-struct Averaged {
-    n_classes: usize,
-    weights: HashMap<u64, Vec<(u16, f32, f64, u32)>>, // class, weight, total, last update
-    instances: u32,
-}
-
-impl Averaged {
-    fn new(n_classes: usize) -> Self {
-        Self {
-            n_classes,
-            weights: HashMap::new(),
-            instances: 0,
-        }
-    }
-
-    fn best(&self, features: &[u64], scores: &mut [f32]) -> u16 {
-        scores.iter_mut().for_each(|s| *s = 0.0);
-        for f in features {
-            if let Some(entries) = self.weights.get(f) {
-                for &(class, weight, _, _) in entries {
-                    scores[class as usize] += weight;
-                }
-            }
-        }
-        argmax(&scores[..self.n_classes])
-    }
-
-    fn update(&mut self, truth: u16, guess: u16, features: &[u64]) {
-        self.instances += 1;
-        if truth == guess {
-            return;
-        }
-        let now = self.instances;
-        for &f in features {
-            let entries = self.weights.entry(f).or_default();
-            for (class, delta) in [(truth, 1.0f32), (guess, -1.0)] {
-                match entries.iter_mut().find(|e| e.0 == class) {
-                    Some(e) => {
-                        e.2 += f64::from(now - e.3) * f64::from(e.1);
-                        e.3 = now;
-                        e.1 += delta;
-                    }
-                    None => entries.push((class, delta, 0.0, now)),
-                }
-            }
-        }
-    }
-
-    fn averaged(&self) -> HashMap<u64, Vec<(u16, f32)>> {
-        let now = f64::from(self.instances.max(1));
-        self.weights
-            .iter()
-            .map(|(&f, entries)| {
-                let averaged = entries
-                    .iter()
-                    .map(|&(class, weight, total, stamp)| {
-                        let total = total + (now - f64::from(stamp)) * f64::from(weight);
-                        (class, (total / now) as f32)
-                    })
-                    .filter(|(_, w)| *w != 0.0)
-                    .collect();
-                (f, averaged)
-            })
-            .collect()
-    }
-}
-
-/// Fisher–Yates with splitmix64: deterministic across platforms.
-fn shuffle(order: &mut [usize], state: &mut u64) {
-    for i in (1..order.len()).rev() {
-        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        order.swap(i, (z % (i as u64 + 1)) as usize);
-    }
 }
 
 /// A word as features see it: lower case, digits folded to `0`.
