@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use dateline_nlp::conllu::{Sentence, read_conllu, word_spans};
+use dateline_nlp::iob2::{TaggedSentence, entities};
+use dateline_nlp::ner::{Recognizer, f1};
 use dateline_nlp::tagger::Tagger;
 use dateline_nlp::{ByteSpan, split_sentences, tokenize};
 use serde_json::json;
@@ -22,6 +24,14 @@ pub enum EvalKind {
     Sentences {
         #[arg(long)]
         gold: PathBuf,
+    },
+    /// Named entities (exact span and label) on the gold file's own words (IOB2).
+    Ner {
+        #[arg(long)]
+        gold: PathBuf,
+        /// A model file to score instead of the shipped one.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Part-of-speech tags (UPOS and XPOS) on the treebank's own words.
     Pos {
@@ -119,6 +129,20 @@ pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
             };
             eval_pos(tagger, &read_treebank(gold)?)
         }
+        EvalKind::Ner { gold, model } => {
+            let loaded;
+            let recognizer = match model {
+                Some(path) => {
+                    let bytes = std::fs::read(path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    loaded = Recognizer::load(&bytes)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                    &loaded
+                }
+                None => dateline_nlp::ner::shipped(),
+            };
+            eval_ner(recognizer, &crate::train::read_entities(gold)?)
+        }
     };
     println!("{report}");
     Ok(ExitCode::SUCCESS)
@@ -179,6 +203,37 @@ fn eval_tokens(sentences: &[Sentence]) -> serde_json::Value {
     counts.report(json!({
         "sentences": sentences.len() - skipped, "skipped": skipped, "words_per_second": timer.rate(),
     }))
+}
+
+/// Exact-match entity scores, overall and per label (`PER`, `ORG`, `LOC`).
+fn eval_ner(recognizer: &Recognizer, sentences: &[TaggedSentence]) -> serde_json::Value {
+    let tagger = dateline_nlp::tagger::shipped();
+    let mut counts = dateline_nlp::ner::EntityCounts::default();
+    let mut timer = Throughput::default();
+    for sentence in sentences {
+        let found = timer.time(sentence.words.len(), || {
+            recognizer.recognise(&sentence.words, tagger)
+        });
+        let predicted: Vec<(usize, usize, String)> = found
+            .into_iter()
+            .map(|e| (e.start, e.end, e.label))
+            .collect();
+        counts.add(&predicted, &entities(&sentence.tags));
+    }
+    let (tp, fp, fn_) = counts.totals();
+    let mut by_label = serde_json::Map::new();
+    for (label, &(t, p, n)) in &counts.by_label {
+        by_label.insert(label.clone(), json!(round(f1((t, p, n)))));
+        eprintln!("  {label}: tp {t}, fp {p}, fn {n}, F1 {:.4}", f1((t, p, n)));
+    }
+    let report = Counts { tp, fp, fn_ }.report(json!({
+        "sentences": sentences.len(), "f1_by_label": by_label, "words_per_second": timer.rate(),
+    }));
+    eprintln!(
+        "ner: {} sentences (speed includes POS tagging)",
+        sentences.len()
+    );
+    report
 }
 
 /// With gold words, every word gets one tag, so precision = recall = F1 = accuracy

@@ -6,6 +6,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 use dateline_nlp::conllu::{Sentence, read_conllu};
+use dateline_nlp::gazetteer::Gazetteer;
+use dateline_nlp::iob2::{TaggedSentence, read_iob2};
+use dateline_nlp::ner::Recognizer;
 use dateline_nlp::tagger::Tagger;
 
 #[derive(clap::Subcommand)]
@@ -23,6 +26,25 @@ pub enum TrainKind {
         out: PathBuf,
         /// Passes over the training data.
         #[arg(long, default_value_t = 8)]
+        iterations: usize,
+    },
+    /// The named-entity recogniser (PER, ORG, LOC), from IOB2 files (Universal NER).
+    Ner {
+        /// Training file (IOB2).
+        #[arg(long)]
+        train: PathBuf,
+        /// Development file, scored after every pass.
+        #[arg(long)]
+        dev: PathBuf,
+        /// Where to write the model (the shipped one is data/models/ner.bin).
+        #[arg(long)]
+        out: PathBuf,
+        /// Phoenix/CAMEO dictionaries whose names become gazetteer features (the
+        /// shipped model uses ../shared/data/cameo-dictionaries). Without it, none.
+        #[arg(long)]
+        dictionaries: Option<PathBuf>,
+        /// Passes over the training data.
+        #[arg(long, default_value_t = 10)]
         iterations: usize,
     },
 }
@@ -61,7 +83,76 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        TrainKind::Ner {
+            train,
+            dev,
+            out,
+            dictionaries,
+            iterations,
+        } => {
+            let started = Instant::now();
+            let (train, dev) = (read_entities(train)?, read_entities(dev)?);
+            let tagger = dateline_nlp::tagger::shipped();
+            let gazetteer = match dictionaries {
+                Some(dir) => {
+                    let (gazetteer, problems) = Gazetteer::from_dictionaries(dir)?;
+                    for problem in problems.iter().take(3) {
+                        eprintln!("  skipped {problem}");
+                    }
+                    if problems.len() > 3 {
+                        eprintln!(
+                            "  … and {} more dictionary lines skipped",
+                            problems.len() - 3
+                        );
+                    }
+                    eprintln!(
+                        "gazetteer: {} names from {}",
+                        gazetteer.len(),
+                        dir.display()
+                    );
+                    gazetteer
+                }
+                None => Gazetteer::default(),
+            };
+            eprintln!(
+                "training the entity recogniser on {} sentences, {iterations} passes",
+                train.len()
+            );
+            let model =
+                Recognizer::train(&train, &dev, tagger, gazetteer, *iterations, |pass, f1| {
+                    eprintln!("  pass {pass}: dev entity F1 {f1:.4}");
+                });
+            let mut bytes = Vec::new();
+            model.save(&mut bytes, MIN_WEIGHT)?;
+            write_model(out, &bytes)?;
+            let f1 = Recognizer::load(&bytes)
+                .map_err(anyhow::Error::msg)?
+                .score(&dev, tagger)
+                .f1();
+            eprintln!(
+                "wrote {} ({:.1} MB) in {:.0}s; dev entity F1 {f1:.4} (pruned model)",
+                out.display(),
+                bytes.len() as f64 / 1e6,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Writes under a temporary name and renames, so a model file is never half written.
+fn write_model(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let partial = out.with_extension("partial");
+    std::fs::write(&partial, bytes)
+        .with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::rename(&partial, out)?;
+    Ok(())
+}
+
+pub fn read_entities(path: &Path) -> anyhow::Result<Vec<TaggedSentence>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    read_iob2(std::io::BufReader::new(file)).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 /// Weights smaller than this are dropped when saving: they change almost no

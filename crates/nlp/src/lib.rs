@@ -22,6 +22,9 @@
 //! * Pure functions of the text: no I/O, no global state.
 
 pub mod conllu;
+pub mod gazetteer;
+pub mod iob2;
+pub mod ner;
 mod perceptron;
 mod sentences;
 pub mod tagger;

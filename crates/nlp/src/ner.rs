@@ -1,0 +1,445 @@
+//! Named entities (PER, ORG, LOC): a greedy averaged-perceptron sequence labeller over
+//! IOB2 tags, with the part-of-speech tags of the shipped tagger among its features.
+//!
+//! Decoding is left to right and never emits an `I-X` that does not continue an `X`,
+//! so every output is a well-formed entity sequence.
+
+use std::io::{self, Write};
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::gazetteer::{Gazetteer, KINDS};
+use crate::iob2::{TaggedSentence, entities};
+use crate::perceptron::{
+    Trainer, Weights, argmax_where, check_magic, read_str, read_u32, shuffle, write_str, write_u32,
+};
+use crate::tagger::Tagger;
+
+/// A trained entity recogniser.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recognizer {
+    /// IOB2 tags, index = class id.
+    classes: Vec<String>,
+    weights: Weights,
+    /// Known names; part of the model, so features mean the same at run time.
+    gazetteer: Gazetteer,
+}
+
+/// An entity over words `[start, end)` of a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+}
+
+const MAGIC: &[u8; 8] = b"DLNER\x00\x00\x02";
+
+/// The model shipped in `data/models/ner.bin`, compiled into the binary.
+pub fn shipped() -> &'static Recognizer {
+    static MODEL: std::sync::OnceLock<Recognizer> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        // Part of this build and checked by a test: a failure is a broken build.
+        Recognizer::load(include_bytes!("../../../data/models/ner.bin"))
+            .expect("the shipped NER model loads")
+    })
+}
+
+impl Recognizer {
+    /// Finds the entities of one sentence's words, tagging them with `tagger` first.
+    pub fn recognise<S: AsRef<str>>(&self, words: &[S], tagger: &Tagger) -> Vec<Entity> {
+        let pos: Vec<&str> = tagger.tag(words).into_iter().map(|t| t.xpos).collect();
+        let context = Context::new(words, &pos, &self.gazetteer);
+        let mut history: Vec<u16> = Vec::with_capacity(words.len());
+        let mut features = Vec::with_capacity(48);
+        let mut scores = vec![0f32; self.classes.len()];
+        for i in 0..words.len() {
+            context.features(i, &history, &self.classes, &mut features);
+            self.weights.score(&features, &mut scores);
+            let previous = history.last().map(|&c| self.classes[c as usize].as_str());
+            history.push(argmax_where(&scores, |c| {
+                allowed(previous, &self.classes[c])
+            }));
+        }
+        let tags: Vec<&str> = history
+            .iter()
+            .map(|&c| self.classes[c as usize].as_str())
+            .collect();
+        entities(&tags)
+            .into_iter()
+            .map(|(start, end, label)| Entity { start, end, label })
+            .collect()
+    }
+
+    /// Trains on `train` (tagged with `tagger` for the POS features), `iterations`
+    /// passes in a fixed shuffled order; `progress` gets the dev F1 after each pass.
+    pub fn train(
+        train: &[TaggedSentence],
+        dev: &[TaggedSentence],
+        tagger: &Tagger,
+        gazetteer: Gazetteer,
+        iterations: usize,
+        mut progress: impl FnMut(usize, f64),
+    ) -> Recognizer {
+        let mut classes: Vec<String> = vec!["O".to_string()];
+        for tag in train.iter().flat_map(|s| &s.tags) {
+            if !classes.contains(tag) {
+                classes.push(tag.clone());
+            }
+        }
+        classes[1..].sort();
+        let pos: Vec<Vec<&str>> = train
+            .iter()
+            .map(|s| tagger.tag(&s.words).into_iter().map(|t| t.xpos).collect())
+            .collect();
+        let mut model = Trainer::new();
+        let mut order: Vec<usize> = (0..train.len()).collect();
+        let mut rng = 0x00e1_717e_u64;
+        let mut features = Vec::with_capacity(48);
+        let mut scores = vec![0f32; classes.len()];
+        for iteration in 0..iterations {
+            for &k in &order {
+                let sentence = &train[k];
+                let context = Context::new(&sentence.words, &pos[k], &gazetteer);
+                let mut history: Vec<u16> = Vec::with_capacity(sentence.words.len());
+                for (i, tag) in sentence.tags.iter().enumerate() {
+                    let truth = classes.iter().position(|c| c == tag).unwrap_or(0) as u16;
+                    context.features(i, &history, &classes, &mut features);
+                    model.score(&features, &mut scores);
+                    let previous = history.last().map(|&c| classes[c as usize].as_str());
+                    let guess = argmax_where(&scores, |c| allowed(previous, &classes[c]));
+                    model.update(truth, guess, &features);
+                    history.push(guess);
+                }
+            }
+            shuffle(&mut order, &mut rng);
+            let snapshot = Recognizer {
+                classes: classes.clone(),
+                weights: model.averaged(),
+                gazetteer: gazetteer.clone(),
+            };
+            progress(iteration + 1, snapshot.score(dev, tagger).f1());
+        }
+        Recognizer {
+            classes,
+            weights: model.averaged(),
+            gazetteer,
+        }
+    }
+
+    /// Exact-match entity counts against gold sentences.
+    pub fn score(&self, gold: &[TaggedSentence], tagger: &Tagger) -> EntityCounts {
+        let mut counts = EntityCounts::default();
+        for sentence in gold {
+            let predicted: Vec<(usize, usize, String)> = self
+                .recognise(&sentence.words, tagger)
+                .into_iter()
+                .map(|e| (e.start, e.end, e.label))
+                .collect();
+            counts.add(&predicted, &entities(&sentence.tags));
+        }
+        counts
+    }
+
+    /// Writes the model; weights below `min_weight` are dropped.
+    pub fn save(&self, out: &mut impl Write, min_weight: f32) -> io::Result<()> {
+        out.write_all(MAGIC)?;
+        write_u32(out, self.classes.len() as u32)?;
+        for class in &self.classes {
+            write_str(out, class)?;
+        }
+        self.weights.write(out, min_weight)?;
+        self.gazetteer.write(out)
+    }
+
+    /// Reads a model written by [`Recognizer::save`].
+    pub fn load(bytes: &[u8]) -> Result<Recognizer, String> {
+        let mut r = bytes;
+        check_magic(&mut r, MAGIC, "entity recogniser")?;
+        let truncated = |_| "truncated entity recogniser model".to_string();
+        let n = read_u32(&mut r).map_err(truncated)? as usize;
+        let classes = (0..n)
+            .map(|_| read_str(&mut r))
+            .collect::<io::Result<Vec<_>>>()
+            .map_err(truncated)?;
+        let weights = Weights::read(&mut r, n)?;
+        let gazetteer = Gazetteer::read(&mut r)?;
+        Ok(Recognizer {
+            classes,
+            weights,
+            gazetteer,
+        })
+    }
+}
+
+/// Exact-match counts, overall and per label.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EntityCounts {
+    pub by_label: std::collections::BTreeMap<String, (usize, usize, usize)>, // tp, fp, fn
+}
+
+impl EntityCounts {
+    pub fn add(&mut self, predicted: &[(usize, usize, String)], gold: &[(usize, usize, String)]) {
+        for p in predicted {
+            let entry = self.by_label.entry(p.2.clone()).or_default();
+            if gold.contains(p) {
+                entry.0 += 1;
+            } else {
+                entry.1 += 1;
+            }
+        }
+        for g in gold.iter().filter(|g| !predicted.contains(g)) {
+            self.by_label.entry(g.2.clone()).or_default().2 += 1;
+        }
+    }
+
+    /// `(tp, fp, fn)` over all labels.
+    pub fn totals(&self) -> (usize, usize, usize) {
+        self.by_label
+            .values()
+            .fold((0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2))
+    }
+
+    pub fn f1(&self) -> f64 {
+        f1(self.totals())
+    }
+}
+
+/// F1 of `(tp, fp, fn)`.
+pub fn f1((tp, fp, fn_): (usize, usize, usize)) -> f64 {
+    if tp == 0 {
+        0.0
+    } else {
+        2.0 * tp as f64 / (2 * tp + fp + fn_) as f64
+    }
+}
+
+/// `I-X` only continues `B-X` or `I-X`.
+fn allowed(previous: Option<&str>, class: &str) -> bool {
+    match class.strip_prefix("I-") {
+        None => true,
+        Some(label) => previous.is_some_and(|p| p.len() > 2 && &p[2..] == label),
+    }
+}
+
+/// `Xx`, `x`, `X`, `d`, `X.X.`: case and digit pattern with repeats collapsed.
+fn short_shape(word: &str) -> String {
+    let mut out = String::new();
+    for c in word.chars() {
+        let s = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_ascii_digit() {
+            'd'
+        } else {
+            c
+        };
+        if !out.ends_with(s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+struct Context<'a> {
+    raw: Vec<&'a str>,
+    lower: Vec<String>,
+    shape: Vec<String>,
+    pos: &'a [&'a str],
+    /// `B-COUNTRY`, `I-ACTOR`, … or `-` per word.
+    known: Vec<String>,
+}
+
+impl<'a> Context<'a> {
+    fn new<S: AsRef<str>>(words: &'a [S], pos: &'a [&'a str], gazetteer: &Gazetteer) -> Self {
+        let raw: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
+        let lower: Vec<String> = raw.iter().map(|w| w.to_lowercase()).collect();
+        let known = gazetteer
+            .tag(&lower)
+            .into_iter()
+            .map(|m| {
+                m.map_or_else(
+                    || "-".to_string(),
+                    |(begins, kind)| {
+                        format!(
+                            "{}-{}",
+                            if begins { 'B' } else { 'I' },
+                            KINDS[kind as usize]
+                        )
+                    },
+                )
+            })
+            .collect();
+        Self {
+            shape: raw.iter().map(|w| short_shape(w)).collect(),
+            lower,
+            raw,
+            pos,
+            known,
+        }
+    }
+
+    fn at<'s>(&'s self, column: &'s [String], i: isize) -> &'s str {
+        if i < 0 {
+            "<s>"
+        } else {
+            column.get(i as usize).map_or("</s>", String::as_str)
+        }
+    }
+
+    fn pos_at(&self, i: isize) -> &str {
+        if i < 0 {
+            "<s>"
+        } else {
+            self.pos.get(i as usize).copied().unwrap_or("</s>")
+        }
+    }
+
+    fn features(&self, i: usize, history: &[u16], classes: &[String], out: &mut Vec<u64>) {
+        out.clear();
+        let mut add =
+            |template: u64, value: &str| out.push(xxh3_64_with_seed(value.as_bytes(), template));
+        let k = i as isize;
+        let raw = self.raw[i];
+        let lower = &self.lower[i];
+        let prev = |n: usize| {
+            i.checked_sub(n)
+                .map_or("<s>", |j| classes[history[j] as usize].as_str())
+        };
+        let chars: Vec<char> = lower.chars().collect();
+        let take = |n: usize| chars.iter().take(n).collect::<String>();
+        let last = |n: usize| {
+            chars[chars.len().saturating_sub(n)..]
+                .iter()
+                .collect::<String>()
+        };
+        add(0, "bias");
+        add(1, raw);
+        add(2, lower);
+        add(3, &self.shape[i]);
+        for n in 1..=3 {
+            add(3 + n as u64, &take(n));
+        }
+        for n in 1..=4 {
+            add(6 + n as u64, &last(n));
+        }
+        add(11, self.at(&self.lower, k - 1));
+        add(12, self.at(&self.lower, k + 1));
+        add(13, self.at(&self.lower, k - 2));
+        add(14, self.at(&self.lower, k + 2));
+        add(15, self.at(&self.shape, k - 1));
+        add(16, self.at(&self.shape, k + 1));
+        add(17, self.pos_at(k));
+        add(18, self.pos_at(k - 1));
+        add(19, self.pos_at(k + 1));
+        add(20, &format!("{}+{}", self.pos_at(k), self.pos_at(k + 1)));
+        add(21, &format!("{}+{}", self.pos_at(k - 1), self.pos_at(k)));
+        add(22, prev(1));
+        add(23, &format!("{}+{}", prev(1), prev(2)));
+        add(24, &format!("{}+{}", prev(1), lower));
+        add(25, &format!("{}+{}", prev(1), self.shape[i]));
+        add(26, &format!("{}+{}", self.at(&self.lower, k - 1), lower));
+        add(27, &format!("{}+{}", lower, self.at(&self.lower, k + 1)));
+        add(
+            28,
+            &format!("{}+{}+{}", i == 0, self.shape[i], self.pos_at(k)),
+        );
+        add(29, &format!("{}+{}", self.pos_at(k), self.shape[i]));
+        add(30, &self.known[i]);
+        add(31, self.at(&self.known, k - 1));
+        add(32, self.at(&self.known, k + 1));
+        add(33, &format!("{}+{}", self.known[i], self.shape[i]));
+        add(34, &format!("{}+{}", prev(1), self.known[i]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(words: &[&str], tags: &[&str]) -> TaggedSentence {
+        TaggedSentence {
+            id: None,
+            words: words.iter().map(|w| w.to_string()).collect(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn learns_entities_and_round_trips_through_bytes() {
+        let train: Vec<TaggedSentence> = (0..20)
+            .flat_map(|_| {
+                [
+                    sentence(
+                        &["Envoy", "Corentin", "Ashby", "visited", "Marrowick", "."],
+                        &["O", "B-PER", "I-PER", "O", "B-LOC", "O"],
+                    ),
+                    sentence(
+                        &["The", "Concord", "met", "in", "Strenholt", "."],
+                        &["O", "B-ORG", "O", "O", "B-LOC", "O"],
+                    ),
+                ]
+            })
+            .collect();
+        let tagger = crate::tagger::shipped();
+        let model = Recognizer::train(&train, &train, tagger, Gazetteer::default(), 4, |_, _| {});
+        assert_eq!(model.score(&train, tagger).f1(), 1.0);
+        let mut bytes = Vec::new();
+        model.save(&mut bytes, 0.0).unwrap();
+        let loaded = Recognizer::load(&bytes).unwrap();
+        let found = loaded.recognise(
+            &["Envoy", "Corentin", "Ashby", "visited", "Marrowick", "."],
+            tagger,
+        );
+        assert_eq!(
+            found[0],
+            Entity {
+                start: 1,
+                end: 3,
+                label: "PER".into()
+            }
+        );
+        assert!(Recognizer::load(&bytes[..bytes.len() - 2]).is_err());
+    }
+
+    #[test]
+    fn inside_tags_only_continue_their_own_label() {
+        assert!(allowed(Some("B-PER"), "I-PER"));
+        assert!(!allowed(Some("B-ORG"), "I-PER"));
+        assert!(!allowed(None, "I-LOC"));
+        assert!(allowed(Some("O"), "B-LOC"));
+    }
+
+    #[test]
+    fn shipped_model_finds_people_and_places() {
+        let words = [
+            "President",
+            "Ilena",
+            "Marsk",
+            "flew",
+            "to",
+            "Paris",
+            "on",
+            "Monday",
+            ".",
+        ];
+        let found = shipped().recognise(&words, crate::tagger::shipped());
+        assert!(
+            found.contains(&Entity {
+                start: 1,
+                end: 3,
+                label: "PER".into()
+            }),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&Entity {
+                start: 5,
+                end: 6,
+                label: "LOC".into()
+            }),
+            "{found:?}"
+        );
+    }
+}
