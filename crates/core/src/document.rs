@@ -1,17 +1,45 @@
 //! The document that annotation layers point into.
 
+use std::ops::Range;
+
 use crate::{Article, Span};
 
-/// An article plus the index that converts code-point offsets to byte offsets.
+/// An article, the index that converts code-point offsets to byte offsets, and the
+/// annotation layers the pipeline adds (spaCy's `Doc`, in Rust).
 ///
-/// Pipeline components read the text through this type and produce [`Span`]s with
-/// [`Document::span`], so every span is checked against the text once, here.
+/// Layers hold byte offsets (what Rust slices with) or indices into earlier layers;
+/// records leave the pipeline as [`Span`]s made by [`Document::span`] or
+/// [`Document::span_of_bytes`], so every span is checked against the text here.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub article: Article,
     /// Byte offset of every code point, plus the text length at the end; empty when
     /// the text is ASCII, where the two offsets coincide.
     byte_offsets: Vec<usize>,
+    /// Tokens in text order (language layer).
+    pub tokens: Vec<Token>,
+    /// Sentences as ranges of token indices, covering every token once.
+    pub sentences: Vec<Range<usize>>,
+    /// Named entities as ranges of token indices.
+    pub entities: Vec<Entity>,
+}
+
+/// One token: its bytes in the text and its part-of-speech tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    /// Universal POS tag (`PROPN`), empty until the tagger has run.
+    pub upos: String,
+    /// Penn Treebank tag (`NNP`), empty until the tagger has run.
+    pub xpos: String,
+}
+
+/// A named entity over tokens `[tokens.start, tokens.end)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    pub tokens: Range<usize>,
+    pub label: String,
 }
 
 impl Document {
@@ -28,7 +56,21 @@ impl Document {
         Self {
             article,
             byte_offsets,
+            tokens: Vec::new(),
+            sentences: Vec::new(),
+            entities: Vec::new(),
         }
+    }
+
+    /// The span of bytes `[start, end)`, in code points; `None` unless both ends are
+    /// character boundaries in range.
+    pub fn span_of_bytes(&self, start: usize, end: usize) -> Option<Span> {
+        self.span(self.char_offset(start)?, self.char_offset(end)?)
+    }
+
+    /// The text of a token.
+    pub fn token_text(&self, token: &Token) -> &str {
+        &self.article.text[token.start..token.end]
     }
 
     pub fn text(&self) -> &str {

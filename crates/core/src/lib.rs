@@ -23,9 +23,9 @@ mod document;
 mod ids;
 mod records;
 
-pub use document::Document;
+pub use document::{Document, Entity, Token};
 pub use ids::{content_hash, content_id, normalize_for_hash};
-pub use records::{Article, Extraction, Span};
+pub use records::{Article, Extraction, Mention, Span};
 
 /// A calendar date (`YYYY-MM-DD` in JSON). Article dates have no time of day: the
 /// contract's as-of queries work at day granularity.

@@ -41,13 +41,25 @@ pub struct Span {
     pub text: String,
 }
 
-/// What `dateline extract` prints for one article. The annotation layers are filled by
-/// the extractors of later pipeline stages; until a stage exists its list is empty,
-/// which is also the honest answer for an article with nothing to extract.
+/// A name in an article: a person, organisation or place (`PER`, `ORG`, `LOC`; the
+/// contract also reserves `GPE`, `NORP`, `MISC`), linked to an actor once the actor
+/// layer resolves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    pub article_id: String,
+    pub span: Span,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<String>,
+}
+
+/// What `dateline extract` prints for one article. Statements and events are filled by
+/// the extractors of later pipeline stages (issues #6, #7); until a stage exists its
+/// list is empty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {
     pub article: Article,
-    pub mentions: Vec<Value>,
+    pub mentions: Vec<Mention>,
     pub statements: Vec<Value>,
     pub events: Vec<Value>,
 }

@@ -1,30 +1,159 @@
-//! The extraction pipeline: one article in, its annotation layers out.
+//! The extraction pipeline: one article in, its annotation layers and records out.
 //!
 //! # Design
 //!
 //! Following spaCy's `Doc`, an article becomes a [`Document`] that owns its text once;
-//! each pipeline component reads the layers before it and adds one layer of spans.
-//! The components arrive with their issues: the language layer (tokens, sentences,
-//! tags, parse, entities), then actors and mentions, statements, and events. Until a
-//! component exists, its layer in the [`Extraction`] is empty.
+//! each pipeline component reads the layers before it and adds one layer:
+//!
+//! 1. [`annotate_language`]: tokens, sentences, part-of-speech tags, named entities
+//!    (models from `dateline-nlp`, compiled into the binary);
+//! 2. [`mentions`]: entity layer → `Mention` records with code-point spans;
+//! 3. later: actors (#5), statements (#6), events (#7).
+//!
+//! Until a component exists, its records in the [`Extraction`] are an empty list.
 //!
 //! # Invariants
 //!
-//! * Pure: text in, records out. No store, no clock, no network, no global state, so
-//!   `dateline extract` can run as a stateless Spark worker and give the same output
-//!   for the same input on any machine.
-//! * Every span a component emits is made through [`Document::span`] and therefore
-//!   matches the article text at its offsets.
+//! * Pure: text in, records out. No store, no clock, no network, no global state
+//!   beyond the read-only shipped models, so `dateline extract` can run as a
+//!   stateless Spark worker and give the same output for the same input anywhere.
+//! * Every span a record carries is made by `Document::span`/`span_of_bytes` and so
+//!   equals the article text at its code-point offsets.
 
-use dateline_core::{Article, Document, Extraction};
+use dateline_core::{Article, Document, Entity, Extraction, Mention, Token};
+use dateline_nlp::{ner, split_sentences, tagger, tokenize};
 
 /// Runs every pipeline component over `article`.
 pub fn extract(article: Article) -> Extraction {
-    let document = Document::new(article);
+    let mut document = Document::new(article);
+    annotate_language(&mut document);
+    let mentions = mentions(&document);
     Extraction {
         article: document.article,
-        mentions: Vec::new(),
+        mentions,
         statements: Vec::new(),
         events: Vec::new(),
+    }
+}
+
+/// Adds the language layers: tokens, sentences, tags and entities.
+pub fn annotate_language(document: &mut Document) {
+    let text = document.article.text.as_str();
+    let spans = tokenize(text);
+    let sentences = split_sentences(text, &spans);
+    let (tagger, recognizer) = (tagger::shipped(), ner::shipped());
+    let mut tokens: Vec<Token> = Vec::with_capacity(spans.len());
+    let mut entities: Vec<Entity> = Vec::new();
+    for sentence in &sentences {
+        let words: Vec<&str> = spans[sentence.clone()].iter().map(|s| s.of(text)).collect();
+        let tags = tagger.tag(&words);
+        let xpos: Vec<&str> = tags.iter().map(|t| t.xpos).collect();
+        for found in recognizer.recognise_tagged(&words, &xpos) {
+            entities.push(Entity {
+                tokens: sentence.start + found.start..sentence.start + found.end,
+                label: found.label,
+            });
+        }
+        for (span, tag) in spans[sentence.clone()].iter().zip(&tags) {
+            tokens.push(Token {
+                start: span.start,
+                end: span.end,
+                upos: tag.upos.to_string(),
+                xpos: tag.xpos.to_string(),
+            });
+        }
+    }
+    document.tokens = tokens;
+    document.sentences = sentences;
+    document.entities = entities;
+}
+
+/// One `Mention` per entity of the document.
+pub fn mentions(document: &Document) -> Vec<Mention> {
+    document
+        .entities
+        .iter()
+        .filter_map(|entity| {
+            let first = document.tokens.get(entity.tokens.start)?;
+            let last = document.tokens.get(entity.tokens.end.checked_sub(1)?)?;
+            Some(Mention {
+                article_id: document.article.id.clone(),
+                span: document.span_of_bytes(first.start, last.end)?,
+                label: entity.label.clone(),
+                actor_id: None,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn article(text: &str) -> Article {
+        Article {
+            id: "fiction-1".into(),
+            date: jiff::civil::date(2031, 3, 4),
+            title: None,
+            text: text.into(),
+            source: None,
+            url: None,
+            lang: "en".into(),
+            dup_of: None,
+            meta: None,
+        }
+    }
+
+    #[test]
+    fn finds_people_and_places_with_honest_spans() {
+        let text = "President Ilena Marsk flew to Paris on Monday. “We will not talk,” she said in London.";
+        let extraction = extract(article(text));
+        let found: Vec<(&str, &str)> = extraction
+            .mentions
+            .iter()
+            .map(|m| (m.span.text.as_str(), m.label.as_str()))
+            .collect();
+        assert!(found.contains(&("Ilena Marsk", "PER")), "{found:?}");
+        assert!(found.contains(&("Paris", "LOC")), "{found:?}");
+        assert!(found.contains(&("London", "LOC")), "{found:?}");
+        let chars: Vec<char> = text.chars().collect();
+        for m in &extraction.mentions {
+            assert_eq!(
+                m.span.text,
+                chars[m.span.start..m.span.end].iter().collect::<String>()
+            );
+            assert_eq!(m.article_id, "fiction-1");
+        }
+    }
+
+    #[test]
+    fn every_token_is_tagged_and_in_one_sentence() {
+        let mut document = Document::new(article(
+            "Talks resumed. The envoy left\n\nMarrowick, March 4",
+        ));
+        annotate_language(&mut document);
+        assert!(
+            document
+                .tokens
+                .iter()
+                .all(|t| !t.upos.is_empty() && !t.xpos.is_empty())
+        );
+        assert_eq!(
+            document.sentences.iter().map(|r| r.len()).sum::<usize>(),
+            document.tokens.len()
+        );
+        assert_eq!(document.sentences.len(), 3);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn spans_are_honest_on_any_text(text in "\\PC{0,200}") {
+            let chars: Vec<char> = text.chars().collect();
+            for m in extract(article(&text)).mentions {
+                prop_assert_eq!(m.span.text, chars[m.span.start..m.span.end].iter().collect::<String>());
+            }
+        }
     }
 }

@@ -48,8 +48,14 @@ pub fn shipped() -> &'static Recognizer {
 impl Recognizer {
     /// Finds the entities of one sentence's words, tagging them with `tagger` first.
     pub fn recognise<S: AsRef<str>>(&self, words: &[S], tagger: &Tagger) -> Vec<Entity> {
-        let pos: Vec<&str> = tagger.tag(words).into_iter().map(|t| t.xpos).collect();
-        let context = Context::new(words, &pos, &self.gazetteer);
+        let xpos: Vec<&str> = tagger.tag(words).into_iter().map(|t| t.xpos).collect();
+        self.recognise_tagged(words, &xpos)
+    }
+
+    /// Like [`Recognizer::recognise`], for words already tagged (PTB `xpos` tags).
+    pub fn recognise_tagged<S: AsRef<str>>(&self, words: &[S], xpos: &[&str]) -> Vec<Entity> {
+        let pos = xpos;
+        let context = Context::new(words, pos, &self.gazetteer);
         let mut history: Vec<u16> = Vec::with_capacity(words.len());
         let mut features = Vec::with_capacity(48);
         let mut scores = vec![0f32; self.classes.len()];
