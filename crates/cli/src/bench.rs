@@ -28,6 +28,13 @@ pub struct BenchArgs {
     /// Peer loader script run with python3; skipped when absent.
     #[arg(long, default_value = "benches/peer_ingest.py")]
     peer: PathBuf,
+    /// Also time `extract` (tokens, sentences, tags, entities) against spaCy's small
+    /// English pipeline run by this Python (a venv with spaCy and en_core_web_sm).
+    #[arg(long)]
+    spacy: Option<PathBuf>,
+    /// Articles of the 10k corpus used for the extract comparison.
+    #[arg(long, default_value_t = 300)]
+    extract_articles: usize,
     /// Only time search, on stores left by an earlier run (no ingest rows).
     #[arg(long)]
     search_only: bool,
@@ -136,11 +143,94 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             latency_row(&mut report, "peer: python sqlite3 + FTS5", &theirs)?;
         }
     }
+    if let Some(python) = &args.spacy {
+        extract_comparison(&mut report, args, python)?;
+    }
     println!("{report}");
     if let Some(path) = &args.report {
         std::fs::write(path, &report)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Words per second of the annotation pipeline, ours in-process and spaCy's in its
+/// own process, both on one core over the same articles, model loading excluded.
+fn extract_comparison(report: &mut String, args: &BenchArgs, python: &Path) -> anyhow::Result<()> {
+    let corpus = args.work.join("corpus-10000.jsonl");
+    generate_corpus(&corpus, 10_000)?;
+    let texts: Vec<String> =
+        std::io::BufRead::lines(std::io::BufReader::new(std::fs::File::open(&corpus)?))
+            .take(args.extract_articles)
+            .map(|line| -> anyhow::Result<String> {
+                let value: serde_json::Value = serde_json::from_str(&line?)?;
+                Ok(value["text"].as_str().unwrap_or_default().to_string())
+            })
+            .collect::<anyhow::Result<_>>()?;
+    let words: usize = texts.iter().map(|t| t.split_whitespace().count()).sum();
+    let article = |text: &str| dateline_core::Article {
+        id: "bench".into(),
+        date: jiff::civil::date(2030, 1, 1),
+        title: None,
+        text: text.to_string(),
+        source: None,
+        url: None,
+        lang: "en".into(),
+        dup_of: None,
+        meta: None,
+    };
+    for text in texts.iter().take(20) {
+        dateline_extract::extract(article(text));
+    }
+    let started = Instant::now();
+    let mentions: usize = texts
+        .iter()
+        .map(|t| dateline_extract::extract(article(t)).mentions.len())
+        .sum();
+    let ours = started.elapsed().as_secs_f64();
+    eprintln!("timing spaCy on the same {} articles …", texts.len());
+    let out = Command::new(python)
+        .arg("benches/peer_spacy.py")
+        .arg(&corpus)
+        .arg(texts.len().to_string())
+        .output()
+        .context("cannot run the spaCy peer")?;
+    if !out.status.success() {
+        bail!(
+            "spaCy peer failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let answer = String::from_utf8_lossy(&out.stdout);
+    let fields: Vec<f64> = answer
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let [peer_words, peer_seconds, peer_entities] = fields[..] else {
+        bail!("unexpected spaCy peer output: {answer}");
+    };
+    writeln!(
+        report,
+        "\nAnnotation (tokens, sentences, POS, entities), {} articles, {words} words, one core:\n",
+        texts.len()
+    )?;
+    writeln!(report, "| tool | words/s | entities found |")?;
+    writeln!(report, "|---|---:|---:|")?;
+    writeln!(
+        report,
+        "| dateline extract (in-process) | {:.0} | {mentions} |",
+        words as f64 / ours
+    )?;
+    writeln!(
+        report,
+        "| peer: spaCy en_core_web_sm (tagger, senter, NER) | {:.0} | {peer_entities} |",
+        peer_words / peer_seconds
+    )?;
+    writeln!(
+        report,
+        "| speed, dateline ÷ peer | {:.1}× | |",
+        (words as f64 / ours) / (peer_words / peer_seconds)
+    )?;
+    Ok(())
 }
 
 fn row(report: &mut String, n: usize, mb: f64, tool: &str, run: &Run) -> anyhow::Result<()> {
