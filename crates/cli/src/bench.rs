@@ -210,7 +210,7 @@ fn extract_comparison(report: &mut String, args: &BenchArgs, python: &Path) -> a
     };
     writeln!(
         report,
-        "\nAnnotation (tokens, sentences, POS, entities), {} articles, {words} words, one core:\n",
+        "\nAnnotation (tokens, sentences, POS, dependencies, entities), {} articles, {words} words, one core:\n",
         texts.len()
     )?;
     writeln!(report, "| tool | words/s | entities found |")?;
@@ -222,7 +222,7 @@ fn extract_comparison(report: &mut String, args: &BenchArgs, python: &Path) -> a
     )?;
     writeln!(
         report,
-        "| peer: spaCy en_core_web_sm (tagger, senter, NER) | {:.0} | {peer_entities} |",
+        "| peer: spaCy en_core_web_sm (tagger, parser, NER) | {:.0} | {peer_entities} |",
         peer_words / peer_seconds
     )?;
     writeln!(

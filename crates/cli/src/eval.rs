@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use dateline_nlp::conllu::{Sentence, read_conllu, word_spans};
 use dateline_nlp::iob2::{TaggedSentence, entities};
 use dateline_nlp::ner::{Recognizer, f1};
+use dateline_nlp::parser::Parser;
 use dateline_nlp::tagger::Tagger;
 use dateline_nlp::{ByteSpan, split_sentences, tokenize};
 use serde_json::json;
@@ -27,6 +28,15 @@ pub enum EvalKind {
     },
     /// Named entities (exact span and label) on the gold file's own words (IOB2).
     Ner {
+        #[arg(long)]
+        gold: PathBuf,
+        /// A model file to score instead of the shipped one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+    /// Dependency attachments (UAS, LAS) on the treebank's own words, with the shipped
+    /// tagger's tags.
+    Deps {
         #[arg(long)]
         gold: PathBuf,
         /// A model file to score instead of the shipped one.
@@ -129,6 +139,20 @@ pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
             };
             eval_pos(tagger, &read_treebank(gold)?)
         }
+        EvalKind::Deps { gold, model } => {
+            let loaded;
+            let parser = match model {
+                Some(path) => {
+                    let bytes = std::fs::read(path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    loaded = Parser::load(&bytes)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                    &loaded
+                }
+                None => dateline_nlp::parser::shipped(),
+            };
+            eval_deps(parser, &read_treebank(gold)?)
+        }
         EvalKind::Ner { gold, model } => {
             let loaded;
             let recognizer = match model {
@@ -203,6 +227,37 @@ fn eval_tokens(sentences: &[Sentence]) -> serde_json::Value {
     counts.report(json!({
         "sentences": sentences.len() - skipped, "skipped": skipped, "words_per_second": timer.rate(),
     }))
+}
+
+/// Attachment scores over every word (punctuation included), with predicted tags.
+/// Precision = recall = F1 = LAS, since every word gets exactly one head and label.
+fn eval_deps(parser: &Parser, sentences: &[Sentence]) -> serde_json::Value {
+    let tagger = dateline_nlp::tagger::shipped();
+    let (mut words, mut heads, mut both, mut universal) = (0usize, 0usize, 0usize, 0usize);
+    let mut timer = Throughput::default();
+    for sentence in sentences {
+        let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
+        let xpos: Vec<&str> = tagger.tag(&forms).into_iter().map(|t| t.xpos).collect();
+        let arcs = timer.time(forms.len(), || parser.parse(&forms, &xpos));
+        for (arc, word) in arcs.iter().zip(&sentence.words) {
+            let head_ok = arc.head == word.head;
+            let base = |l: &str| l.split(':').next().unwrap_or("").to_string();
+            heads += usize::from(head_ok);
+            both += usize::from(head_ok && arc.label == word.deprel);
+            universal += usize::from(head_ok && base(&arc.label) == base(&word.deprel));
+        }
+        words += forms.len();
+    }
+    let ratio = |n: usize| round(n as f64 / words.max(1) as f64);
+    eprintln!(
+        "deps: {words} words in {} sentences, predicted tags",
+        sentences.len()
+    );
+    json!({
+        "uas": ratio(heads), "las": ratio(both), "las_universal": ratio(universal),
+        "precision": ratio(both), "recall": ratio(both), "f1": ratio(both),
+        "words": words, "words_per_second": timer.rate(),
+    })
 }
 
 /// Exact-match entity scores, overall and per label (`PER`, `ORG`, `LOC`).

@@ -9,6 +9,7 @@ use dateline_nlp::conllu::{Sentence, read_conllu};
 use dateline_nlp::gazetteer::Gazetteer;
 use dateline_nlp::iob2::{TaggedSentence, read_iob2};
 use dateline_nlp::ner::Recognizer;
+use dateline_nlp::parser::Parser;
 use dateline_nlp::tagger::Tagger;
 
 #[derive(clap::Subcommand)]
@@ -26,6 +27,22 @@ pub enum TrainKind {
         out: PathBuf,
         /// Passes over the training data.
         #[arg(long, default_value_t = 8)]
+        iterations: usize,
+    },
+    /// The dependency parser (UD relations), from CoNLL-U treebanks; POS features come
+    /// from the shipped tagger.
+    Deps {
+        /// Training treebank (CoNLL-U file).
+        #[arg(long)]
+        train: PathBuf,
+        /// Development treebank, scored after every pass.
+        #[arg(long)]
+        dev: PathBuf,
+        /// Where to write the model (the shipped one is data/models/deps.bin).
+        #[arg(long)]
+        out: PathBuf,
+        /// Passes over the training data.
+        #[arg(long, default_value_t = 10)]
         iterations: usize,
     },
     /// The named-entity recogniser (PER, ORG, LOC), from IOB2 files (Universal NER).
@@ -51,6 +68,38 @@ pub enum TrainKind {
 
 pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
     match kind {
+        TrainKind::Deps {
+            train,
+            dev,
+            out,
+            iterations,
+        } => {
+            let started = Instant::now();
+            let (train, dev) = (read_treebank(train)?, read_treebank(dev)?);
+            let tagger = dateline_nlp::tagger::shipped();
+            eprintln!(
+                "training the parser on {} sentences, {iterations} passes",
+                train.len()
+            );
+            let (parser, skipped) =
+                Parser::train(&train, &dev, tagger, *iterations, |pass, uas, las| {
+                    eprintln!("  pass {pass}: dev UAS {uas:.4}, LAS {las:.4}");
+                });
+            eprintln!("  ({skipped} non-projective training sentences skipped)");
+            let mut bytes = Vec::new();
+            parser.save(&mut bytes, MIN_WEIGHT)?;
+            write_model(out, &bytes)?;
+            let (uas, las) = Parser::load(&bytes)
+                .map_err(anyhow::Error::msg)?
+                .attachment_scores(&dev, tagger);
+            eprintln!(
+                "wrote {} ({:.1} MB) in {:.0}s; dev UAS {uas:.4}, LAS {las:.4} (pruned model)",
+                out.display(),
+                bytes.len() as f64 / 1e6,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         TrainKind::Pos {
             train,
             dev,

@@ -7,7 +7,7 @@ use common::*;
 const TREEBANK: &str = "# newdoc id = fiction-1
 # sent_id = f1
 # text = Envoys didn't meet.
-1\tEnvoys\tenvoy\tNOUN\tNNS\t_\t3\tnsubj\t_\t_
+1\tEnvoys\tenvoy\tNOUN\tNNS\t_\t4\tnsubj\t_\t_
 2-3\tdidn't\t_\t_\t_\t_\t_\t_\t_\t_
 2\tdid\tdo\tAUX\tVBD\t_\t4\taux\t_\t_
 3\tn't\tnot\tPART\tRB\t_\t4\tadvmod\t_\t_
@@ -110,6 +110,42 @@ fn train_pos_writes_a_model_that_eval_can_score() {
     assert_eq!(
         report["accuracy"], 1.0,
         "a model scored on its own training data: {report}"
+    );
+}
+
+#[test]
+fn deps_reports_uas_and_las_and_train_deps_reproduces_the_treebank() {
+    let dir = tempfile::tempdir().unwrap();
+    // Repeated so that training updates outweigh the pruning threshold of saved models.
+    let gold = write(dir.path(), "tiny.conllu", TREEBANK.repeat(20));
+    let db = dir.path().join("unused.db");
+    let g = gold.to_str().unwrap();
+    let shipped = last_json(&dateline(&["eval", "deps", "--gold", g], &db).stdout);
+    assert!(shipped["uas"].as_f64().unwrap() >= 0.5, "{shipped}");
+    assert_eq!(shipped["f1"], shipped["las"]);
+    let model = dir.path().join("deps.bin");
+    let m = model.to_str().unwrap();
+    let run = dateline(
+        &[
+            "train",
+            "deps",
+            "--train",
+            g,
+            "--dev",
+            g,
+            "--out",
+            m,
+            "--iterations",
+            "5",
+        ],
+        &db,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let trained = last_json(&dateline(&["eval", "deps", "--gold", g, "--model", m], &db).stdout);
+    assert_eq!(
+        (trained["uas"].as_f64(), trained["las"].as_f64()),
+        (Some(1.0), Some(1.0)),
+        "{trained}"
     );
 }
 

@@ -33,6 +33,11 @@ pub struct Token {
     pub upos: String,
     /// Penn Treebank tag (`NNP`), empty until the tagger has run.
     pub xpos: String,
+    /// Index (into `Document::tokens`) of this token's syntactic head; `None` for the
+    /// root of its sentence or before the parser has run.
+    pub head: Option<usize>,
+    /// UD relation to the head (`nsubj`, `obj`, `root`), empty before the parser.
+    pub deprel: String,
 }
 
 /// A named entity over tokens `[tokens.start, tokens.end)`.

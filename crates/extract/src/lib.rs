@@ -21,7 +21,7 @@
 //!   equals the article text at its code-point offsets.
 
 use dateline_core::{Article, Document, Entity, Extraction, Mention, Token};
-use dateline_nlp::{ner, split_sentences, tagger, tokenize};
+use dateline_nlp::{ner, parser, split_sentences, tagger, tokenize};
 
 /// Runs every pipeline component over `article`.
 pub fn extract(article: Article) -> Extraction {
@@ -36,12 +36,12 @@ pub fn extract(article: Article) -> Extraction {
     }
 }
 
-/// Adds the language layers: tokens, sentences, tags and entities.
+/// Adds the language layers: tokens, sentences, tags, dependencies and entities.
 pub fn annotate_language(document: &mut Document) {
     let text = document.article.text.as_str();
     let spans = tokenize(text);
     let sentences = split_sentences(text, &spans);
-    let (tagger, recognizer) = (tagger::shipped(), ner::shipped());
+    let (tagger, recognizer, parser) = (tagger::shipped(), ner::shipped(), parser::shipped());
     let mut tokens: Vec<Token> = Vec::with_capacity(spans.len());
     let mut entities: Vec<Entity> = Vec::new();
     for sentence in &sentences {
@@ -54,12 +54,16 @@ pub fn annotate_language(document: &mut Document) {
                 label: found.label,
             });
         }
-        for (span, tag) in spans[sentence.clone()].iter().zip(&tags) {
+        let arcs = parser.parse(&words, &xpos);
+        for ((span, tag), arc) in spans[sentence.clone()].iter().zip(&tags).zip(arcs) {
             tokens.push(Token {
                 start: span.start,
                 end: span.end,
                 upos: tag.upos.to_string(),
                 xpos: tag.xpos.to_string(),
+                // Arc heads are 1-based within the sentence, 0 = root.
+                head: (arc.head > 0).then(|| sentence.start + arc.head - 1),
+                deprel: arc.label,
             });
         }
     }

@@ -25,6 +25,7 @@ pub mod conllu;
 pub mod gazetteer;
 pub mod iob2;
 pub mod ner;
+pub mod parser;
 mod perceptron;
 mod sentences;
 pub mod tagger;

@@ -1,0 +1,526 @@
+//! Dependency parsing (UD relations): a greedy arc-standard transition parser scored
+//! by the shared averaged perceptron, with features in the style of Zhang & Nivre
+//! (2011) over the stack, the buffer, part-of-speech tags and attached children.
+//!
+//! Why this design: greedy transition parsing is linear in sentence length and fast
+//! enough to parse every sentence of every article; the averaged perceptron keeps the
+//! whole language layer on one small, deterministic learner. Training follows the
+//! static oracle; the rare non-projective training trees (which arc-standard cannot
+//! build) are skipped and counted.
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::conllu::Sentence;
+use crate::perceptron::{
+    Trainer, Weights, argmax_where, check_magic, read_str, read_u32, shuffle, write_str, write_u32,
+};
+use crate::tagger::Tagger;
+
+/// A trained parser. Classes: 0 = shift, `1 + l` = left-arc with label `l`,
+/// `1 + L + l` = right-arc with label `l`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parser {
+    labels: Vec<String>,
+    weights: Weights,
+}
+
+/// One word's attachment: head index (1-based; 0 = root) and relation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arc {
+    pub head: usize,
+    pub label: String,
+}
+
+const MAGIC: &[u8; 8] = b"DLDEP\x00\x00\x01";
+
+/// The model shipped in `data/models/deps.bin`, compiled into the binary.
+pub fn shipped() -> &'static Parser {
+    static MODEL: std::sync::OnceLock<Parser> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        // Part of this build and checked by a test: a failure is a broken build.
+        Parser::load(include_bytes!("../../../data/models/deps.bin"))
+            .expect("the shipped parser model loads")
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Move {
+    Shift,
+    Left(usize),
+    Right(usize),
+}
+
+/// Parser configuration. Words are 1..=n; 0 is the root.
+struct State {
+    stack: Vec<usize>,
+    next: usize,
+    n: usize,
+    heads: Vec<usize>,
+    labels: Vec<usize>,
+    /// Leftmost and rightmost attached child of each node (0 = none).
+    leftmost: Vec<usize>,
+    rightmost: Vec<usize>,
+    left_count: Vec<u8>,
+    right_count: Vec<u8>,
+}
+
+impl State {
+    fn new(n: usize) -> Self {
+        Self {
+            stack: vec![0],
+            next: 1,
+            n,
+            heads: vec![usize::MAX; n + 1],
+            labels: vec![usize::MAX; n + 1],
+            leftmost: vec![0; n + 1],
+            rightmost: vec![0; n + 1],
+            left_count: vec![0; n + 1],
+            right_count: vec![0; n + 1],
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.next > self.n && self.stack.len() == 1
+    }
+
+    fn s(&self, k: usize) -> Option<usize> {
+        self.stack.len().checked_sub(k + 1).map(|i| self.stack[i])
+    }
+
+    fn valid(&self, m: Move) -> bool {
+        let depth = self.stack.len();
+        match m {
+            Move::Shift => self.next <= self.n,
+            Move::Left(_) => depth >= 3, // s1 must not be the root
+            Move::Right(_) => depth >= 3 || (depth == 2 && self.next > self.n),
+        }
+    }
+
+    fn apply(&mut self, m: Move) {
+        match m {
+            Move::Shift => {
+                self.stack.push(self.next);
+                self.next += 1;
+            }
+            Move::Left(label) => {
+                let head = self.stack.pop().unwrap_or(0);
+                let dependent = self.stack.pop().unwrap_or(0);
+                self.attach(head, dependent, label);
+                self.stack.push(head);
+            }
+            Move::Right(label) => {
+                let dependent = self.stack.pop().unwrap_or(0);
+                let head = *self.stack.last().unwrap_or(&0);
+                self.attach(head, dependent, label);
+            }
+        }
+    }
+
+    fn attach(&mut self, head: usize, dependent: usize, label: usize) {
+        self.heads[dependent] = head;
+        self.labels[dependent] = label;
+        if dependent < head {
+            self.left_count[head] = self.left_count[head].saturating_add(1);
+            if self.leftmost[head] == 0 || dependent < self.leftmost[head] {
+                self.leftmost[head] = dependent;
+            }
+        } else {
+            self.right_count[head] = self.right_count[head].saturating_add(1);
+            if dependent > self.rightmost[head] {
+                self.rightmost[head] = dependent;
+            }
+        }
+    }
+}
+
+impl Parser {
+    fn class_of(&self, m: Move) -> u16 {
+        match m {
+            Move::Shift => 0,
+            Move::Left(l) => 1 + l as u16,
+            Move::Right(l) => 1 + (self.labels.len() + l) as u16,
+        }
+    }
+
+    fn move_of(n_labels: usize, class: usize) -> Move {
+        if class == 0 {
+            Move::Shift
+        } else if class <= n_labels {
+            Move::Left(class - 1)
+        } else {
+            Move::Right(class - 1 - n_labels)
+        }
+    }
+
+    /// Parses one sentence given its words and PTB tags.
+    pub fn parse<S: AsRef<str>>(&self, words: &[S], xpos: &[&str]) -> Vec<Arc> {
+        let context = Context::new(words, xpos);
+        let mut state = State::new(words.len());
+        let mut features = Vec::with_capacity(48);
+        let n_labels = self.labels.len();
+        let mut scores = vec![0f32; 1 + 2 * n_labels];
+        while !state.done() {
+            context.features(&state, &self.labels, &mut features);
+            self.weights.score(&features, &mut scores);
+            let class = argmax_where(&scores, |c| state.valid(Self::move_of(n_labels, c)));
+            let m = Self::move_of(n_labels, class as usize);
+            if !state.valid(m) {
+                break; // no valid move: cannot happen for n ≥ 0, kept as a guard
+            }
+            state.apply(m);
+        }
+        (1..=words.len())
+            .map(|i| {
+                let head = if state.heads[i] == usize::MAX {
+                    0
+                } else {
+                    state.heads[i]
+                };
+                let label = self
+                    .labels
+                    .get(state.labels[i])
+                    .cloned()
+                    .unwrap_or_else(|| "dep".to_string());
+                Arc { head, label }
+            })
+            .collect()
+    }
+
+    /// Trains on `train` (tagged with `tagger`), `iterations` shuffled passes;
+    /// `progress` gets `(pass, dev UAS, dev LAS)`.
+    pub fn train(
+        train: &[Sentence],
+        dev: &[Sentence],
+        tagger: &Tagger,
+        iterations: usize,
+        mut progress: impl FnMut(usize, f64, f64),
+    ) -> (Parser, usize) {
+        let mut labels: Vec<String> = train
+            .iter()
+            .flat_map(|s| s.words.iter().map(|w| w.deprel.clone()))
+            .collect();
+        labels.sort();
+        labels.dedup();
+        let label_id = |l: &str| labels.binary_search_by(|x| x.as_str().cmp(l)).unwrap_or(0);
+        let usable: Vec<usize> = (0..train.len())
+            .filter(|&k| is_projective(&train[k]))
+            .collect();
+        let skipped = train.len() - usable.len();
+        let tags: Vec<Vec<&str>> = train
+            .iter()
+            .map(|s| {
+                let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+                tagger.tag(&forms).into_iter().map(|t| t.xpos).collect()
+            })
+            .collect();
+        let mut parser = Parser {
+            labels: labels.clone(),
+            weights: Weights::default(),
+        };
+        let n_labels = labels.len();
+        let mut model = Trainer::new();
+        let mut order = usable.clone();
+        let mut rng = 0xde95_u64;
+        let mut features = Vec::with_capacity(48);
+        let mut scores = vec![0f32; 1 + 2 * n_labels];
+        for iteration in 0..iterations {
+            for &k in &order {
+                let sentence = &train[k];
+                let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
+                let gold_heads: Vec<usize> = std::iter::once(0)
+                    .chain(sentence.words.iter().map(|w| w.head))
+                    .collect();
+                let gold_labels: Vec<usize> = std::iter::once(0)
+                    .chain(sentence.words.iter().map(|w| label_id(&w.deprel)))
+                    .collect();
+                let context = Context::new(&forms, &tags[k]);
+                let mut state = State::new(forms.len());
+                while !state.done() {
+                    let Some(gold) = oracle(&state, &gold_heads, &gold_labels) else {
+                        break;
+                    };
+                    context.features(&state, &labels, &mut features);
+                    model.score(&features, &mut scores);
+                    let guess = argmax_where(&scores, |c| state.valid(Self::move_of(n_labels, c)));
+                    let truth = parser.class_of(gold);
+                    model.update(truth, guess, &features);
+                    state.apply(gold);
+                }
+            }
+            shuffle(&mut order, &mut rng);
+            parser.weights = model.averaged();
+            let (uas, las) = parser.attachment_scores(dev, tagger);
+            progress(iteration + 1, uas, las);
+        }
+        parser.weights = model.averaged();
+        (parser, skipped)
+    }
+
+    /// `(UAS, LAS)` on gold-tokenised sentences, with `tagger`'s tags.
+    pub fn attachment_scores(&self, gold: &[Sentence], tagger: &Tagger) -> (f64, f64) {
+        let (mut heads, mut both, mut total) = (0usize, 0usize, 0usize);
+        for sentence in gold {
+            let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
+            let xpos: Vec<&str> = tagger.tag(&forms).into_iter().map(|t| t.xpos).collect();
+            for (arc, word) in self.parse(&forms, &xpos).iter().zip(&sentence.words) {
+                let head_ok = arc.head == word.head;
+                heads += usize::from(head_ok);
+                both += usize::from(head_ok && arc.label == word.deprel);
+                total += 1;
+            }
+        }
+        let total = total.max(1) as f64;
+        (heads as f64 / total, both as f64 / total)
+    }
+
+    pub fn save(&self, out: &mut impl std::io::Write, min_weight: f32) -> std::io::Result<()> {
+        out.write_all(MAGIC)?;
+        write_u32(out, self.labels.len() as u32)?;
+        for label in &self.labels {
+            write_str(out, label)?;
+        }
+        self.weights.write(out, min_weight)
+    }
+
+    pub fn load(bytes: &[u8]) -> Result<Parser, String> {
+        let mut r = bytes;
+        check_magic(&mut r, MAGIC, "parser")?;
+        let truncated = |_| "truncated parser model".to_string();
+        let n = read_u32(&mut r).map_err(truncated)? as usize;
+        let labels = (0..n)
+            .map(|_| read_str(&mut r))
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(truncated)?;
+        let weights = Weights::read(&mut r, 1 + 2 * n)?;
+        Ok(Parser { labels, weights })
+    }
+}
+
+/// The static arc-standard oracle: left-arc when s1's head is s0, right-arc when s0's
+/// head is s1 and s0 has all its dependents, else shift.
+fn oracle(state: &State, heads: &[usize], labels: &[usize]) -> Option<Move> {
+    if let (Some(s0), Some(s1)) = (state.s(0), state.s(1)) {
+        if s1 != 0 && heads[s1] == s0 {
+            return Some(Move::Left(labels[s1]));
+        }
+        let complete = (1..heads.len())
+            .filter(|&d| heads[d] == s0)
+            .all(|d| state.heads[d] != usize::MAX);
+        if heads[s0] == s1 && complete && state.valid(Move::Right(0)) {
+            return Some(Move::Right(labels[s0]));
+        }
+    }
+    state.valid(Move::Shift).then_some(Move::Shift)
+}
+
+/// Whether no two arcs cross (arc-standard can only build such trees).
+fn is_projective(sentence: &Sentence) -> bool {
+    let arcs: Vec<(usize, usize)> = sentence
+        .words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.head.min(i + 1), w.head.max(i + 1)))
+        .collect();
+    arcs.iter().all(|&(a, b)| {
+        arcs.iter()
+            .all(|&(c, d)| !(a < c && c < b && b < d) && !(c < a && a < d && d < b))
+    })
+}
+
+/// Mixes a template id and component hashes into one feature hash. Integer mixing
+/// instead of formatting strings keeps feature extraction allocation-free, which made
+/// the parser several times faster.
+fn mix(template: u64, parts: &[u64]) -> u64 {
+    let mut h = template.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for &p in parts {
+        h = (h ^ p).wrapping_mul(0xBF58_476D_1CE4_E5B9).rotate_left(29);
+    }
+    h ^ (h >> 31)
+}
+
+fn hash(text: &str) -> u64 {
+    xxh3_64_with_seed(text.as_bytes(), 0)
+}
+
+/// Sentinels for absent nodes and the root.
+const NONE: u64 = 0x6e6f_6e65;
+const ROOT: u64 = 0x726f_6f74;
+
+struct Context {
+    words: Vec<u64>,
+    tags: Vec<u64>,
+}
+
+impl Context {
+    fn new<S: AsRef<str>>(words: &[S], tags: &[&str]) -> Self {
+        Self {
+            words: words
+                .iter()
+                .map(|w| hash(&w.as_ref().to_lowercase()))
+                .collect(),
+            tags: tags.iter().map(|t| hash(t)).collect(),
+        }
+    }
+
+    fn word(&self, i: Option<usize>) -> u64 {
+        match i {
+            None => NONE,
+            Some(0) => ROOT,
+            Some(i) => self.words.get(i - 1).copied().unwrap_or(NONE),
+        }
+    }
+
+    fn tag(&self, i: Option<usize>) -> u64 {
+        match i {
+            None => NONE,
+            Some(0) => ROOT,
+            Some(i) => self.tags.get(i - 1).copied().unwrap_or(NONE),
+        }
+    }
+
+    fn features(&self, state: &State, _labels: &[String], out: &mut Vec<u64>) {
+        out.clear();
+        let (s0, s1, s2) = (state.s(0), state.s(1), state.s(2));
+        let buffer = |k: usize| (state.next + k <= state.n).then_some(state.next + k);
+        let (b0, b1, b2) = (buffer(0), buffer(1), buffer(2));
+        let child = |node: Option<usize>, table: &[usize]| {
+            node.and_then(|n| (table[n] != 0).then_some(table[n]))
+        };
+        // Label ids offset so they never collide with the sentinels.
+        let label = |node: Option<usize>| node.map_or(NONE, |n| 1000 + state.labels[n] as u64);
+        let (s0l, s0r, s1l, s1r) = (
+            child(s0, &state.leftmost),
+            child(s0, &state.rightmost),
+            child(s1, &state.leftmost),
+            child(s1, &state.rightmost),
+        );
+        let (w, t) = (|i| self.word(i), |i| self.tag(i));
+        let distance = match (s0, s1) {
+            (Some(a), Some(b)) => a.abs_diff(b).min(5) as u64,
+            _ => NONE,
+        };
+        let valency = |node: Option<usize>| {
+            node.map_or(NONE, |n| {
+                2000 + u64::from(state.left_count[n]) * 64 + u64::from(state.right_count[n])
+            })
+        };
+        let templates: [&[u64]; 42] = [
+            &[],
+            &[w(s0)],
+            &[t(s0)],
+            &[w(s0), t(s0)],
+            &[w(s1)],
+            &[t(s1)],
+            &[w(s1), t(s1)],
+            &[t(s2)],
+            &[w(b0)],
+            &[t(b0)],
+            &[w(b0), t(b0)],
+            &[w(b1)],
+            &[t(b1)],
+            &[t(b2)],
+            &[t(s0), t(s1)],
+            &[t(s0), t(s1), t(b0)],
+            &[w(s0), w(s1)],
+            &[w(s0), t(s0), t(s1)],
+            &[t(s0), w(s1), t(s1)],
+            &[t(s2), t(s1), t(s0)],
+            &[t(s0), t(b0)],
+            &[w(s0), w(b0)],
+            &[t(s0), t(b0), t(b1)],
+            &[t(s0l), label(s0l)],
+            &[t(s0r), label(s0r)],
+            &[t(s1l), label(s1l)],
+            &[t(s1r), label(s1r)],
+            &[t(s0), label(s0l), label(s0r)],
+            &[t(s1), label(s1l), label(s1r)],
+            &[distance, t(s0), t(s1)],
+            &[distance, w(s0)],
+            &[t(s0), valency(s0)],
+            &[t(s1), valency(s1)],
+            &[t(s1), t(s0), t(s0r)],
+            &[t(s1), t(s1r), t(s0)],
+            &[w(s0l), t(s0)],
+            &[w(s0r), t(s0)],
+            &[w(s1r), t(s1)],
+            &[t(b0), t(b1), t(b2)],
+            &[w(b0), t(s0)],
+            &[w(s1), w(s0), t(b0)],
+            &[label(s0l), label(s1r)],
+        ];
+        out.extend(
+            templates
+                .iter()
+                .enumerate()
+                .map(|(k, parts)| mix(k as u64, parts)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conllu::read_conllu;
+
+    fn treebank() -> Vec<Sentence> {
+        let rows = [
+            ("The", "DT", 2, "det"),
+            ("envoy", "NN", 3, "nsubj"),
+            ("met", "VBD", 0, "root"),
+            ("the", "DT", 5, "det"),
+            ("minister", "NN", 3, "obj"),
+            (".", ".", 3, "punct"),
+        ];
+        let mut text = String::new();
+        for k in 0..20 {
+            text.push_str(&format!("# sent_id = s{k}\n"));
+            for (i, (form, xpos, head, rel)) in rows.iter().enumerate() {
+                text.push_str(&format!(
+                    "{}\t{form}\t_\tX\t{xpos}\t_\t{head}\t{rel}\t_\t_\n",
+                    i + 1
+                ));
+            }
+            text.push('\n');
+        }
+        read_conllu(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn learns_a_tiny_treebank_and_round_trips() {
+        let gold = treebank();
+        let tagger = crate::tagger::shipped();
+        let (parser, skipped) = Parser::train(&gold, &gold, tagger, 3, |_, _, _| {});
+        assert_eq!(skipped, 0);
+        assert_eq!(parser.attachment_scores(&gold, tagger), (1.0, 1.0));
+        let mut bytes = Vec::new();
+        parser.save(&mut bytes, 0.0).unwrap();
+        assert_eq!(Parser::load(&bytes).unwrap(), parser);
+        assert!(Parser::load(&bytes[..bytes.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn every_word_gets_one_head_and_exactly_one_root() {
+        let words = [
+            "Talks", "resumed", "on", "Tuesday", "after", "the", "envoy", "left", ".",
+        ];
+        let tags = ["NNS", "VBD", "IN", "NNP", "IN", "DT", "NN", "VBD", "."];
+        let arcs = shipped().parse(&words, &tags);
+        assert_eq!(arcs.len(), words.len());
+        assert_eq!(arcs.iter().filter(|a| a.head == 0).count(), 1);
+        assert!(arcs.iter().all(|a| a.head <= words.len()));
+        assert_eq!(arcs[1].head, 0, "{arcs:?}");
+        assert_eq!(
+            arcs[0],
+            Arc {
+                head: 2,
+                label: "nsubj".into()
+            }
+        );
+    }
+
+    #[test]
+    fn projectivity_check() {
+        let gold = treebank();
+        assert!(is_projective(&gold[0]));
+    }
+}
