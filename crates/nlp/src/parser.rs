@@ -160,7 +160,7 @@ impl Parser {
         let n_labels = self.labels.len();
         let mut scores = vec![0f32; 1 + 2 * n_labels];
         while !state.done() {
-            context.features(&state, &self.labels, &mut features);
+            context.features(&state, &mut features);
             self.weights.score(&features, &mut scores);
             let class = argmax_where(&scores, |c| state.valid(Self::move_of(n_labels, c)));
             let m = Self::move_of(n_labels, class as usize);
@@ -239,7 +239,7 @@ impl Parser {
                     let Some(gold) = oracle(&state, &gold_heads, &gold_labels) else {
                         break;
                     };
-                    context.features(&state, &labels, &mut features);
+                    context.features(&state, &mut features);
                     model.score(&features, &mut scores);
                     let guess = argmax_where(&scores, |c| state.valid(Self::move_of(n_labels, c)));
                     let truth = parser.class_of(gold);
@@ -323,7 +323,7 @@ fn is_projective(sentence: &Sentence) -> bool {
         .collect();
     arcs.iter().all(|&(a, b)| {
         arcs.iter()
-            .all(|&(c, d)| !(a < c && c < b && b < d) && !(c < a && a < d && d < b))
+            .all(|&(c, d)| !(a < c && c < b && b < d || c < a && a < d && d < b))
     })
 }
 
@@ -378,7 +378,7 @@ impl Context {
         }
     }
 
-    fn features(&self, state: &State, _labels: &[String], out: &mut Vec<u64>) {
+    fn features(&self, state: &State, out: &mut Vec<u64>) {
         out.clear();
         let (s0, s1, s2) = (state.s(0), state.s(1), state.s(2));
         let buffer = |k: usize| (state.next + k <= state.n).then_some(state.next + k);
