@@ -43,6 +43,11 @@ pub enum EvalKind {
         #[arg(long)]
         model: Option<PathBuf>,
     },
+    /// Lemmas on the treebank's own words, with the shipped tagger's UPOS.
+    Lemmas {
+        #[arg(long)]
+        gold: PathBuf,
+    },
     /// Part-of-speech tags (UPOS and XPOS) on the treebank's own words.
     Pos {
         #[arg(long)]
@@ -138,6 +143,22 @@ pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
                 None => dateline_nlp::tagger::shipped(),
             };
             eval_pos(tagger, &read_treebank(gold)?)
+        }
+        EvalKind::Lemmas { gold } => {
+            let sentences = read_treebank(gold)?;
+            let lemmatizer = dateline_nlp::lemmatizer::shipped();
+            let words: usize = sentences.iter().map(|s| s.words.len()).sum();
+            let predicted = lemmatizer.accuracy(&sentences, crate::train::predicted_upos);
+            let with_gold = lemmatizer.accuracy(&sentences, |s| {
+                s.words.iter().map(|w| w.upos.clone()).collect()
+            });
+            eprintln!(
+                "lemmas: {words} words; accuracy with predicted UPOS, and with gold UPOS beside it"
+            );
+            json!({
+                "accuracy": round(predicted), "precision": round(predicted), "recall": round(predicted),
+                "f1": round(predicted), "accuracy_gold_upos": round(with_gold), "words": words,
+            })
         }
         EvalKind::Deps { gold, model } => {
             let loaded;

@@ -8,6 +8,7 @@ use anyhow::Context;
 use dateline_nlp::conllu::{Sentence, read_conllu};
 use dateline_nlp::gazetteer::Gazetteer;
 use dateline_nlp::iob2::{TaggedSentence, read_iob2};
+use dateline_nlp::lemmatizer::Lemmatizer;
 use dateline_nlp::ner::Recognizer;
 use dateline_nlp::parser::Parser;
 use dateline_nlp::tagger::Tagger;
@@ -45,6 +46,18 @@ pub enum TrainKind {
         #[arg(long, default_value_t = 10)]
         iterations: usize,
     },
+    /// The lemmatizer (lookup + suffix rules by UPOS), from a CoNLL-U treebank.
+    Lemmas {
+        /// Training treebank (CoNLL-U file).
+        #[arg(long)]
+        train: PathBuf,
+        /// Development treebank, scored with the shipped tagger's UPOS.
+        #[arg(long)]
+        dev: PathBuf,
+        /// Where to write the model (the shipped one is data/models/lemmas.bin).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The named-entity recogniser (PER, ORG, LOC), from IOB2 files (Universal NER).
     Ner {
         /// Training file (IOB2).
@@ -68,6 +81,20 @@ pub enum TrainKind {
 
 pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
     match kind {
+        TrainKind::Lemmas { train, dev, out } => {
+            let (train, dev) = (read_treebank(train)?, read_treebank(dev)?);
+            let lemmatizer = Lemmatizer::train(&train);
+            let mut bytes = Vec::new();
+            lemmatizer.save(&mut bytes)?;
+            write_model(out, &bytes)?;
+            let accuracy = lemmatizer.accuracy(&dev, |s| predicted_upos(s));
+            eprintln!(
+                "wrote {} ({:.1} MB); dev lemma accuracy {accuracy:.4} with predicted UPOS",
+                out.display(),
+                bytes.len() as f64 / 1e6
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         TrainKind::Deps {
             train,
             dev,
@@ -187,6 +214,16 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The shipped tagger's UPOS for a gold sentence's words.
+pub fn predicted_upos(sentence: &Sentence) -> Vec<String> {
+    let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
+    dateline_nlp::tagger::shipped()
+        .tag(&forms)
+        .into_iter()
+        .map(|t| t.upos.to_string())
+        .collect()
 }
 
 /// Writes under a temporary name and renames, so a model file is never half written.

@@ -33,6 +33,8 @@ pub struct Token {
     pub upos: String,
     /// Penn Treebank tag (`NNP`), empty until the tagger has run.
     pub xpos: String,
+    /// Dictionary form (`say` for "said"), empty until the lemmatizer has run.
+    pub lemma: String,
     /// Index (into `Document::tokens`) of this token's syntactic head; `None` for the
     /// root of its sentence or before the parser has run.
     pub head: Option<usize>,

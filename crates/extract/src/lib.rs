@@ -21,7 +21,7 @@
 //!   equals the article text at its code-point offsets.
 
 use dateline_core::{Article, Document, Entity, Extraction, Mention, Token};
-use dateline_nlp::{ner, parser, split_sentences, tagger, tokenize};
+use dateline_nlp::{lemmatizer, ner, parser, split_sentences, tagger, tokenize};
 
 /// Runs every pipeline component over `article`.
 pub fn extract(article: Article) -> Extraction {
@@ -36,7 +36,8 @@ pub fn extract(article: Article) -> Extraction {
     }
 }
 
-/// Adds the language layers: tokens, sentences, tags, dependencies and entities.
+/// Adds the language layers: tokens, sentences, tags, lemmas, dependencies and
+/// entities.
 pub fn annotate_language(document: &mut Document) {
     let text = document.article.text.as_str();
     let spans = tokenize(text);
@@ -61,6 +62,7 @@ pub fn annotate_language(document: &mut Document) {
                 end: span.end,
                 upos: tag.upos.to_string(),
                 xpos: tag.xpos.to_string(),
+                lemma: lemmatizer::shipped().lemma(span.of(text), tag.upos),
                 // Arc heads are 1-based within the sentence, 0 = root.
                 head: (arc.head > 0).then(|| sentence.start + arc.head - 1),
                 deprel: arc.label,
@@ -141,7 +143,7 @@ mod tests {
             document
                 .tokens
                 .iter()
-                .all(|t| !t.upos.is_empty() && !t.xpos.is_empty())
+                .all(|t| !t.upos.is_empty() && !t.xpos.is_empty() && !t.lemma.is_empty())
         );
         assert_eq!(
             document.sentences.iter().map(|r| r.len()).sum::<usize>(),

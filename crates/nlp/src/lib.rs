@@ -24,6 +24,7 @@
 pub mod conllu;
 pub mod gazetteer;
 pub mod iob2;
+pub mod lemmatizer;
 pub mod ner;
 pub mod parser;
 mod perceptron;
