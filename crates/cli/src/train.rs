@@ -87,7 +87,7 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             let mut bytes = Vec::new();
             lemmatizer.save(&mut bytes)?;
             write_model(out, &bytes)?;
-            let accuracy = lemmatizer.accuracy(&dev, |s| predicted_upos(s));
+            let accuracy = lemmatizer.accuracy(&dev, predicted_upos);
             eprintln!(
                 "wrote {} ({:.1} MB); dev lemma accuracy {accuracy:.4} with predicted UPOS",
                 out.display(),
