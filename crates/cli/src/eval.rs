@@ -131,17 +131,13 @@ pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
         EvalKind::Tokens { gold } => eval_tokens(&read_treebank(gold)?),
         EvalKind::Sentences { gold } => eval_sentences(&read_treebank(gold)?),
         EvalKind::Pos { gold, model } => {
-            let loaded;
-            let tagger = match model {
-                Some(path) => {
-                    let bytes = std::fs::read(path)
-                        .with_context(|| format!("cannot read {}", path.display()))?;
-                    loaded = Tagger::load(&bytes)
-                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-                    &loaded
-                }
-                None => dateline_nlp::tagger::shipped(),
-            };
+            let loaded = model
+                .as_deref()
+                .map(|p| load_model(p, Tagger::load))
+                .transpose()?;
+            let tagger = loaded
+                .as_ref()
+                .unwrap_or_else(|| dateline_nlp::tagger::shipped());
             eval_pos(tagger, &read_treebank(gold)?)
         }
         EvalKind::Lemmas { gold } => {
@@ -161,36 +157,34 @@ pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
             })
         }
         EvalKind::Deps { gold, model } => {
-            let loaded;
-            let parser = match model {
-                Some(path) => {
-                    let bytes = std::fs::read(path)
-                        .with_context(|| format!("cannot read {}", path.display()))?;
-                    loaded = Parser::load(&bytes)
-                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-                    &loaded
-                }
-                None => dateline_nlp::parser::shipped(),
-            };
+            let loaded = model
+                .as_deref()
+                .map(|p| load_model(p, Parser::load))
+                .transpose()?;
+            let parser = loaded
+                .as_ref()
+                .unwrap_or_else(|| dateline_nlp::parser::shipped());
             eval_deps(parser, &read_treebank(gold)?)
         }
         EvalKind::Ner { gold, model } => {
-            let loaded;
-            let recognizer = match model {
-                Some(path) => {
-                    let bytes = std::fs::read(path)
-                        .with_context(|| format!("cannot read {}", path.display()))?;
-                    loaded = Recognizer::load(&bytes)
-                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-                    &loaded
-                }
-                None => dateline_nlp::ner::shipped(),
-            };
+            let loaded = model
+                .as_deref()
+                .map(|p| load_model(p, Recognizer::load))
+                .transpose()?;
+            let recognizer = loaded
+                .as_ref()
+                .unwrap_or_else(|| dateline_nlp::ner::shipped());
             eval_ner(recognizer, &crate::train::read_entities(gold)?)
         }
     };
     println!("{report}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// A model file given with `--model`.
+fn load_model<M>(path: &Path, load: fn(&[u8]) -> Result<M, String>) -> anyhow::Result<M> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    load(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 /// Every `.conllu` file under `path`, in name order; each file starts a document.

@@ -39,7 +39,7 @@ pub fn ingest(
     let bytes_read = Arc::new(AtomicU64::new(0));
     let mut opts = input.read_options();
     opts.bytes_read = Some(Arc::clone(&bytes_read));
-    let progress = progress_bar(paths, quiet);
+    let progress = progress_bar(paths, &opts, quiet);
     let started = Instant::now();
     let mut tally = Tally::default();
     let mut failure: Option<anyhow::Error> = None;
@@ -137,12 +137,15 @@ fn reason_key(message: &str) -> String {
 
 /// A byte-level progress bar over all input files; hidden when stderr is not a
 /// terminal (indicatif checks) or with --quiet.
-fn progress_bar(paths: &[PathBuf], quiet: bool) -> ProgressBar {
+fn progress_bar(
+    paths: &[PathBuf],
+    opts: &dateline_ingest::ReadOptions,
+    quiet: bool,
+) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
     }
-    let total: u64 = paths.iter().flat_map(|p| walk_sizes(p)).sum();
-    let bar = ProgressBar::new(total);
+    let bar = ProgressBar::new(dateline_ingest::input_bytes(paths, opts));
     bar.set_style(
         ProgressStyle::with_template(
             "{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta} · {msg}",
@@ -151,23 +154,6 @@ fn progress_bar(paths: &[PathBuf], quiet: bool) -> ProgressBar {
         .progress_chars("=> "),
     );
     bar
-}
-
-fn walk_sizes(path: &Path) -> Vec<u64> {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return Vec::new();
-    };
-    if !meta.is_dir() {
-        return vec![meta.len()];
-    }
-    std::fs::read_dir(path)
-        .map(|entries| {
-            entries
-                .flatten()
-                .flat_map(|e| walk_sizes(&e.path()))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 pub fn extract(paths: &[PathBuf], input: &InputArgs) -> anyhow::Result<ExitCode> {

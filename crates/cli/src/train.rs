@@ -82,17 +82,18 @@ pub enum TrainKind {
 pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
     match kind {
         TrainKind::Lemmas { train, dev, out } => {
+            let started = Instant::now();
             let (train, dev) = (read_treebank(train)?, read_treebank(dev)?);
             let lemmatizer = Lemmatizer::train(&train);
             let mut bytes = Vec::new();
             lemmatizer.save(&mut bytes)?;
-            write_model(out, &bytes)?;
             let accuracy = lemmatizer.accuracy(&dev, predicted_upos);
-            eprintln!(
-                "wrote {} ({:.1} MB); dev lemma accuracy {accuracy:.4} with predicted UPOS",
-                out.display(),
-                bytes.len() as f64 / 1e6
-            );
+            write_model(
+                out,
+                &bytes,
+                started,
+                &format!("dev lemma accuracy {accuracy:.4} with predicted UPOS"),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         TrainKind::Deps {
@@ -115,16 +116,15 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             eprintln!("  ({skipped} non-projective training sentences skipped)");
             let mut bytes = Vec::new();
             parser.save(&mut bytes, MIN_WEIGHT)?;
-            write_model(out, &bytes)?;
             let (uas, las) = Parser::load(&bytes)
                 .map_err(anyhow::Error::msg)?
                 .attachment_scores(&dev, tagger);
-            eprintln!(
-                "wrote {} ({:.1} MB) in {:.0}s; dev UAS {uas:.4}, LAS {las:.4} (pruned model)",
-                out.display(),
-                bytes.len() as f64 / 1e6,
-                started.elapsed().as_secs_f64()
-            );
+            write_model(
+                out,
+                &bytes,
+                started,
+                &format!("dev UAS {uas:.4}, LAS {las:.4}"),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         TrainKind::Pos {
@@ -144,19 +144,15 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             });
             let mut bytes = Vec::new();
             tagger.save(&mut bytes, MIN_WEIGHT)?;
-            let partial = out.with_extension("partial");
-            std::fs::write(&partial, &bytes)
-                .with_context(|| format!("cannot write {}", partial.display()))?;
-            std::fs::rename(&partial, out)?;
             let (upos, xpos) = Tagger::load(&bytes)
                 .map_err(anyhow::Error::msg)?
                 .accuracy(&dev);
-            eprintln!(
-                "wrote {} ({:.1} MB) in {:.0}s; dev UPOS {upos:.4}, XPOS {xpos:.4} (pruned model)",
-                out.display(),
-                bytes.len() as f64 / 1e6,
-                started.elapsed().as_secs_f64()
-            );
+            write_model(
+                out,
+                &bytes,
+                started,
+                &format!("dev UPOS {upos:.4}, XPOS {xpos:.4}"),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         TrainKind::Ner {
@@ -200,17 +196,11 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
                 });
             let mut bytes = Vec::new();
             model.save(&mut bytes, MIN_WEIGHT)?;
-            write_model(out, &bytes)?;
             let f1 = Recognizer::load(&bytes)
                 .map_err(anyhow::Error::msg)?
                 .score(&dev, tagger)
                 .f1();
-            eprintln!(
-                "wrote {} ({:.1} MB) in {:.0}s; dev entity F1 {f1:.4} (pruned model)",
-                out.display(),
-                bytes.len() as f64 / 1e6,
-                started.elapsed().as_secs_f64()
-            );
+            write_model(out, &bytes, started, &format!("dev entity F1 {f1:.4}"))?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -226,12 +216,19 @@ pub fn predicted_upos(sentence: &Sentence) -> Vec<String> {
         .collect()
 }
 
-/// Writes under a temporary name and renames, so a model file is never half written.
-fn write_model(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// Writes the model under a temporary name and renames it (a model file is never half
+/// written), then reports its size, the time taken and the pruned model's dev score.
+fn write_model(out: &Path, bytes: &[u8], started: Instant, dev_score: &str) -> anyhow::Result<()> {
     let partial = out.with_extension("partial");
     std::fs::write(&partial, bytes)
         .with_context(|| format!("cannot write {}", partial.display()))?;
     std::fs::rename(&partial, out)?;
+    eprintln!(
+        "wrote {} ({:.1} MB) in {:.0}s; {dev_score} (saved model)",
+        out.display(),
+        bytes.len() as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

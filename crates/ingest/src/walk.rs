@@ -114,6 +114,37 @@ pub fn read_paths(
     summary
 }
 
+/// Total size in bytes of the files [`read_paths`] would read (for a progress bar);
+/// walks directories the same way, so it never follows symbolic links.
+pub fn input_bytes(paths: &[PathBuf], opts: &ReadOptions) -> u64 {
+    let mut total = 0;
+    for path in paths {
+        let Ok(meta) = std::fs::metadata(path) else {
+            continue;
+        };
+        if !meta.is_dir() {
+            total += meta.len();
+            continue;
+        }
+        for entry in walk(path).flatten() {
+            if entry.file_type().is_file()
+                && (opts.format.is_some() || Format::from_path(entry.path()).is_some())
+            {
+                total += entry.metadata().map_or(0, |m| m.len());
+            }
+        }
+    }
+    total
+}
+
+/// The directory walk both reading and sizing use: name order, hidden entries skipped.
+fn walk(dir: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+}
+
 /// Reads JSON Lines (or `opts.format`) from standard input.
 pub fn read_stdin(opts: &ReadOptions, sink: &mut dyn FnMut(Item)) {
     let format = opts.format.unwrap_or(Format::Jsonl);
@@ -127,11 +158,7 @@ pub fn read_stdin(opts: &ReadOptions, sink: &mut dyn FnMut(Item)) {
 }
 
 fn walk_dir(dir: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Item), summary: &mut WalkSummary) {
-    let walker = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    for entry in walk(dir) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {

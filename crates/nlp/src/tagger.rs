@@ -105,8 +105,9 @@ impl Tagger {
                 classes.push(name);
             }
         }
-        let tag_dictionary = build_tag_dictionary(train, &class_ids);
-        let ambiguity = build_ambiguity_classes(train, &class_ids);
+        let counts = class_counts(train, &class_ids);
+        let tag_dictionary = build_tag_dictionary(&counts);
+        let ambiguity = build_ambiguity_classes(&counts);
         let mut model = Trainer::new();
         let mut order: Vec<usize> = (0..train.len()).collect();
         let mut rng = 0x5eed_u64;
@@ -225,12 +226,11 @@ impl Tagger {
 
 const MAGIC: &[u8; 8] = b"DLPOS\x00\x00\x01";
 
-/// Words seen ≥ 20 times with one class ≥ 97% of the time.
-fn build_tag_dictionary(
-    train: &[Sentence],
-    class_ids: &HashMap<String, u16>,
-) -> HashMap<String, u16> {
-    let mut counts: HashMap<String, HashMap<u16, usize>> = HashMap::new();
+/// How often each (normalised) word was seen with each class.
+type ClassCounts = HashMap<String, HashMap<u16, usize>>;
+
+fn class_counts(train: &[Sentence], class_ids: &HashMap<String, u16>) -> ClassCounts {
+    let mut counts: ClassCounts = HashMap::new();
     for word in train.iter().flat_map(|s| &s.words) {
         let class = class_ids[&format!("{}|{}", word.upos, word.xpos)];
         *counts
@@ -240,34 +240,27 @@ fn build_tag_dictionary(
             .or_default() += 1;
     }
     counts
-        .into_iter()
+}
+
+/// Words seen ≥ 20 times with one class ≥ 97% of the time.
+fn build_tag_dictionary(counts: &ClassCounts) -> HashMap<String, u16> {
+    counts
+        .iter()
         .filter_map(|(word, by_class)| {
             let total: usize = by_class.values().sum();
             let (&class, &n) = by_class
                 .iter()
                 .max_by_key(|(c, n)| (**n, std::cmp::Reverse(**c)))?;
-            (total >= 20 && n as f64 / total as f64 >= 0.97).then_some((word, class))
+            (total >= 20 && n as f64 / total as f64 >= 0.97).then(|| (word.clone(), class))
         })
         .collect()
 }
 
 /// Words seen at least twice → their classes (each seen ≥ 5% of the time), as a
 /// sorted, comma-joined list of class ids.
-fn build_ambiguity_classes(
-    train: &[Sentence],
-    class_ids: &HashMap<String, u16>,
-) -> HashMap<String, String> {
-    let mut counts: HashMap<String, HashMap<u16, usize>> = HashMap::new();
-    for word in train.iter().flat_map(|s| &s.words) {
-        let class = class_ids[&format!("{}|{}", word.upos, word.xpos)];
-        *counts
-            .entry(normalise(&word.form))
-            .or_default()
-            .entry(class)
-            .or_default() += 1;
-    }
+fn build_ambiguity_classes(counts: &ClassCounts) -> HashMap<String, String> {
     counts
-        .into_iter()
+        .iter()
         .filter_map(|(word, by_class)| {
             let total: usize = by_class.values().sum();
             let mut classes: Vec<u16> = by_class
@@ -281,7 +274,7 @@ fn build_ambiguity_classes(
                 .map(u16::to_string)
                 .collect::<Vec<_>>()
                 .join(",");
-            (total >= 2).then_some((word, joined))
+            (total >= 2).then(|| (word.clone(), joined))
         })
         .collect()
 }
