@@ -13,62 +13,47 @@ use dateline_nlp::ner::Recognizer;
 use dateline_nlp::parser::Parser;
 use dateline_nlp::tagger::Tagger;
 
+/// Where every model's data comes from and goes to.
+#[derive(clap::Args)]
+pub struct TrainData {
+    /// Training data: a CoNLL-U treebank (pos, lemmas, deps) or an IOB2 file (ner).
+    #[arg(long)]
+    train: PathBuf,
+    /// Development data in the same format, scored after every pass.
+    #[arg(long)]
+    dev: PathBuf,
+    /// Where to write the model (the shipped ones are in data/models/).
+    #[arg(long)]
+    out: PathBuf,
+}
+
 #[derive(clap::Subcommand)]
 pub enum TrainKind {
-    /// The part-of-speech tagger (UPOS + PTB XPOS), from CoNLL-U treebanks.
+    /// The part-of-speech tagger (UPOS + PTB XPOS).
     Pos {
-        /// Training treebank (CoNLL-U file).
-        #[arg(long)]
-        train: PathBuf,
-        /// Development treebank, scored after every pass.
-        #[arg(long)]
-        dev: PathBuf,
-        /// Where to write the model (the shipped one is data/models/pos.bin).
-        #[arg(long)]
-        out: PathBuf,
+        #[command(flatten)]
+        data: TrainData,
         /// Passes over the training data.
         #[arg(long, default_value_t = 8)]
         iterations: usize,
     },
-    /// The dependency parser (UD relations), from CoNLL-U treebanks; POS features come
-    /// from the shipped tagger.
+    /// The dependency parser (UD relations); POS features come from the shipped tagger.
     Deps {
-        /// Training treebank (CoNLL-U file).
-        #[arg(long)]
-        train: PathBuf,
-        /// Development treebank, scored after every pass.
-        #[arg(long)]
-        dev: PathBuf,
-        /// Where to write the model (the shipped one is data/models/deps.bin).
-        #[arg(long)]
-        out: PathBuf,
+        #[command(flatten)]
+        data: TrainData,
         /// Passes over the training data.
         #[arg(long, default_value_t = 10)]
         iterations: usize,
     },
-    /// The lemmatizer (lookup + suffix rules by UPOS), from a CoNLL-U treebank.
+    /// The lemmatizer (lookup + suffix rules by UPOS), scored with the shipped tagger.
     Lemmas {
-        /// Training treebank (CoNLL-U file).
-        #[arg(long)]
-        train: PathBuf,
-        /// Development treebank, scored with the shipped tagger's UPOS.
-        #[arg(long)]
-        dev: PathBuf,
-        /// Where to write the model (the shipped one is data/models/lemmas.bin).
-        #[arg(long)]
-        out: PathBuf,
+        #[command(flatten)]
+        data: TrainData,
     },
-    /// The named-entity recogniser (PER, ORG, LOC), from IOB2 files (Universal NER).
+    /// The named-entity recogniser (PER, ORG, LOC), from Universal NER IOB2 files.
     Ner {
-        /// Training file (IOB2).
-        #[arg(long)]
-        train: PathBuf,
-        /// Development file, scored after every pass.
-        #[arg(long)]
-        dev: PathBuf,
-        /// Where to write the model (the shipped one is data/models/ner.bin).
-        #[arg(long)]
-        out: PathBuf,
+        #[command(flatten)]
+        data: TrainData,
         /// Phoenix/CAMEO dictionaries whose names become gazetteer features (the
         /// shipped model uses ../shared/data/cameo-dictionaries). Without it, none.
         #[arg(long)]
@@ -81,7 +66,9 @@ pub enum TrainKind {
 
 pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
     match kind {
-        TrainKind::Lemmas { train, dev, out } => {
+        TrainKind::Lemmas {
+            data: TrainData { train, dev, out },
+        } => {
             let started = Instant::now();
             let (train, dev) = (read_treebank(train)?, read_treebank(dev)?);
             let lemmatizer = Lemmatizer::train(&train);
@@ -97,9 +84,7 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         TrainKind::Deps {
-            train,
-            dev,
-            out,
+            data: TrainData { train, dev, out },
             iterations,
         } => {
             let started = Instant::now();
@@ -128,9 +113,7 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         TrainKind::Pos {
-            train,
-            dev,
-            out,
+            data: TrainData { train, dev, out },
             iterations,
         } => {
             let started = Instant::now();
@@ -156,9 +139,7 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         TrainKind::Ner {
-            train,
-            dev,
-            out,
+            data: TrainData { train, dev, out },
             dictionaries,
             iterations,
         } => {
