@@ -5,8 +5,11 @@
 //! Following spaCy's `Doc`, an article becomes a [`Document`] that owns its text once;
 //! each pipeline component reads the layers before it and adds one layer:
 //!
-//! 1. [`annotate_language`]: tokens, sentences, part-of-speech tags, named entities
-//!    (models from `dateline-nlp`, compiled into the binary);
+//! 1. [`annotate_language`]: tokens, sentences, part-of-speech tags, lemmas,
+//!    dependencies, named entities (models from `dateline-nlp`, compiled into the
+//!    binary), and the place-name refinement: a `LOC` that is a country, city or region
+//!    in the CAMEO dictionaries becomes `GPE`, and a demonym ("Russian") outside any
+//!    entity becomes a `NORP` entity;
 //! 2. [`mentions`]: entity layer → `Mention` records with code-point spans;
 //! 3. later: actors (#5), statements (#6), events (#7).
 //!
@@ -21,6 +24,7 @@
 //!   equals the article text at its code-point offsets.
 
 use dateline_core::{Article, Document, Entity, Extraction, Mention, Token};
+use dateline_nlp::gazetteer::{COUNTRY, Gazetteer};
 use dateline_nlp::{lemmatizer, ner, parser, split_sentences, tagger, tokenize};
 
 /// Runs every pipeline component over `article`.
@@ -72,6 +76,46 @@ pub fn annotate_language(document: &mut Document) {
     document.tokens = tokens;
     document.sentences = sentences;
     document.entities = entities;
+    label_places(document, recognizer.gazetteer());
+}
+
+/// Relabels entities with the gazetteer's country-level names (countries, their
+/// cities and regions, demonyms). A name used as an adjective or plural ("Russian
+/// forces", "Afghans") is `NORP`; as a proper noun ("Kharkiv") it is `GPE`. This holds
+/// whether the recogniser found the span as `LOC`, found it with another label (it
+/// has no `GPE`/`NORP` of its own, and web-text training makes it call unknown cities
+/// people), or missed it; only spans that exactly match a name are touched, so
+/// "Jordan Peele" stays a person.
+fn label_places(document: &mut Document, gazetteer: &Gazetteer) {
+    let mut added: Vec<Entity> = Vec::new();
+    for sentence in &document.sentences {
+        let lower: Vec<String> = document.tokens[sentence.clone()]
+            .iter()
+            .map(|t| document.article.text[t.start..t.end].to_lowercase())
+            .collect();
+        for (a, b, kind) in gazetteer.matches(&lower) {
+            if kind != COUNTRY {
+                continue;
+            }
+            let span = sentence.start + a..sentence.start + b;
+            let label = match document.tokens[span.end - 1].xpos.as_str() {
+                "JJ" | "NNPS" | "NNS" => "NORP",
+                "NNP" => "GPE",
+                _ => continue,
+            };
+            let overlapping = |e: &Entity| e.tokens.start < span.end && span.start < e.tokens.end;
+            if let Some(entity) = document.entities.iter_mut().find(|e| e.tokens == span) {
+                entity.label = label.into();
+            } else if !document.entities.iter().any(overlapping) {
+                added.push(Entity {
+                    tokens: span,
+                    label: label.into(),
+                });
+            }
+        }
+    }
+    document.entities.extend(added);
+    document.entities.sort_by_key(|e| e.tokens.start);
 }
 
 /// One `Mention` per entity of the document.
@@ -121,8 +165,8 @@ mod tests {
             .map(|m| (m.span.text.as_str(), m.label.as_str()))
             .collect();
         assert!(found.contains(&("Ilena Marsk", "PER")), "{found:?}");
-        assert!(found.contains(&("Paris", "LOC")), "{found:?}");
-        assert!(found.contains(&("London", "LOC")), "{found:?}");
+        assert!(found.contains(&("Paris", "GPE")), "{found:?}");
+        assert!(found.contains(&("London", "GPE")), "{found:?}");
         let chars: Vec<char> = text.chars().collect();
         for m in &extraction.mentions {
             assert_eq!(
@@ -131,6 +175,24 @@ mod tests {
             );
             assert_eq!(m.article_id, "fiction-1");
         }
+    }
+
+    #[test]
+    fn country_names_become_gpe_and_demonyms_norp() {
+        let text = "Russian forces shelled Kharkiv on Monday, the Ukrainian army said.";
+        let found: Vec<(String, String)> = extract(article(text))
+            .mentions
+            .into_iter()
+            .map(|m| (m.span.text, m.label))
+            .collect();
+        assert!(
+            found.contains(&("Russian".into(), "NORP".into())),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("Kharkiv".into(), "GPE".into())),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -15,6 +15,9 @@ use crate::perceptron::{read_str, read_u32, write_str, write_u32};
 
 /// Kinds of entry, by the dictionary (and code) they come from.
 pub const KINDS: [&str; 5] = ["COUNTRY", "ACTOR", "IGO", "NONSTATE", "AGENT"];
+/// Index of `COUNTRY` in [`KINDS`]: names under a bare country code — countries,
+/// their cities and regions, and demonyms ("Russian").
+pub const COUNTRY: u8 = 0;
 
 /// Longest name, in words, that is kept.
 const MAX_WORDS: usize = 6;
@@ -51,7 +54,8 @@ impl Gazetteer {
     }
 
     /// Adds one dictionary: a primary name, `+alias` lines, `[CODE …]` on the same
-    /// line or on indented lines below; `#` starts a comment.
+    /// line or on indented lines below (codes after an entry's names belong to it);
+    /// `#` starts a comment.
     fn add_file(
         &mut self,
         text: &str,
@@ -90,13 +94,15 @@ impl Gazetteer {
                 flush(&mut self.names, &mut pending, kind);
                 kind = None;
             }
-            if let Some(code) = code
-                && kind.is_none()
-            {
+            // An entry's kind is the most specific one any of its codes gives:
+            // Ukraine is a country although its first, dated code is a Soviet
+            // republic's (USRUKR).
+            if let Some(code) = code {
                 if code.is_empty() {
                     problem(n + 1, "empty code");
                 } else {
-                    kind = Some(kind_of(code));
+                    let k = kind_of(code);
+                    kind = Some(kind.map_or(k, |old: u8| old.min(k)));
                 }
             }
             let phrase = phrase.trim_start_matches('+');
@@ -153,6 +159,19 @@ impl Gazetteer {
         out
     }
 
+    /// The matches of [`Gazetteer::tag`] as `(first word, end word, kind)`.
+    pub fn matches(&self, lower_words: &[String]) -> Vec<(usize, usize, u8)> {
+        let mut out: Vec<(usize, usize, u8)> = Vec::new();
+        for (i, tag) in self.tag(lower_words).into_iter().enumerate() {
+            match (tag, out.last_mut()) {
+                (Some((false, _)), Some(last)) if last.1 == i => last.1 = i + 1,
+                (Some((_, kind)), _) => out.push((i, i + 1, kind)),
+                (None, _) => {}
+            }
+        }
+        out
+    }
+
     /// Sorted, so the same dictionaries give the same bytes.
     pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
         let mut names: Vec<(&String, &u8)> = self.names.iter().collect();
@@ -196,7 +215,7 @@ fn normalise_name(phrase: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    const COUNTRIES: &str = "# comment\nVELDORA_ [VEL]\n+VELDORAN_REPUBLIC_\n+MARROWICK_\n\nILENA_MARSK_ # note\n\t[VELGOV >310101]\n\t[VELELI]\nBROKEN [\n";
+    const COUNTRIES: &str = "# comment\nVELDORA_ [VEL]\n+VELDORAN_REPUBLIC_\n+MARROWICK_\n\nILENA_MARSK_ # note\n\t[VELGOV >310101]\n\t[VELELI]\nBROKEN [\nHALDMERE_\n+STRENHOLT_\n\t[OLDHAL <300101]\n\t[HAL >300101]\n";
 
     #[test]
     fn reads_names_aliases_and_kinds() {
@@ -211,6 +230,11 @@ mod tests {
         assert_eq!(g.names.get("veldoran republic"), Some(&0));
         assert_eq!(g.names.get("marrowick"), Some(&0));
         assert_eq!(g.names.get("ilena marsk"), Some(&1));
+        assert_eq!(
+            g.names.get("strenholt"),
+            Some(&0),
+            "any bare country code makes a country"
+        );
         assert_eq!(problems, [(9, "empty code".to_string())]);
     }
 

@@ -147,6 +147,11 @@ impl Recognizer {
         counts
     }
 
+    /// The names the model was trained with as features.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
     /// Writes the model; weights below `min_weight` are dropped.
     pub fn save(&self, out: &mut impl Write, min_weight: f32) -> io::Result<()> {
         out.write_all(MAGIC)?;
