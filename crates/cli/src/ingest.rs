@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -45,9 +46,6 @@ pub fn ingest(
     let mut failure: Option<anyhow::Error> = None;
     let mut writer = store.writer()?;
     let summary = read_paths(paths, &opts, &mut |item: Item| {
-        if failure.is_some() {
-            return;
-        }
         match item {
             Ok(article) => {
                 tally.read += 1;
@@ -69,7 +67,12 @@ pub fn ingest(
                             "id already stored with different text",
                         );
                     }
-                    Err(e) => failure = Some(anyhow::Error::new(e).context("storing failed")),
+                    Err(e) => {
+                        // Stop reading: nothing more can be stored, and what was
+                        // committed stays valid for a re-run to resume from.
+                        failure = Some(anyhow::Error::new(e).context("storing failed"));
+                        return ControlFlow::Break(());
+                    }
                 }
             }
             Err(error) => {
@@ -79,6 +82,7 @@ pub fn ingest(
         }
         progress.set_position(bytes_read.load(Ordering::Relaxed));
         progress.set_message(format!("{} new, {} rejected", tally.new, tally.rejected));
+        ControlFlow::Continue(())
     });
     writer.finish()?;
     progress.finish_and_clear();
@@ -163,9 +167,6 @@ pub fn extract(paths: &[PathBuf], input: &InputArgs) -> anyhow::Result<ExitCode>
     let mut rejected = 0u64;
     let mut failure: Option<std::io::Error> = None;
     read_paths(paths, &opts, &mut |item: Item| {
-        if failure.is_some() {
-            return;
-        }
         match item {
             Ok(article) => {
                 let extraction = dateline_extract::extract(article);
@@ -174,6 +175,7 @@ pub fn extract(paths: &[PathBuf], input: &InputArgs) -> anyhow::Result<ExitCode>
                     .and_then(|()| out.write_all(b"\n"));
                 if let Err(e) = written {
                     failure = Some(e);
+                    return ControlFlow::Break(());
                 }
             }
             Err(error) => {
@@ -181,6 +183,7 @@ pub fn extract(paths: &[PathBuf], input: &InputArgs) -> anyhow::Result<ExitCode>
                 eprintln!("rejected: {error}");
             }
         }
+        ControlFlow::Continue(())
     });
     if let Some(e) = failure {
         // A closed pipe (`| head`) is the reader's choice, not our failure.

@@ -1,6 +1,7 @@
 //! RSS and Atom feeds: each item is an article.
 
 use std::io::BufRead;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::html::fragment_text;
@@ -12,8 +13,8 @@ pub fn read_feed(
     path: &Path,
     reader: impl BufRead,
     opts: &ReadOptions,
-    sink: &mut dyn FnMut(Item),
-) {
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     let feed = match feed_rs::parser::parse(reader) {
         Ok(feed) => feed,
         Err(e) => {
@@ -45,6 +46,7 @@ pub fn read_feed(
             ..Draft::default()
         };
         draft.meta.insert("guid".into(), entry.id.into());
-        sink(draft.finish(opts, path, at));
+        sink(draft.finish(opts, path, at))?;
     }
+    ControlFlow::Continue(())
 }

@@ -1,6 +1,7 @@
 //! JSON Lines: one article object a line.
 
 use std::io::BufRead;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -14,8 +15,8 @@ pub fn read_jsonl(
     path: &Path,
     mut reader: impl BufRead,
     opts: &ReadOptions,
-    sink: &mut dyn FnMut(Item),
-) {
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     loop {
@@ -24,11 +25,11 @@ pub fn read_jsonl(
         let error = |message: String| RecordError::new(path, at.clone(), message);
         match read_bounded_line(&mut reader, &mut buf, MAX_RECORD_BYTES) {
             Err(e) => return sink(Err(error(format!("read failed: {e}")))),
-            Ok(Line::Eof) => return,
+            Ok(Line::Eof) => return ControlFlow::Continue(()),
             Ok(Line::TooLong(len)) => sink(Err(error(format!(
                 "line of {len} bytes is over the {} MiB record limit; skipped",
                 MAX_RECORD_BYTES >> 20
-            )))),
+            ))))?,
             Ok(Line::Read) => {
                 if buf.iter().all(u8::is_ascii_whitespace) {
                     continue;
@@ -37,7 +38,7 @@ pub fn read_jsonl(
                     parse_line(&buf)
                         .map_err(error)
                         .and_then(|draft| draft.finish(opts, path, at.clone())),
-                );
+                )?;
             }
         }
     }

@@ -3,7 +3,8 @@
 //! # Design
 //!
 //! * **Push, not pull.** [`read_paths`] walks the inputs and hands each article (or
-//!   the error that stopped it) to a callback as soon as it is read. No reader holds
+//!   the error that stopped it) to a callback as soon as it is read; the callback
+//!   answers `ControlFlow::Break` to stop the whole read at once. No reader holds
 //!   more than one record, so memory does not grow with the corpus; the caller decides
 //!   what to do with each item (store it, print it).
 //! * **Errors are data.** A bad record becomes a [`RecordError`] naming the file, the

@@ -1,6 +1,7 @@
 //! CSV and TSV with a header row naming the same fields as JSONL.
 
 use std::io::Read;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::jsonl::fields_from_strings;
@@ -11,8 +12,8 @@ pub fn read_table(
     reader: impl Read,
     delimiter: u8,
     opts: &ReadOptions,
-    sink: &mut dyn FnMut(Item),
-) {
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     let mut table = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -43,14 +44,14 @@ pub fn read_table(
         let at = Location::Line(line.max(2));
         let error = |message: String| RecordError::new(path, at.clone(), message);
         match table.read_byte_record(&mut row) {
-            Ok(false) => return,
+            Ok(false) => return ControlFlow::Continue(()),
             Ok(true) => {}
             Err(e) => {
                 // An I/O error ends the file; a malformed row is skipped.
                 let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
-                sink(Err(error(format!("malformed row: {e}"))));
+                sink(Err(error(format!("malformed row: {e}"))))?;
                 if fatal {
-                    return;
+                    return ControlFlow::Continue(());
                 }
                 continue;
             }
@@ -61,7 +62,7 @@ pub fn read_table(
             sink(Err(error(format!(
                 "row is over the {} MiB record limit; skipped",
                 MAX_RECORD_BYTES >> 20
-            ))));
+            ))))?;
             continue;
         }
         if row.len() != headers.len() {
@@ -69,7 +70,7 @@ pub fn read_table(
                 "row has {} fields, the header has {}",
                 row.len(),
                 headers.len()
-            ))));
+            ))))?;
             continue;
         }
         let fields: Result<Vec<&str>, _> = row.iter().map(std::str::from_utf8).collect();
@@ -82,6 +83,6 @@ pub fn read_table(
                 .map_err(error)
                 .and_then(|draft| draft.finish(opts, path, at.clone())),
         };
-        sink(item);
+        sink(item)?;
     }
 }

@@ -2,6 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -79,39 +80,50 @@ pub struct WalkSummary {
 }
 
 /// Reads every path in order; directories are walked recursively in name order
-/// (hidden entries skipped), each file read by the format of its extension.
+/// (hidden entries skipped), each file read by the format of its extension. Stops as
+/// soon as `sink` answers `Break` (the caller cannot store any more, say).
 pub fn read_paths(
     paths: &[PathBuf],
     opts: &ReadOptions,
-    sink: &mut dyn FnMut(Item),
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
 ) -> WalkSummary {
     let mut summary = WalkSummary::default();
     for path in paths {
-        if path.as_os_str() == "-" {
-            summary.files_read += 1;
-            read_stdin(opts, sink);
-            continue;
-        }
-        match std::fs::metadata(path) {
-            Err(e) => sink(Err(RecordError::new(path, Location::File, io_message(&e)))),
-            Ok(meta) if meta.is_dir() => walk_dir(path, opts, sink, &mut summary),
-            Ok(_) => match opts.format.or_else(|| Format::from_path(path)) {
-                Some(format) => {
-                    summary.files_read += 1;
-                    read_file(path, format, opts, sink);
-                }
-                None => sink(Err(RecordError::new(
-                    path,
-                    Location::File,
-                    format!(
-                        "cannot tell the format from the extension; pass --format ({})",
-                        Format::NAMES.join("|")
-                    ),
-                ))),
-            },
+        if read_path(path, opts, sink, &mut summary).is_break() {
+            break;
         }
     }
     summary
+}
+
+fn read_path(
+    path: &Path,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+    summary: &mut WalkSummary,
+) -> ControlFlow<()> {
+    if path.as_os_str() == "-" {
+        summary.files_read += 1;
+        return read_stdin(opts, sink);
+    }
+    match std::fs::metadata(path) {
+        Err(e) => sink(Err(RecordError::new(path, Location::File, io_message(&e)))),
+        Ok(meta) if meta.is_dir() => walk_dir(path, opts, sink, summary),
+        Ok(_) => match opts.format.or_else(|| Format::from_path(path)) {
+            Some(format) => {
+                summary.files_read += 1;
+                read_file(path, format, opts, sink)
+            }
+            None => sink(Err(RecordError::new(
+                path,
+                Location::File,
+                format!(
+                    "cannot tell the format from the extension; pass --format ({})",
+                    Format::NAMES.join("|")
+                ),
+            ))),
+        },
+    }
 }
 
 /// Total size in bytes of the files [`read_paths`] would read (for a progress bar);
@@ -146,7 +158,10 @@ fn walk(dir: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> 
 }
 
 /// Reads JSON Lines (or `opts.format`) from standard input.
-pub fn read_stdin(opts: &ReadOptions, sink: &mut dyn FnMut(Item)) {
+pub fn read_stdin(
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     let format = opts.format.unwrap_or(Format::Jsonl);
     read_stream(
         Path::new("<stdin>"),
@@ -154,17 +169,22 @@ pub fn read_stdin(opts: &ReadOptions, sink: &mut dyn FnMut(Item)) {
         Box::new(io::stdin().lock()),
         opts,
         sink,
-    );
+    )
 }
 
-fn walk_dir(dir: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Item), summary: &mut WalkSummary) {
+fn walk_dir(
+    dir: &Path,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+    summary: &mut WalkSummary,
+) -> ControlFlow<()> {
     for entry in walk(dir) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_path_buf();
                 let message = e.io_error().map_or_else(|| e.to_string(), io_message);
-                sink(Err(RecordError::new(&path, Location::File, message)));
+                sink(Err(RecordError::new(&path, Location::File, message)))?;
                 continue;
             }
         };
@@ -174,14 +194,20 @@ fn walk_dir(dir: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Item), summary:
         match Format::from_path(entry.path()) {
             Some(format) => {
                 summary.files_read += 1;
-                read_file(entry.path(), format, opts, sink);
+                read_file(entry.path(), format, opts, sink)?;
             }
             None => summary.files_skipped += 1,
         }
     }
+    ControlFlow::Continue(())
 }
 
-fn read_file(path: &Path, format: Format, opts: &ReadOptions, sink: &mut dyn FnMut(Item)) {
+fn read_file(
+    path: &Path,
+    format: Format,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     let file = match File::open(path) {
         Ok(file) => file,
         Err(e) => return sink(Err(RecordError::new(path, Location::File, io_message(&e)))),
@@ -202,7 +228,7 @@ fn read_file(path: &Path, format: Format, opts: &ReadOptions, sink: &mut dyn FnM
     } else {
         Box::new(BufReader::with_capacity(256 * 1024, counted))
     };
-    read_stream(path, format, reader, opts, sink);
+    read_stream(path, format, reader, opts, sink)
 }
 
 fn read_stream(
@@ -210,8 +236,8 @@ fn read_stream(
     format: Format,
     mut reader: Box<dyn BufRead + '_>,
     opts: &ReadOptions,
-    sink: &mut dyn FnMut(Item),
-) {
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     match reader.fill_buf() {
         Err(e) => return sink(Err(RecordError::new(path, Location::File, io_message(&e)))),
         Ok(head) if looks_binary(head) => {
@@ -240,7 +266,7 @@ fn read_stream(
                     extract_html(&text, None).map_err(|m| RecordError::new(path, Location::File, m))
                 }
             };
-            sink(draft.and_then(|d| d.finish(opts, path, Location::File)));
+            sink(draft.and_then(|d| d.finish(opts, path, Location::File)))
         }
     }
 }

@@ -7,6 +7,7 @@
 //! article, not the rest of the crawl.
 
 use std::io::{self, BufRead, Read};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::html::extract_html;
@@ -20,8 +21,8 @@ pub fn read_warc(
     path: &Path,
     mut reader: impl BufRead,
     opts: &ReadOptions,
-    sink: &mut dyn FnMut(Item),
-) {
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     let mut line = Vec::new();
     let mut record = 0u64;
     // True when the line in `line` is a version line found while resynchronising.
@@ -30,7 +31,7 @@ pub fn read_warc(
         if !have_version_line {
             match next_nonblank_line(&mut reader, &mut line) {
                 Ok(true) => {}
-                Ok(false) => return,
+                Ok(false) => return ControlFlow::Continue(()),
                 Err(e) => {
                     return sink(Err(RecordError::new(
                         path,
@@ -50,7 +51,7 @@ pub fn read_warc(
                 sink(Err(error(format!(
                     "corrupt record: {}; skipping to the next record",
                     corrupt.message
-                ))));
+                ))))?;
                 if corrupt.not_a_record {
                     // Garbage between records is not a record: keep the numbering.
                     record -= 1;
@@ -60,7 +61,7 @@ pub fn read_warc(
                         have_version_line = true;
                         continue;
                     }
-                    Ok(false) => return,
+                    Ok(false) => return ControlFlow::Continue(()),
                     Err(e) => return sink(Err(error(format!("read failed: {e}")))),
                 }
             }
@@ -72,7 +73,7 @@ pub fn read_warc(
             if is_http_response {
                 sink(Err(error(format!(
                     "record of {length} bytes is over the record limit; skipped"
-                ))));
+                ))))?;
             }
             match skipped {
                 Ok(n) if n == length => continue,
@@ -106,10 +107,10 @@ pub fn read_warc(
                         draft.url = draft.url.or(target);
                         draft.finish(opts, path, at.clone())
                     });
-                sink(item);
+                sink(item)?;
             }
             Payload::NotAnArticle => {}
-            Payload::Bad(message) => sink(Err(error(message))),
+            Payload::Bad(message) => sink(Err(error(message)))?,
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use std::ops::ControlFlow;
+
 use dateline_ingest::{Format, ReadOptions, read_paths};
 use proptest::prelude::*;
 
@@ -15,18 +17,21 @@ fn read_as(format: Format, extension: &str, bytes: &[u8]) -> (usize, usize) {
         ..ReadOptions::default()
     };
     let (mut ok, mut err) = (0, 0);
-    read_paths(&[path], &opts, &mut |item| match item {
-        Ok(article) => {
-            assert!(!article.text.is_empty());
-            ok += 1;
+    read_paths(&[path], &opts, &mut |item| {
+        match item {
+            Ok(article) => {
+                assert!(!article.text.is_empty());
+                ok += 1;
+            }
+            Err(e) => {
+                assert!(
+                    e.to_string().contains("input."),
+                    "error names the file: {e}"
+                );
+                err += 1;
+            }
         }
-        Err(e) => {
-            assert!(
-                e.to_string().contains("input."),
-                "error names the file: {e}"
-            );
-            err += 1;
-        }
+        ControlFlow::Continue(())
     });
     (ok, err)
 }
@@ -89,4 +94,34 @@ fn truncated_gzip_is_an_error_not_a_panic() {
         b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x0b\x77",
     );
     assert_eq!((ok, err), (0, 1));
+}
+
+#[test]
+fn a_sink_that_breaks_stops_the_read_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = (0..5)
+        .map(|i| {
+            format!(
+                "{{\"date\":\"2031-03-0{}\",\"text\":\"Dispatch number {i} from the coast.\"}}",
+                i + 1
+            )
+        })
+        .collect();
+    let first = dir.path().join("a.jsonl");
+    let second = dir.path().join("b.jsonl");
+    std::fs::write(&first, lines.join("\n")).unwrap();
+    std::fs::write(&second, lines.join("\n")).unwrap();
+    let mut seen = 0;
+    read_paths(&[first, second], &ReadOptions::default(), &mut |_| {
+        seen += 1;
+        if seen == 2 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    assert_eq!(
+        seen, 2,
+        "nothing is read after the sink says stop, not even the next file"
+    );
 }
