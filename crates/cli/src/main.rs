@@ -157,7 +157,8 @@ enum Command {
     /// Reproduce a shipped model from data.
     #[command(subcommand)]
     Train(train::TrainKind),
-    /// Benchmark ingest and search on a synthetic corpus; writes a Markdown report.
+    /// Benchmark ingest, search and (with --spacy) annotation on a synthetic corpus,
+    /// side by side with peers; prints a Markdown report.
     Bench(bench::BenchArgs),
 }
 
