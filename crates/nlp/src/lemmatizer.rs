@@ -24,15 +24,7 @@ pub struct Lemmatizer {
 const MAGIC: &[u8; 8] = b"DLLEM\x00\x00\x01";
 const MAX_SUFFIX: usize = 4;
 
-/// The model shipped in `data/models/lemmas.bin`, compiled into the binary.
-pub fn shipped() -> &'static Lemmatizer {
-    static MODEL: std::sync::OnceLock<Lemmatizer> = std::sync::OnceLock::new();
-    MODEL.get_or_init(|| {
-        // Part of this build and checked by a test: a failure is a broken build.
-        Lemmatizer::load(include_bytes!("../../../data/models/lemmas.bin"))
-            .expect("the shipped lemma model loads")
-    })
-}
+shipped_model!(Lemmatizer, "lemmas.bin");
 
 impl Lemmatizer {
     /// The lemma of `form` with part of speech `upos`.

@@ -21,6 +21,24 @@
 //!   every token exactly once.
 //! * Pure functions of the text: no I/O, no global state.
 
+/// Defines `pub fn shipped() -> &'static $model`: the model in `data/models/$file`,
+/// compiled into the binary (an installed `dateline` needs no data files) and loaded
+/// once, on first use. `dateline train` reproduces every file (docs/EVALUATION.md).
+macro_rules! shipped_model {
+    ($model:ty, $file:literal) => {
+        /// The shipped model, compiled in; see `data/models/LICENSES.md` for its data.
+        pub fn shipped() -> &'static $model {
+            static MODEL: std::sync::OnceLock<$model> = std::sync::OnceLock::new();
+            MODEL.get_or_init(|| {
+                // The bytes are part of this build and a test loads them, so a failure
+                // here is a broken build, not bad input.
+                <$model>::load(include_bytes!(concat!("../../../data/models/", $file)))
+                    .expect(concat!("the shipped model ", $file, " loads"))
+            })
+        }
+    };
+}
+
 pub mod conllu;
 pub mod gazetteer;
 pub mod iob2;

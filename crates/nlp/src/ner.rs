@@ -35,15 +35,7 @@ pub struct Entity {
 
 const MAGIC: &[u8; 8] = b"DLNER\x00\x00\x02";
 
-/// The model shipped in `data/models/ner.bin`, compiled into the binary.
-pub fn shipped() -> &'static Recognizer {
-    static MODEL: std::sync::OnceLock<Recognizer> = std::sync::OnceLock::new();
-    MODEL.get_or_init(|| {
-        // Part of this build and checked by a test: a failure is a broken build.
-        Recognizer::load(include_bytes!("../../../data/models/ner.bin"))
-            .expect("the shipped NER model loads")
-    })
-}
+shipped_model!(Recognizer, "ner.bin");
 
 impl Recognizer {
     /// Finds the entities of one sentence's words, tagging them with `tagger` first.
@@ -54,8 +46,7 @@ impl Recognizer {
 
     /// Like [`Recognizer::recognise`], for words already tagged (PTB `xpos` tags).
     pub fn recognise_tagged<S: AsRef<str>>(&self, words: &[S], xpos: &[&str]) -> Vec<Entity> {
-        let pos = xpos;
-        let context = Context::new(words, pos, &self.gazetteer);
+        let context = Context::new(words, xpos, &self.gazetteer);
         let mut history: Vec<u16> = Vec::with_capacity(words.len());
         let mut features = Vec::with_capacity(48);
         let mut scores = vec![0f32; self.classes.len()];

@@ -33,15 +33,7 @@ pub struct Arc {
 
 const MAGIC: &[u8; 8] = b"DLDEP\x00\x00\x01";
 
-/// The model shipped in `data/models/deps.bin`, compiled into the binary.
-pub fn shipped() -> &'static Parser {
-    static MODEL: std::sync::OnceLock<Parser> = std::sync::OnceLock::new();
-    MODEL.get_or_init(|| {
-        // Part of this build and checked by a test: a failure is a broken build.
-        Parser::load(include_bytes!("../../../data/models/deps.bin"))
-            .expect("the shipped parser model loads")
-    })
-}
+shipped_model!(Parser, "deps.bin");
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Move {

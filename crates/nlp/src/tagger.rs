@@ -43,18 +43,7 @@ pub struct Tag<'a> {
     pub xpos: &'a str,
 }
 
-/// The model shipped in `data/models/pos.bin`, compiled into the binary so that an
-/// installed `dateline` needs no data files. Reproduce it with `dateline train pos`
-/// (see `docs/EVALUATION.md` for the command).
-pub fn shipped() -> &'static Tagger {
-    static MODEL: std::sync::OnceLock<Tagger> = std::sync::OnceLock::new();
-    MODEL.get_or_init(|| {
-        // The bytes are part of this build and checked by a test, so a failure here
-        // is a broken build, not bad input.
-        Tagger::load(include_bytes!("../../../data/models/pos.bin"))
-            .expect("the shipped POS model loads")
-    })
-}
+shipped_model!(Tagger, "pos.bin");
 
 impl Tagger {
     /// Tags one sentence's words.
