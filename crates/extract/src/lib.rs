@@ -27,10 +27,14 @@ use dateline_core::{Article, Document, Entity, Extraction, Mention, Token};
 use dateline_nlp::gazetteer::{COUNTRY, Gazetteer};
 use dateline_nlp::{lemmatizer, ner, parser, split_sentences, tagger, tokenize};
 
-/// Runs every pipeline component over `article`.
+/// Runs every pipeline component over `article`. The models are English; an article
+/// detected as another language gets no annotations rather than wrong ones (`und`,
+/// undetermined, is tried as English).
 pub fn extract(article: Article) -> Extraction {
     let mut document = Document::new(article);
-    annotate_language(&mut document);
+    if matches!(document.article.lang.as_str(), "en" | "und") {
+        annotate_language(&mut document);
+    }
     let mentions = mentions(&document);
     Extraction {
         article: document.article,
@@ -193,6 +197,15 @@ mod tests {
             found.contains(&("Kharkiv".into(), "GPE".into())),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn other_languages_get_no_english_annotations() {
+        let mut other = article(
+            "Die Gespräche in Marrowick wurden am Dienstag fortgesetzt, sagte der Minister.",
+        );
+        other.lang = "de".into();
+        assert!(extract(other).mentions.is_empty());
     }
 
     #[test]
