@@ -75,11 +75,6 @@ impl Document {
         self.span(self.char_offset(start)?, self.char_offset(end)?)
     }
 
-    /// The text of a token.
-    pub fn token_text(&self, token: &Token) -> &str {
-        &self.article.text[token.start..token.end]
-    }
-
     pub fn text(&self) -> &str {
         &self.article.text
     }
