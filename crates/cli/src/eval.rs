@@ -56,14 +56,26 @@ pub enum EvalKind {
         #[arg(long)]
         model: Option<PathBuf>,
     },
+    /// Actor linking: which actor each mention is, against gold JSON Lines of
+    /// `{article, start, end, actor, code, kind}` (see gold/actors/README.md).
+    Actors {
+        /// Gold files (repeatable).
+        #[arg(long, required = true)]
+        gold: Vec<PathBuf>,
+        /// The articles the gold annotates (any input format; files or folders).
+        #[arg(long, required = true)]
+        articles: Vec<PathBuf>,
+        #[command(flatten)]
+        input: crate::InputArgs,
+    },
 }
 
 /// True positives, false positives and false negatives of a span comparison.
 #[derive(Debug, Default, Clone, Copy)]
-struct Counts {
-    tp: usize,
-    fp: usize,
-    fn_: usize,
+pub(crate) struct Counts {
+    pub(crate) tp: usize,
+    pub(crate) fp: usize,
+    pub(crate) fn_: usize,
 }
 
 impl Counts {
@@ -75,7 +87,7 @@ impl Counts {
         self.fn_ += gold.len() - hits;
     }
 
-    fn report(&self, extra: serde_json::Value) -> serde_json::Value {
+    pub(crate) fn report(&self, extra: serde_json::Value) -> serde_json::Value {
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let precision = ratio(self.tp, self.tp + self.fp);
         let recall = ratio(self.tp, self.tp + self.fn_);
@@ -122,7 +134,7 @@ impl Throughput {
     }
 }
 
-fn round(x: f64) -> f64 {
+pub(crate) fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
@@ -166,6 +178,11 @@ pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|| dateline_nlp::parser::shipped());
             eval_deps(parser, &read_treebank(gold)?)
         }
+        EvalKind::Actors {
+            gold,
+            articles,
+            input,
+        } => crate::eval_actors::eval_actors(gold, articles, input)?,
         EvalKind::Ner { gold, model } => {
             let loaded = model
                 .as_deref()

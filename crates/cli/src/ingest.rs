@@ -162,6 +162,7 @@ fn progress_bar(
 
 pub fn extract(paths: &[PathBuf], input: &InputArgs) -> anyhow::Result<ExitCode> {
     let opts = input.read_options();
+    let dictionary = input.dictionary()?;
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::new(stdout);
     let mut rejected = 0u64;
@@ -169,7 +170,7 @@ pub fn extract(paths: &[PathBuf], input: &InputArgs) -> anyhow::Result<ExitCode>
     read_paths(paths, &opts, &mut |item: Item| {
         match item {
             Ok(article) => {
-                let extraction = dateline_extract::extract(article);
+                let extraction = dateline_extract::extract_with(article, &dictionary);
                 let written = serde_json::to_writer(&mut out, &extraction)
                     .map_err(std::io::Error::from)
                     .and_then(|()| out.write_all(b"\n"));

@@ -9,6 +9,7 @@
 
 mod bench;
 mod eval;
+mod eval_actors;
 mod export;
 mod ingest;
 mod search;
@@ -77,6 +78,10 @@ struct InputArgs {
     /// Date for articles whose input gives none (YYYY-MM-DD).
     #[arg(long, value_parser = parse_day)]
     date: Option<Date>,
+    /// An actor dictionary of your own, in the Phoenix/CAMEO format, on top of the
+    /// shipped one (its names win). Repeatable.
+    #[arg(long = "actors", value_name = "FILE")]
+    actor_files: Vec<PathBuf>,
 }
 
 impl InputArgs {
@@ -87,6 +92,20 @@ impl InputArgs {
             default_source: self.source.clone(),
             bytes_read: None,
         }
+    }
+
+    /// The shipped actor dictionary with the `--actors` files on top. Lines of those
+    /// files that cannot be read are reported (file:line) and skipped.
+    fn dictionary(&self) -> anyhow::Result<std::borrow::Cow<'static, dateline_actors::Dictionary>> {
+        let mut dictionary = std::borrow::Cow::Borrowed(dateline_actors::shipped());
+        for file in &self.actor_files {
+            let (extended, problems) = dictionary.with_user_file(file)?;
+            for problem in &problems {
+                eprintln!("skipped {problem}");
+            }
+            dictionary = std::borrow::Cow::Owned(extended);
+        }
+        Ok(dictionary)
     }
 }
 

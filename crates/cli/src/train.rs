@@ -62,10 +62,35 @@ pub enum TrainKind {
         #[arg(long, default_value_t = 10)]
         iterations: usize,
     },
+    /// The compiled actor dictionary: the Phoenix/CAMEO actor and agent files plus our
+    /// supplement (data/actors/supplement.txt), in the form the matcher loads.
+    Actors {
+        /// The folder with the Phoenix files (../shared/data/cameo-dictionaries).
+        #[arg(long)]
+        dictionaries: PathBuf,
+        /// Where to write it (the shipped one is data/models/actors.bin).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
     match kind {
+        TrainKind::Actors { dictionaries, out } => {
+            let started = Instant::now();
+            let (dictionary, problems) =
+                dateline_actors::Dictionary::from_phoenix_dir(dictionaries)?;
+            report_problems(&problems);
+            let mut bytes = Vec::new();
+            dictionary.write(&mut bytes)?;
+            let summary = format!(
+                "{} actors, {} names",
+                dictionary.actor_count(),
+                dictionary.name_count()
+            );
+            write_model(out, &bytes, started, &summary)?;
+            Ok(ExitCode::SUCCESS)
+        }
         TrainKind::Lemmas {
             data: TrainData { train, dev, out },
         } => {
@@ -149,15 +174,7 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             let gazetteer = match dictionaries {
                 Some(dir) => {
                     let (gazetteer, problems) = Gazetteer::from_dictionaries(dir)?;
-                    for problem in problems.iter().take(3) {
-                        eprintln!("  skipped {problem}");
-                    }
-                    if problems.len() > 3 {
-                        eprintln!(
-                            "  … and {} more dictionary lines skipped",
-                            problems.len() - 3
-                        );
-                    }
+                    report_problems(&problems);
                     eprintln!(
                         "gazetteer: {} names from {}",
                         gazetteer.len(),
@@ -184,6 +201,19 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             write_model(out, &bytes, started, &format!("dev entity F1 {f1:.4}"))?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Dictionary lines that could not be read: the first three, then a count.
+pub fn report_problems(problems: &[String]) {
+    for problem in problems.iter().take(3) {
+        eprintln!("  skipped {problem}");
+    }
+    if problems.len() > 3 {
+        eprintln!(
+            "  … and {} more dictionary lines skipped",
+            problems.len() - 3
+        );
     }
 }
 

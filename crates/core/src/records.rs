@@ -51,6 +51,36 @@ pub struct Mention {
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_id: Option<String>,
+    /// The actor's CAMEO code on the article date, as the dictionary or the text
+    /// (a title, an apposition) gives it. An extension of the contract's `Mention`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// How a mention that does not name its actor was linked: `surname`, `title`,
+    /// `pronoun` or `metonymy`. An extension of the contract's `Mention`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_from: Option<String>,
+}
+
+/// Someone or something that acts in the news: a person, organisation, country or
+/// group, with every name it was seen under and its date-bounded CAMEO codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    /// `person`, `organization`, `country`, `group` or `unknown`.
+    pub kind: String,
+    pub aliases: Vec<String>,
+    pub codes: Vec<ActorCode>,
+}
+
+/// A CAMEO code held `from` (inclusive) `to` (exclusive); an open end is `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActorCode {
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Date>,
 }
 
 /// What `dateline extract` prints for one article. Statements and events are filled by
@@ -60,6 +90,10 @@ pub struct Mention {
 pub struct Extraction {
     pub article: Article,
     pub mentions: Vec<Mention>,
+    /// The actors the mentions link to, as this article shows them: names seen here,
+    /// codes from the dictionaries or from the article's own titles.
+    #[serde(default)]
+    pub actors: Vec<Actor>,
     pub statements: Vec<Value>,
     pub events: Vec<Value>,
 }

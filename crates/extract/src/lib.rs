@@ -10,8 +10,10 @@
 //!    binary), and the place-name refinement: a `LOC` that is a country, city or region
 //!    in the CAMEO dictionaries becomes `GPE`, and a demonym ("Russian") outside any
 //!    entity becomes a `NORP` entity;
-//! 2. [`mentions`]: entity layer → `Mention` records with code-point spans;
-//! 3. later: actors (#5), statements (#6), events (#7).
+//! 2. actors (`dateline-actors`): every entity becomes a `Mention`, linked to an actor
+//!    where one is known, plus the references that do not name their actor
+//!    (surnames, titles, pronouns, seats of government, demonym + role groups);
+//! 3. later: statements (#6), events (#7).
 //!
 //! Until a component exists, its records in the [`Extraction`] are an empty list.
 //!
@@ -23,22 +25,31 @@
 //! * Every span a record carries is made by `Document::span`/`span_of_bytes` and so
 //!   equals the article text at its code-point offsets.
 
-use dateline_core::{Article, Document, Entity, Extraction, Mention, Token};
+use dateline_actors::Dictionary;
+use dateline_core::{Article, Document, Entity, Extraction, Token};
 use dateline_nlp::gazetteer::{COUNTRY, Gazetteer};
 use dateline_nlp::{lemmatizer, ner, parser, split_sentences, tagger, tokenize};
 
-/// Runs every pipeline component over `article`. The models are English; an article
-/// detected as another language gets no annotations rather than wrong ones (`und`,
-/// undetermined, is tried as English).
+/// Runs every pipeline component over `article`, with the shipped actor dictionary.
 pub fn extract(article: Article) -> Extraction {
+    extract_with(article, dateline_actors::shipped())
+}
+
+/// [`extract`] with another actor dictionary (the shipped one plus a user's file).
+/// The models are English; an article detected as another language gets no
+/// annotations rather than wrong ones (`und`, undetermined, is tried as English).
+pub fn extract_with(article: Article, dictionary: &Dictionary) -> Extraction {
     let mut document = Document::new(article);
-    if matches!(document.article.lang.as_str(), "en" | "und") {
+    let linked = if matches!(document.article.lang.as_str(), "en" | "und") {
         annotate_language(&mut document);
-    }
-    let mentions = mentions(&document);
+        dateline_actors::link(&document, dictionary)
+    } else {
+        dateline_actors::Linked::default()
+    };
     Extraction {
         article: document.article,
-        mentions,
+        mentions: linked.mentions,
+        actors: linked.actors,
         statements: Vec::new(),
         events: Vec::new(),
     }
@@ -120,24 +131,6 @@ fn label_places(document: &mut Document, gazetteer: &Gazetteer) {
     }
     document.entities.extend(added);
     document.entities.sort_by_key(|e| e.tokens.start);
-}
-
-/// One `Mention` per entity of the document.
-pub fn mentions(document: &Document) -> Vec<Mention> {
-    document
-        .entities
-        .iter()
-        .filter_map(|entity| {
-            let first = document.tokens.get(entity.tokens.start)?;
-            let last = document.tokens.get(entity.tokens.end.checked_sub(1)?)?;
-            Some(Mention {
-                article_id: document.article.id.clone(),
-                span: document.span_of_bytes(first.start, last.end)?,
-                label: entity.label.clone(),
-                actor_id: None,
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]

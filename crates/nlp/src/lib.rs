@@ -39,6 +39,7 @@ macro_rules! shipped_model {
     };
 }
 
+pub mod binary;
 pub mod conllu;
 pub mod gazetteer;
 pub mod iob2;

@@ -173,41 +173,4 @@ pub(crate) fn shuffle(order: &mut [usize], state: &mut u64) {
     }
 }
 
-pub(crate) fn write_u32(out: &mut impl Write, v: u32) -> io::Result<()> {
-    out.write_all(&v.to_le_bytes())
-}
-
-pub(crate) fn write_str(out: &mut impl Write, s: &str) -> io::Result<()> {
-    out.write_all(&(s.len() as u16).to_le_bytes())?;
-    out.write_all(s.as_bytes())
-}
-
-pub(crate) fn read_u32(r: &mut &[u8]) -> io::Result<u32> {
-    let mut b = [0u8; 4];
-    r.read_exact(&mut b)?;
-    Ok(u32::from_le_bytes(b))
-}
-
-pub(crate) fn read_u16(r: &mut &[u8]) -> io::Result<u16> {
-    let mut b = [0u8; 2];
-    r.read_exact(&mut b)?;
-    Ok(u16::from_le_bytes(b))
-}
-
-pub(crate) fn read_str(r: &mut &[u8]) -> io::Result<String> {
-    let len = read_u16(r)? as usize;
-    let mut b = vec![0u8; len];
-    r.read_exact(&mut b)?;
-    String::from_utf8(b).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
-}
-
-/// The magic bytes at the start of a model file, checked on load.
-pub(crate) fn check_magic(r: &mut &[u8], magic: &[u8; 8], what: &str) -> Result<(), String> {
-    let mut found = [0u8; 8];
-    r.read_exact(&mut found)
-        .map_err(|_| format!("not a dateline {what} model (too short)"))?;
-    if &found != magic {
-        return Err(format!("not a dateline {what} model (bad magic)"));
-    }
-    Ok(())
-}
+pub(crate) use crate::binary::{check_magic, read_str, read_u16, read_u32, write_str, write_u32};

@@ -1,0 +1,936 @@
+//! One article's mentions → actors.
+//!
+//! Two passes over the document's tokens. The first finds everything that *names*
+//! an actor: dictionary names, the recogniser's person and organisation names, seats
+//! standing for governments, and demonym + role phrases; it also collects each
+//! person's titles ("president", "minister") and the code they give. The second
+//! links what does not name its actor — bare surnames, "the president", he/she — to
+//! an antecedent found by the first, and only when exactly one fits.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use dateline_core::{Actor, ActorCode, Document, Mention};
+use jiff::civil::Date;
+
+use crate::dictionary::{Dictionary, Kind, NameMatch};
+use crate::key::name_key;
+
+/// The actor layer of one article.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Linked {
+    /// Every mention, in text order: the recogniser's entities (linked where an actor
+    /// is known) plus the references this layer adds (pronouns, titles, groups).
+    pub mentions: Vec<Mention>,
+    /// The actors the mentions link to, in order of first mention.
+    pub actors: Vec<Actor>,
+}
+
+/// Prepositions after which a place name is a place, not an actor.
+const LOCATIVE: [&str; 17] = [
+    "in",
+    "at",
+    "near",
+    "from",
+    "to",
+    "into",
+    "across",
+    "outside",
+    "inside",
+    "around",
+    "through",
+    "toward",
+    "towards",
+    "throughout",
+    "via",
+    "within",
+    "between",
+];
+
+const MALE: [&str; 4] = ["he", "him", "his", "himself"];
+const FEMALE: [&str; 4] = ["she", "her", "hers", "herself"];
+
+/// How many sentences back a pronoun may look for its antecedent.
+const PRONOUN_REACH: usize = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gender {
+    Male,
+    Female,
+}
+
+struct LocalActor {
+    id: String,
+    name: String,
+    kind: Kind,
+    aliases: BTreeSet<String>,
+    /// Dictionary roles, when the dictionary knows the actor.
+    roles: Vec<ActorCode>,
+    /// The code a title or apposition in this article gave.
+    seen_code: Option<String>,
+    /// Heads of the titles this article gave the actor ("president").
+    titles: BTreeSet<String>,
+    /// Name key of the last word of the actor's full name, for bare surnames.
+    surname: Option<String>,
+    gender: Option<Gender>,
+}
+
+struct Found {
+    tokens: Range<usize>,
+    label: &'static str,
+    actor: Option<usize>,
+    code: Option<String>,
+    resolved_from: Option<&'static str>,
+}
+
+struct Linker<'a> {
+    document: &'a Document,
+    dictionary: &'a Dictionary,
+    date: Date,
+    lower: Vec<String>,
+    actors: Vec<LocalActor>,
+    by_id: HashMap<String, usize>,
+    found: Vec<Found>,
+    /// Tokens already part of a found mention.
+    taken: Vec<bool>,
+    /// Sentence index of every token.
+    sentence_of: Vec<usize>,
+}
+
+/// Links the mentions of `document` (which must carry the language layers) to actors,
+/// with codes as of the article's date.
+pub fn link(document: &Document, dictionary: &Dictionary) -> Linked {
+    let text = document.text();
+    let lower: Vec<String> = document
+        .tokens
+        .iter()
+        .map(|t| text[t.start..t.end].to_lowercase())
+        .collect();
+    let mut sentence_of = vec![0; document.tokens.len()];
+    for (index, sentence) in document.sentences.iter().enumerate() {
+        for slot in &mut sentence_of[sentence.clone()] {
+            *slot = index;
+        }
+    }
+    let mut linker = Linker {
+        document,
+        dictionary,
+        date: document.article.date,
+        taken: vec![false; lower.len()],
+        lower,
+        actors: Vec::new(),
+        by_id: HashMap::new(),
+        found: Vec::new(),
+        sentence_of,
+    };
+    for sentence in &document.sentences {
+        linker.name_pass(sentence.clone());
+    }
+    linker.entity_pass();
+    linker.reference_pass();
+    linker.finish()
+}
+
+impl<'a> Linker<'a> {
+    fn word(&self, i: usize) -> &str {
+        let t = &self.document.tokens[i];
+        &self.document.text()[t.start..t.end]
+    }
+
+    fn xpos(&self, i: usize) -> &str {
+        &self.document.tokens[i].xpos
+    }
+
+    fn capitalised(&self, i: usize) -> bool {
+        self.word(i).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    fn entity_at(&self, tokens: &Range<usize>) -> Option<&'a dateline_core::Entity> {
+        self.document
+            .entities
+            .iter()
+            .find(|e| e.tokens.start <= tokens.start && tokens.end <= e.tokens.end)
+    }
+
+    /// Is a person's name (a recognised person, or a dictionary person) at `i`?
+    fn person_starts_at(&self, i: usize, names: &[NameMatch]) -> bool {
+        let entity = self
+            .document
+            .entities
+            .iter()
+            .any(|e| e.tokens.start == i && e.label == "PER");
+        entity
+            || names.iter().any(|m| {
+                m.tokens.start == i && self.dictionary.actor(m.name.actor).kind == Kind::Person
+            })
+    }
+
+    fn locative(&self, start: usize) -> bool {
+        let mut i = start;
+        while i > 0 {
+            i -= 1;
+            if self.sentence_of[i] != self.sentence_of[start] {
+                return false;
+            }
+            match self.lower[i].as_str() {
+                "the" => continue,
+                word => return LOCATIVE.contains(&word),
+            }
+        }
+        false
+    }
+
+    fn actor_for_dictionary(&mut self, index: u32) -> usize {
+        let entry = self.dictionary.actor(index);
+        if let Some(&local) = self.by_id.get(&entry.id) {
+            return local;
+        }
+        let roles = entry
+            .roles
+            .iter()
+            .map(|r| ActorCode {
+                code: r.code.clone(),
+                from: r.from,
+                to: r.to,
+            })
+            .collect();
+        self.add_actor(entry.id.clone(), entry.name.clone(), entry.kind, roles)
+    }
+
+    fn add_actor(&mut self, id: String, name: String, kind: Kind, roles: Vec<ActorCode>) -> usize {
+        if let Some(&local) = self.by_id.get(&id) {
+            return local;
+        }
+        let surname = (kind == Kind::Person)
+            .then(|| name.split_whitespace().last().map(|w| name_key([w])))
+            .flatten();
+        self.actors.push(LocalActor {
+            id: id.clone(),
+            name,
+            kind,
+            aliases: BTreeSet::new(),
+            roles,
+            seen_code: None,
+            titles: BTreeSet::new(),
+            surname,
+            gender: None,
+        });
+        self.by_id.insert(id, self.actors.len() - 1);
+        self.actors.len() - 1
+    }
+
+    fn push(&mut self, found: Found) {
+        for slot in &mut self.taken[found.tokens.clone()] {
+            *slot = true;
+        }
+        if let (Some(actor), None) = (found.actor, found.resolved_from) {
+            let (first, last) = (
+                &self.document.tokens[found.tokens.start],
+                &self.document.tokens[found.tokens.end - 1],
+            );
+            let alias = self.document.text()[first.start..last.end].to_string();
+            self.actors[actor].aliases.insert(alias);
+        }
+        self.found.push(found);
+    }
+
+    /// Dictionary names in one sentence, with the titles and groups built on them.
+    fn name_pass(&mut self, sentence: Range<usize>) {
+        let names: Vec<NameMatch> = self
+            .dictionary
+            .match_names(&self.lower[sentence.clone()])
+            .into_iter()
+            .map(|m| NameMatch {
+                tokens: m.tokens.start + sentence.start..m.tokens.end + sentence.start,
+                name: m.name,
+            })
+            .filter(|m| self.plausible_name(m))
+            .collect();
+        let agents: HashMap<usize, (usize, u32)> = self
+            .dictionary
+            .match_agents(&self.lower[sentence.clone()])
+            .into_iter()
+            .map(|(r, a)| (r.start + sentence.start, (r.end + sentence.start, a)))
+            .collect();
+        for m in &names {
+            if self.taken[m.tokens.start] {
+                continue;
+            }
+            let entry = self.dictionary.actor(m.name.actor);
+            if entry.kind != Kind::Country {
+                let mut span = match self.entity_at(&m.tokens) {
+                    Some(e) if matches!(e.label.as_str(), "PER" | "ORG") => e.tokens.clone(),
+                    _ => m.tokens.clone(),
+                };
+                if entry.kind == Kind::Person {
+                    span.start = self.skip_title(span.clone(), &agents);
+                }
+                let actor = self.actor_for_dictionary(m.name.actor);
+                if self.entity_at(&m.tokens).is_some_and(|e| e.label == "PER") {
+                    self.actors[actor].kind = Kind::Person;
+                }
+                let code = m
+                    .name
+                    .code
+                    .clone()
+                    .or_else(|| entry.code_on(self.date).map(str::to_string));
+                let label = if self.actors[actor].kind == Kind::Person {
+                    "PER"
+                } else {
+                    "ORG"
+                };
+                self.note_title_before(actor, span.start, &agents);
+                self.push(Found {
+                    tokens: span,
+                    label,
+                    actor: Some(actor),
+                    code,
+                    resolved_from: None,
+                });
+                continue;
+            }
+            let country_code = m
+                .name
+                .code
+                .clone()
+                .or_else(|| entry.code_on(self.date).map(str::to_string));
+            let demonym = matches!(self.xpos(m.tokens.end - 1), "JJ" | "NNS" | "NNPS");
+            let mut next = m.tokens.end;
+            if next < sentence.end && matches!(self.lower[next].as_str(), "'s" | "’s" | "'") {
+                next += 1;
+            }
+            let agent = agents.get(&next).copied().filter(|_| next < sentence.end);
+            let country = self.actor_for_dictionary(m.name.actor);
+            if let Some((agent_end, agent)) = agent {
+                let titled_person =
+                    agent_end < sentence.end && self.person_starts_at(agent_end, &names);
+                let singular = self.xpos(agent_end - 1) == "NN";
+                if !titled_person && !singular {
+                    // "Russian forces", "Haldmere's officials": the country acting
+                    // through a group.
+                    let code = self
+                        .dictionary
+                        .agent(agent)
+                        .code
+                        .apply(country_code.as_deref().map(|c| &c[..c.len().min(3)]));
+                    let label = if demonym { "NORP" } else { "GPE" };
+                    self.push(Found {
+                        tokens: m.tokens.start..agent_end,
+                        label,
+                        actor: Some(country),
+                        code: Some(code),
+                        resolved_from: None,
+                    });
+                    continue;
+                }
+                // A title ("Russian President …", "the Veldoran president"): the
+                // person, or the reference, is handled where it is.
+                if demonym {
+                    continue;
+                }
+            }
+            if m.name.place {
+                // A seat stands for its government wherever it is not a place
+                // ("talks in Moscow"); any other city or region only when it acts
+                // itself, as a subject or possessor ("Kharkiv's mayor").
+                let acting = if m.name.code.is_some() {
+                    !self.locative(m.tokens.start)
+                } else {
+                    let deprel = &self.document.tokens[m.tokens.end - 1].deprel;
+                    deprel.starts_with("nsubj") || deprel == "nmod:poss"
+                };
+                if !acting {
+                    self.push(Found {
+                        tokens: m.tokens.clone(),
+                        label: "GPE",
+                        actor: None,
+                        code: None,
+                        resolved_from: None,
+                    });
+                } else {
+                    let from = m.name.code.is_some().then_some("metonymy");
+                    self.push(Found {
+                        tokens: m.tokens.clone(),
+                        label: "GPE",
+                        actor: Some(country),
+                        code: country_code,
+                        resolved_from: from,
+                    });
+                }
+            } else if demonym {
+                // "Afghans" are people of the country; "Russian oil" is not an actor.
+                let people = self.xpos(m.tokens.end - 1) != "JJ";
+                let actor = people.then_some(country);
+                let code = if people { country_code } else { None };
+                self.push(Found {
+                    tokens: m.tokens.clone(),
+                    label: "NORP",
+                    actor,
+                    code,
+                    resolved_from: None,
+                });
+            } else {
+                self.push(Found {
+                    tokens: m.tokens.clone(),
+                    label: "GPE",
+                    actor: Some(country),
+                    code: country_code,
+                    resolved_from: None,
+                });
+            }
+        }
+    }
+
+    /// Where a person's name starts inside a dictionary phrase that carries a title
+    /// ("Russian President Vladimir Putin" → "Vladimir Putin"); the title stays
+    /// outside the mention and is noted as the person's title.
+    fn skip_title(&self, span: Range<usize>, agents: &HashMap<usize, (usize, u32)>) -> usize {
+        let mut start = span.start;
+        loop {
+            if let Some(&(end, _)) = agents.get(&start).filter(|(end, _)| *end < span.end) {
+                start = end;
+                continue;
+            }
+            let demonym = start + 1 < span.end
+                && self.xpos(start) == "JJ"
+                && self
+                    .dictionary
+                    .match_names(&self.lower[start..start + 1])
+                    .first()
+                    .is_some_and(|m| self.dictionary.actor(m.name.actor).kind == Kind::Country);
+            if demonym || is_honorific(&self.lower[start]) && start + 1 < span.end {
+                start += 1;
+                continue;
+            }
+            return start;
+        }
+    }
+
+    /// Dictionary phrases are upper-case and match any case; in running text a name
+    /// must look like one, so "us" is not the United States and "may" not a person.
+    fn plausible_name(&self, m: &NameMatch) -> bool {
+        if !self.capitalised(m.tokens.end - 1) {
+            return false;
+        }
+        if m.tokens.len() > 1 {
+            return true;
+        }
+        let country = self.dictionary.actor(m.name.actor).kind == Kind::Country;
+        match self.xpos(m.tokens.start) {
+            "NNP" | "NNPS" => true,
+            "JJ" | "NNS" => country,
+            _ => false,
+        }
+    }
+
+    /// Records a title written just before a person's name ("Foreign Minister",
+    /// "Haldmere's President", "Kremlin spokesman") and the code it gives.
+    fn note_title_before(
+        &mut self,
+        actor: usize,
+        start: usize,
+        agents: &HashMap<usize, (usize, u32)>,
+    ) {
+        let Some((&agent_start, &(_, agent))) = agents.iter().find(|(_, (end, _))| *end == start)
+        else {
+            return;
+        };
+        let head = self.dictionary.agent(agent).head.clone();
+        self.actors[actor].titles.insert(head);
+        let country = self.country_before(agent_start);
+        self.note_code(actor, agent, country);
+    }
+
+    /// The country code named just before `i` ("Russian", "Haldmere's", "Kremlin").
+    fn country_before(&self, i: usize) -> Option<String> {
+        let mut j = i;
+        if j > 0 && matches!(self.lower[j - 1].as_str(), "'s" | "’s" | "'") {
+            j -= 1;
+        }
+        let found = self
+            .found
+            .iter()
+            .rev()
+            .find(|f| f.tokens.end == j && f.actor.is_some())?;
+        let code = found.code.as_deref()?;
+        Some(code[..code.len().min(3)].to_string())
+    }
+
+    fn note_code(&mut self, actor: usize, agent: u32, country: Option<String>) {
+        let local = &mut self.actors[actor];
+        if !local.roles.is_empty() {
+            return; // the dictionary knows better than one title
+        }
+        let agent = self.dictionary.agent(agent);
+        // A spokesperson speaks for the government whose seat is named ("Kremlin
+        // spokesman"); the agents dictionary would make them media.
+        let block = if agent.head.starts_with("spokes") {
+            "GOV"
+        } else {
+            agent.code.block()
+        };
+        if let Some(country) = country {
+            local.seen_code = Some(match &agent.code {
+                dateline_cameo::AgentCode::Prefix(_) => format!("{block}{country}"),
+                dateline_cameo::AgentCode::Suffix(_) => format!("{country}{block}"),
+            });
+        }
+    }
+
+    /// The recogniser's names that no dictionary name covered.
+    fn entity_pass(&mut self) {
+        let entities = self.document.entities.clone();
+        let mut agents_by_sentence: HashMap<usize, HashMap<usize, (usize, u32)>> = HashMap::new();
+        for entity in entities {
+            if entity.tokens.is_empty() || self.taken[entity.tokens.clone()].iter().any(|&t| t) {
+                continue;
+            }
+            let label: &'static str = match entity.label.as_str() {
+                "PER" => "PER",
+                "ORG" => "ORG",
+                "GPE" => "GPE",
+                "NORP" => "NORP",
+                "LOC" => "LOC",
+                _ => "MISC",
+            };
+            let sentence_index = self.sentence_of[entity.tokens.start];
+            let sentence = self.document.sentences[sentence_index].clone();
+            let agents = agents_by_sentence.entry(sentence_index).or_insert_with(|| {
+                self.dictionary
+                    .match_agents(&self.lower[sentence.clone()])
+                    .into_iter()
+                    .map(|(r, a)| (r.start + sentence.start, (r.end + sentence.start, a)))
+                    .collect()
+            });
+            let agents = agents.clone();
+            // A title the recogniser took into the name ("President Ilena Marsk").
+            let mut start = entity.tokens.start;
+            while let Some(&(end, _)) = agents.get(&start) {
+                if end >= entity.tokens.end {
+                    break;
+                }
+                start = end;
+            }
+            while start < entity.tokens.end && is_honorific(&self.lower[start]) {
+                start += 1;
+            }
+            let tokens = start..entity.tokens.end;
+            if tokens.is_empty() {
+                continue;
+            }
+            let words: Vec<String> = tokens.clone().map(|i| self.word(i).to_string()).collect();
+            let key = name_key(words.iter().map(String::as_str));
+            let linkable = match label {
+                "PER" => tokens.len() >= 2,
+                "ORG" => words
+                    .iter()
+                    .any(|w| w.chars().next().is_some_and(char::is_uppercase)),
+                _ => false,
+            };
+            if !linkable || key.is_empty() {
+                // A bare surname waits for the reference pass.
+                self.found.push(Found {
+                    tokens,
+                    label,
+                    actor: None,
+                    code: None,
+                    resolved_from: None,
+                });
+                continue;
+            }
+            let kind = if label == "PER" {
+                Kind::Person
+            } else {
+                Kind::Organization
+            };
+            let actor = self.add_actor(key, words.join(" "), kind, Vec::new());
+            if label == "PER" {
+                if start > entity.tokens.start || tokens.start > 0 {
+                    self.note_honorific(actor, tokens.start);
+                }
+                // Title words inside the entity, or just before it.
+                let title_start = agents
+                    .iter()
+                    .find(|(_, (end, _))| *end == tokens.start)
+                    .map(|(s, _)| *s);
+                if let Some(title_start) = title_start {
+                    let agent = agents[&title_start].1;
+                    self.actors[actor]
+                        .titles
+                        .insert(self.dictionary.agent(agent).head.clone());
+                    let country = self.country_before(title_start).or_else(|| {
+                        self.country_inside(entity.tokens.start.min(title_start)..title_start)
+                    });
+                    self.note_code(actor, agent, country);
+                }
+                self.note_apposition(actor, tokens.end, sentence.end, &agents);
+            }
+            self.push(Found {
+                tokens,
+                label,
+                actor: Some(actor),
+                code: None,
+                resolved_from: None,
+            });
+        }
+        self.found.sort_by_key(|f| f.tokens.start);
+    }
+
+    /// A country named inside `range` by the dictionary (for titles the recogniser
+    /// swallowed: "Veldoran President Ilena Marsk" as one entity).
+    fn country_inside(&self, range: Range<usize>) -> Option<String> {
+        let names = self.dictionary.match_names(&self.lower[range.clone()]);
+        names.iter().find_map(|m| {
+            let entry = self.dictionary.actor(m.name.actor);
+            (entry.kind == Kind::Country).then(|| {
+                let code = m
+                    .name
+                    .code
+                    .as_deref()
+                    .or_else(|| entry.code_on(self.date))?;
+                Some(code[..code.len().min(3)].to_string())
+            })?
+        })
+    }
+
+    fn note_honorific(&mut self, actor: usize, name_start: usize) {
+        if name_start == 0 {
+            return;
+        }
+        let before = self.lower[name_start - 1].trim_end_matches('.');
+        let gender = match before {
+            "mr" | "sir" | "lord" => Some(Gender::Male),
+            "mrs" | "ms" | "miss" | "madam" | "dame" | "lady" => Some(Gender::Female),
+            _ => None,
+        };
+        if gender.is_some() {
+            self.actors[actor].gender = gender;
+        }
+    }
+
+    /// "X, the president of Y," / "X, Y's foreign minister,": a title and country in
+    /// the comma-delimited phrase right after a name.
+    fn note_apposition(
+        &mut self,
+        actor: usize,
+        after: usize,
+        sentence_end: usize,
+        agents: &HashMap<usize, (usize, u32)>,
+    ) {
+        if after >= sentence_end || self.lower[after] != "," {
+            return;
+        }
+        let mut end = after + 1;
+        while end < sentence_end
+            && end - after <= 10
+            && !matches!(
+                self.lower[end].as_str(),
+                "," | ";" | "." | "(" | "\"" | "“" | "”"
+            )
+        {
+            end += 1;
+        }
+        let window = after + 1..end;
+        let Some((&agent_start, &(_, agent))) = agents
+            .iter()
+            .filter(|(s, (e, _))| window.contains(s) && *e <= end)
+            .min_by_key(|(s, _)| **s)
+        else {
+            return;
+        };
+        // Only a determiner, a country or a possessive may come before the title.
+        let lead_ok = (window.start..agent_start).all(|i| {
+            matches!(self.lower[i].as_str(), "the" | "a" | "an" | "'s" | "’s")
+                || self.capitalised(i)
+        });
+        if !lead_ok {
+            return;
+        }
+        self.actors[actor]
+            .titles
+            .insert(self.dictionary.agent(agent).head.clone());
+        let country = self.country_inside(window);
+        self.note_code(actor, agent, country);
+    }
+
+    /// Surnames, titles and pronouns.
+    fn reference_pass(&mut self) {
+        // Bare names the recogniser found: surnames of someone named in full.
+        for index in 0..self.found.len() {
+            let found = &self.found[index];
+            if found.actor.is_some() || found.label != "PER" || found.tokens.len() != 1 {
+                continue;
+            }
+            let at = found.tokens.start;
+            if let Some(actor) = self.by_surname(at) {
+                let found = &mut self.found[index];
+                found.actor = Some(actor);
+                found.resolved_from = Some("surname");
+            }
+        }
+        // Surnames the recogniser missed.
+        for i in 0..self.lower.len() {
+            if self.taken[i] || self.xpos(i) != "NNP" || !self.capitalised(i) {
+                continue;
+            }
+            if let Some(actor) = self.by_surname(i) {
+                self.push(Found {
+                    tokens: i..i + 1,
+                    label: "PER",
+                    actor: Some(actor),
+                    code: None,
+                    resolved_from: Some("surname"),
+                });
+            }
+        }
+        self.found.sort_by_key(|f| f.tokens.start);
+        // Titles and pronouns, in text order, so each can see the ones before it.
+        let mut added = Vec::new();
+        for sentence in self.document.sentences.clone() {
+            let agents = self.dictionary.match_agents(&self.lower[sentence.clone()]);
+            for (range, agent) in agents {
+                let range = range.start + sentence.start..range.end + sentence.start;
+                if let Some(found) = self.title_reference(range, agent, &sentence) {
+                    added.push(found);
+                }
+            }
+            for i in sentence.clone() {
+                if self.taken[i] {
+                    continue;
+                }
+                let gender = if MALE.contains(&self.lower[i].as_str()) {
+                    Gender::Male
+                } else if FEMALE.contains(&self.lower[i].as_str()) {
+                    Gender::Female
+                } else {
+                    continue;
+                };
+                if let Some(actor) = self.pronoun_antecedent(i, gender, &added) {
+                    self.actors[actor].gender.get_or_insert(gender);
+                    added.push(Found {
+                        tokens: i..i + 1,
+                        label: "PER",
+                        actor: Some(actor),
+                        code: None,
+                        resolved_from: Some("pronoun"),
+                    });
+                }
+            }
+        }
+        for found in added {
+            self.push(found);
+        }
+        self.found.sort_by_key(|f| f.tokens.start);
+    }
+
+    /// The one person named in full in this article whose surname this word is:
+    /// the latest before it, else the first after it (a headline names people by
+    /// surname before the text gives their full names).
+    fn by_surname(&self, i: usize) -> Option<usize> {
+        let key = name_key([self.word(i)]);
+        let candidates: Vec<usize> = (0..self.actors.len())
+            .filter(|&a| {
+                self.actors[a].kind == Kind::Person
+                    && self.actors[a].surname.as_deref() == Some(key.as_str())
+            })
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let named = |f: &Found| {
+            f.resolved_from.is_none() && f.actor.is_some_and(|a| candidates.contains(&a))
+        };
+        self.found
+            .iter()
+            .rev()
+            .find(|f| f.tokens.end <= i && named(f))
+            .or_else(|| self.found.iter().find(|f| f.tokens.start > i && named(f)))
+            .and_then(|f| f.actor)
+    }
+
+    /// "the president", "the foreign minister", "the Veldoran president": the person
+    /// most recently mentioned who was given that title in this article.
+    fn title_reference(
+        &self,
+        range: Range<usize>,
+        agent: u32,
+        sentence: &Range<usize>,
+    ) -> Option<Found> {
+        if self.taken[range.clone()].iter().any(|&t| t) && !self.group_title(&range) {
+            return None;
+        }
+        if self.xpos(range.end - 1) != "NN" && self.xpos(range.end - 1) != "NNP" {
+            return None;
+        }
+        // Followed by a name, it is that name's title; by "of", a new description.
+        if range.end < sentence.end {
+            let next = &self.lower[range.end];
+            if next == "of" || self.capitalised(range.end) && self.xpos(range.end) == "NNP" {
+                return None;
+            }
+        }
+        let mut start = range.start;
+        // "the Veldoran president": the demonym mention found earlier.
+        let demonym = self
+            .found
+            .iter()
+            .find(|f| f.tokens.end == range.start && f.label == "NORP");
+        if let Some(d) = demonym {
+            start = d.tokens.start;
+        }
+        if start == 0 || !matches!(self.lower[start - 1].as_str(), "the" | "The") {
+            return None;
+        }
+        let head = &self.dictionary.agent(agent).head;
+        let country = demonym.and_then(|d| d.actor);
+        let candidates: Vec<usize> = (0..self.actors.len())
+            .filter(|&a| {
+                self.actors[a].kind == Kind::Person && self.actors[a].titles.contains(head)
+            })
+            .filter(|&a| country.is_none_or(|c| self.same_country(a, c)))
+            .collect();
+        let actor = self
+            .found
+            .iter()
+            .rev()
+            .filter(|f| f.tokens.end <= range.start)
+            .find_map(|f| f.actor.filter(|a| candidates.contains(a)))?;
+        Some(Found {
+            tokens: start..range.end,
+            label: "PER",
+            actor: Some(actor),
+            code: None,
+            resolved_from: Some("title"),
+        })
+    }
+
+    fn group_title(&self, range: &Range<usize>) -> bool {
+        self.found
+            .iter()
+            .any(|f| f.tokens.end == range.end && f.label == "NORP" && f.tokens.start < range.start)
+    }
+
+    fn same_country(&self, person: usize, country: usize) -> bool {
+        let Some(code) = self.code_of(person) else {
+            return true;
+        };
+        let Some(country_code) = self.actors[country]
+            .roles
+            .iter()
+            .find(|r| r.code.len() == 3)
+            .map(|r| r.code.clone())
+        else {
+            return true;
+        };
+        code.starts_with(&country_code)
+    }
+
+    /// The nearest person before a pronoun: in its own sentence, else up to
+    /// [`PRONOUN_REACH`] sentences back. Within the nearest sentence that has one, a
+    /// single person (or a single subject) is taken; two equal candidates leave the
+    /// pronoun unlinked.
+    fn pronoun_antecedent(&self, i: usize, gender: Gender, added: &[Found]) -> Option<usize> {
+        let here = self.sentence_of[i];
+        for back in 0..=PRONOUN_REACH {
+            let Some(sentence) = here.checked_sub(back) else {
+                break;
+            };
+            let mentions: Vec<&Found> = self
+                .found
+                .iter()
+                .chain(added)
+                .filter(|f| self.sentence_of[f.tokens.start] == sentence && f.tokens.end <= i)
+                .filter(|f| f.actor.is_some_and(|a| self.actors[a].kind == Kind::Person))
+                .filter(|f| {
+                    f.actor
+                        .is_some_and(|a| self.actors[a].gender.is_none_or(|g| g == gender))
+                })
+                .collect();
+            let distinct: BTreeSet<usize> = mentions.iter().filter_map(|f| f.actor).collect();
+            match distinct.len() {
+                0 => continue,
+                1 => return distinct.into_iter().next(),
+                _ => {
+                    let subjects: BTreeSet<usize> = mentions
+                        .iter()
+                        .filter(|f| {
+                            self.document.tokens[f.tokens.end - 1]
+                                .deprel
+                                .starts_with("nsubj")
+                        })
+                        .filter_map(|f| f.actor)
+                        .collect();
+                    return (subjects.len() == 1)
+                        .then(|| subjects.into_iter().next())
+                        .flatten();
+                }
+            }
+        }
+        None
+    }
+
+    fn code_of(&self, actor: usize) -> Option<String> {
+        let local = &self.actors[actor];
+        local
+            .roles
+            .iter()
+            .find(|r| r.from.is_none_or(|f| f <= self.date) && r.to.is_none_or(|t| self.date < t))
+            .map(|r| r.code.clone())
+            .or_else(|| local.seen_code.clone())
+    }
+
+    fn finish(mut self) -> Linked {
+        let mut mentions = Vec::with_capacity(self.found.len());
+        let found = std::mem::take(&mut self.found);
+        for f in found {
+            let first = &self.document.tokens[f.tokens.start];
+            let last = &self.document.tokens[f.tokens.end - 1];
+            let Some(span) = self.document.span_of_bytes(first.start, last.end) else {
+                continue;
+            };
+            let code = f.code.or_else(|| f.actor.and_then(|a| self.code_of(a)));
+            mentions.push(Mention {
+                article_id: self.document.article.id.clone(),
+                span,
+                label: f.label.to_string(),
+                actor_id: f.actor.map(|a| self.actors[a].id.clone()),
+                code,
+                resolved_from: f.resolved_from.map(str::to_string),
+            });
+        }
+        let tomorrow = self.date.tomorrow().ok();
+        let actors = self
+            .actors
+            .into_iter()
+            .map(|a| {
+                let codes = if a.roles.is_empty() {
+                    a.seen_code
+                        .map(|code| ActorCode {
+                            code,
+                            from: Some(self.date),
+                            to: tomorrow,
+                        })
+                        .into_iter()
+                        .collect()
+                } else {
+                    a.roles
+                };
+                Actor {
+                    id: a.id,
+                    name: a.name,
+                    kind: a.kind.as_str().to_string(),
+                    aliases: a.aliases.into_iter().collect(),
+                    codes,
+                }
+            })
+            .collect();
+        Linked { mentions, actors }
+    }
+}
+
+fn is_honorific(word: &str) -> bool {
+    matches!(
+        word.trim_end_matches('.'),
+        "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "lord" | "dame" | "lady" | "madam"
+    )
+}

@@ -1,0 +1,205 @@
+//! `dateline eval actors`: actor linking against our own gold.
+//!
+//! Gold names its actors by a canonical name of the annotator's choosing, not by our
+//! ids, so the gold never depends on the system it scores. Scoring:
+//!
+//! 1. Each gold mention is paired with the unpaired predicted mention (one that links
+//!    an actor) that overlaps it most; boundaries are the recogniser's business and
+//!    are scored by `eval ner`.
+//! 2. Our actor ids are mapped one-to-one onto gold actors, greedily by how many
+//!    paired mentions they share (CEAF-style), so linking everything to one actor
+//!    cannot score well.
+//! 3. A pair is correct when its predicted actor maps to its gold actor. Precision is
+//!    correct pairs over every linked prediction in the gold's articles; recall is
+//!    correct pairs over gold mentions.
+//!
+//! Also reported: recall by gold kind (name, title, pronoun, metonymy, group), and
+//! the accuracy of the CAMEO code on correct pairs whose gold has one (our code cut
+//! to the gold's six letters: country + one role).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::BufRead;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use dateline_core::Mention;
+use dateline_ingest::Item;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::InputArgs;
+use crate::eval::{Counts, round};
+
+#[derive(Debug, Deserialize)]
+struct GoldMention {
+    article: String,
+    start: usize,
+    end: usize,
+    actor: String,
+    code: Option<String>,
+    kind: String,
+}
+
+pub fn eval_actors(
+    gold_files: &[PathBuf],
+    articles: &[PathBuf],
+    input: &InputArgs,
+) -> anyhow::Result<serde_json::Value> {
+    let mut gold: BTreeMap<String, Vec<GoldMention>> = BTreeMap::new();
+    for path in gold_files {
+        let file = std::fs::File::open(path)
+            .with_context(|| format!("cannot open gold file {}", path.display()))?;
+        for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line.with_context(|| format!("{}:{}", path.display(), n + 1))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mention: GoldMention = serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: not a gold mention", path.display(), n + 1))?;
+            gold.entry(mention.article.clone())
+                .or_default()
+                .push(mention);
+        }
+    }
+    let dictionary = input.dictionary()?;
+    let mut predicted: HashMap<String, Vec<Mention>> = HashMap::new();
+    let mut failure = None;
+    dateline_ingest::read_paths(articles, &input.read_options(), &mut |item: Item| {
+        match item {
+            Ok(article)
+                if gold.contains_key(&article.id) && !predicted.contains_key(&article.id) =>
+            {
+                let id = article.id.clone();
+                let extraction = dateline_extract::extract_with(article, &dictionary);
+                predicted.insert(id, extraction.mentions);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                failure = Some(e);
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    if let Some(e) = failure {
+        anyhow::bail!("reading articles: {e}");
+    }
+    let missing: Vec<&String> = gold
+        .keys()
+        .filter(|id| !predicted.contains_key(*id))
+        .collect();
+    if !missing.is_empty() {
+        anyhow::bail!(
+            "{} gold articles are not in the --articles inputs (first: {})",
+            missing.len(),
+            missing[0]
+        );
+    }
+
+    // 1. Pairs by greatest overlap.
+    let mut pairs: Vec<(&GoldMention, &Mention)> = Vec::new();
+    let mut linked_predictions = 0usize;
+    let mut detected = Counts::default();
+    for (id, gold_mentions) in &gold {
+        let linked: Vec<&Mention> = predicted[id]
+            .iter()
+            .filter(|m| m.actor_id.is_some())
+            .collect();
+        linked_predictions += linked.len();
+        let mut used = vec![false; linked.len()];
+        for g in gold_mentions {
+            let best = linked
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !used[*i])
+                .map(|(i, p)| (i, overlap(g.start..g.end, p.span.start..p.span.end)))
+                .filter(|(_, o)| *o > 0)
+                .max_by_key(|(i, o)| (*o, std::cmp::Reverse(*i)));
+            if let Some((i, _)) = best {
+                used[i] = true;
+                pairs.push((g, linked[i]));
+            }
+        }
+        detected.tp += used.iter().filter(|&&u| u).count();
+        detected.fp += used.iter().filter(|&&u| !u).count();
+    }
+    let gold_total: usize = gold.values().map(Vec::len).sum();
+    detected.fn_ = gold_total - detected.tp;
+
+    // 2. One-to-one map of our ids onto gold actors, largest overlaps first.
+    let mut shared: HashMap<(&str, &str), usize> = HashMap::new();
+    for (g, p) in &pairs {
+        *shared
+            .entry((p.actor_id.as_deref().unwrap_or(""), g.actor.as_str()))
+            .or_default() += 1;
+    }
+    let mut by_count: Vec<((&str, &str), usize)> = shared.into_iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut map: HashMap<&str, &str> = HashMap::new();
+    let mut taken: HashSet<&str> = HashSet::new();
+    for ((ours, theirs), _) in by_count {
+        if !map.contains_key(ours) && !taken.contains(theirs) {
+            map.insert(ours, theirs);
+            taken.insert(theirs);
+        }
+    }
+
+    // 3. Scores.
+    let mut correct = 0usize;
+    let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for mentions in gold.values() {
+        for g in mentions {
+            by_kind.entry(g.kind.as_str()).or_default().1 += 1;
+        }
+    }
+    let (mut coded, mut code_right) = (0usize, 0usize);
+    for (g, p) in &pairs {
+        if map.get(p.actor_id.as_deref().unwrap_or("")) != Some(&g.actor.as_str()) {
+            continue;
+        }
+        correct += 1;
+        by_kind.entry(g.kind.as_str()).or_default().0 += 1;
+        if let Some(code) = &g.code {
+            coded += 1;
+            let ours = p.code.as_deref().unwrap_or("");
+            code_right += usize::from(&ours[..ours.len().min(6)] == code);
+        }
+    }
+    let linking = Counts {
+        tp: correct,
+        fp: linked_predictions - correct,
+        fn_: gold_total - correct,
+    };
+    eprintln!(
+        "actors: {} articles, {gold_total} gold mentions, {linked_predictions} linked predictions",
+        gold.len()
+    );
+    for (kind, (right, all)) in &by_kind {
+        eprintln!(
+            "  recall on {kind:<9} {right:>5} / {all:<5} {:.3}",
+            *right as f64 / (*all).max(1) as f64
+        );
+    }
+    let kinds: serde_json::Map<String, serde_json::Value> = by_kind
+        .iter()
+        .map(|(k, (right, all))| {
+            (
+                k.to_string(),
+                json!(round(*right as f64 / (*all).max(1) as f64)),
+            )
+        })
+        .collect();
+    let detection = detected.report(json!({}));
+    Ok(linking.report(json!({
+        "articles": gold.len(),
+        "recall_by_kind": kinds,
+        "code_accuracy": round(code_right as f64 / coded.max(1) as f64),
+        "coded_pairs": coded,
+        "mention_detection": detection,
+    })))
+}
+
+fn overlap(a: std::ops::Range<usize>, b: std::ops::Range<usize>) -> usize {
+    a.end.min(b.end).saturating_sub(a.start.max(b.start))
+}
