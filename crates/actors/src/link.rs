@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
-use dateline_core::{Actor, ActorCode, Document, Mention};
+use dateline_core::{Actor, ActorCode, Document, Entity, Mention};
 use jiff::civil::Date;
 
 use crate::dictionary::{Dictionary, Kind, NameMatch};
@@ -47,6 +47,12 @@ const LOCATIVE: [&str; 17] = [
     "between",
 ];
 
+const FEMALE_TITLES: [&str; 8] = [
+    "queen", "princess", "duchess", "empress", "mother", "wife", "sister", "daughter",
+];
+const MALE_TITLES: [&str; 8] = [
+    "king", "prince", "duke", "emperor", "father", "husband", "brother", "son",
+];
 const MALE: [&str; 4] = ["he", "him", "his", "himself"];
 const FEMALE: [&str; 4] = ["she", "her", "hers", "herself"];
 
@@ -95,6 +101,10 @@ struct Linker<'a> {
     taken: Vec<bool>,
     /// Sentence index of every token.
     sentence_of: Vec<usize>,
+    /// The recogniser's entities, with labels corrected by their head word.
+    entities: Vec<Entity>,
+    /// Tokens inside quotation marks.
+    in_quote: Vec<bool>,
 }
 
 /// Links the mentions of `document` (which must carry the language layers) to actors,
@@ -112,9 +122,17 @@ pub fn link(document: &Document, dictionary: &Dictionary) -> Linked {
             *slot = index;
         }
     }
+    let entities = document
+        .entities
+        .iter()
+        .filter_map(|e| cleaned_entity(e, document, &lower))
+        .collect();
+    let in_quote = quoted_tokens(document);
     let mut linker = Linker {
         document,
         dictionary,
+        entities,
+        in_quote,
         date: document.article.date,
         taken: vec![false; lower.len()],
         lower,
@@ -145,9 +163,8 @@ impl<'a> Linker<'a> {
         self.word(i).chars().next().is_some_and(char::is_uppercase)
     }
 
-    fn entity_at(&self, tokens: &Range<usize>) -> Option<&'a dateline_core::Entity> {
-        self.document
-            .entities
+    fn entity_at(&self, tokens: &Range<usize>) -> Option<&Entity> {
+        self.entities
             .iter()
             .find(|e| e.tokens.start <= tokens.start && tokens.end <= e.tokens.end)
     }
@@ -155,7 +172,6 @@ impl<'a> Linker<'a> {
     /// Is a person's name (a recognised person, or a dictionary person) at `i`?
     fn person_starts_at(&self, i: usize, names: &[NameMatch]) -> bool {
         let entity = self
-            .document
             .entities
             .iter()
             .any(|e| e.tokens.start == i && e.label == "PER");
@@ -287,6 +303,13 @@ impl<'a> Linker<'a> {
                     code,
                     resolved_from: None,
                 });
+                continue;
+            }
+            // Part of a longer name ("Brisalian Diplomatic Academy", "University of
+            // Calloway Sound"): that name is the actor, made in the entity pass.
+            if self.entity_at(&m.tokens).is_some_and(|e| {
+                matches!(e.label.as_str(), "ORG" | "LOC" | "MISC") && e.tokens != m.tokens
+            }) {
                 continue;
             }
             let country_code = m
@@ -435,8 +458,7 @@ impl<'a> Linker<'a> {
         else {
             return;
         };
-        let head = self.dictionary.agent(agent).head.clone();
-        self.actors[actor].titles.insert(head);
+        self.note_title(actor, agent);
         let country = self.country_before(agent_start);
         self.note_code(actor, agent, country);
     }
@@ -479,7 +501,7 @@ impl<'a> Linker<'a> {
 
     /// The recogniser's names that no dictionary name covered.
     fn entity_pass(&mut self) {
-        let entities = self.document.entities.clone();
+        let entities = self.entities.clone();
         let mut agents_by_sentence: HashMap<usize, HashMap<usize, (usize, u32)>> = HashMap::new();
         for entity in entities {
             if entity.tokens.is_empty() || self.taken[entity.tokens.clone()].iter().any(|&t| t) {
@@ -529,7 +551,7 @@ impl<'a> Linker<'a> {
             };
             if !linkable || key.is_empty() {
                 // A bare surname waits for the reference pass.
-                self.found.push(Found {
+                self.push(Found {
                     tokens,
                     label,
                     actor: None,
@@ -555,9 +577,7 @@ impl<'a> Linker<'a> {
                     .map(|(s, _)| *s);
                 if let Some(title_start) = title_start {
                     let agent = agents[&title_start].1;
-                    self.actors[actor]
-                        .titles
-                        .insert(self.dictionary.agent(agent).head.clone());
+                    self.note_title(actor, agent);
                     let country = self.country_before(title_start).or_else(|| {
                         self.country_inside(entity.tokens.start.min(title_start)..title_start)
                     });
@@ -591,6 +611,24 @@ impl<'a> Linker<'a> {
                 Some(code[..code.len().min(3)].to_string())
             })?
         })
+    }
+
+    /// A title of the actor's, for later "the minister"; a gendered one
+    /// ("spokeswoman") also tells which pronouns may refer to them.
+    fn note_title(&mut self, actor: usize, agent: u32) {
+        let head = &self.dictionary.agent(agent).head;
+        let gender = if head.contains("woman") || FEMALE_TITLES.contains(&head.as_str()) {
+            Some(Gender::Female)
+        } else if head.ends_with("man") || MALE_TITLES.contains(&head.as_str()) {
+            Some(Gender::Male)
+        } else {
+            None
+        };
+        let local = &mut self.actors[actor];
+        local.titles.insert(head.clone());
+        if gender.is_some() {
+            local.gender = gender;
+        }
     }
 
     fn note_honorific(&mut self, actor: usize, name_start: usize) {
@@ -631,10 +669,15 @@ impl<'a> Linker<'a> {
             end += 1;
         }
         let window = after + 1..end;
+        // The head of the phrase is its last role word; one followed by "'s" is its
+        // owner ("the president's spokesman").
         let Some((&agent_start, &(_, agent))) = agents
             .iter()
             .filter(|(s, (e, _))| window.contains(s) && *e <= end)
-            .min_by_key(|(s, _)| **s)
+            .filter(|(_, (e, _))| {
+                !matches!(self.lower.get(*e).map(String::as_str), Some("'s" | "’s"))
+            })
+            .max_by_key(|(s, _)| **s)
         else {
             return;
         };
@@ -646,9 +689,7 @@ impl<'a> Linker<'a> {
         if !lead_ok {
             return;
         }
-        self.actors[actor]
-            .titles
-            .insert(self.dictionary.agent(agent).head.clone());
+        self.note_title(actor, agent);
         let country = self.country_inside(window);
         self.note_code(actor, agent, country);
     }
@@ -695,7 +736,9 @@ impl<'a> Linker<'a> {
                 }
             }
             for i in sentence.clone() {
-                if self.taken[i] {
+                // Inside a quote, "he" is rarely the speaker and the speaker is often
+                // named only after the quote: leave it.
+                if self.taken[i] || self.in_quote[i] {
                     continue;
                 }
                 let gender = if MALE.contains(&self.lower[i].as_str()) {
@@ -706,7 +749,6 @@ impl<'a> Linker<'a> {
                     continue;
                 };
                 if let Some(actor) = self.pronoun_antecedent(i, gender, &added) {
-                    self.actors[actor].gender.get_or_insert(gender);
                     added.push(Found {
                         tokens: i..i + 1,
                         label: "PER",
@@ -740,11 +782,22 @@ impl<'a> Linker<'a> {
         let named = |f: &Found| {
             f.resolved_from.is_none() && f.actor.is_some_and(|a| candidates.contains(&a))
         };
+        // Of namesakes, the one the article has named most so far (the foreign
+        // minister, not his wife mentioned once), then the latest.
+        let mut before: HashMap<usize, (usize, usize)> = HashMap::new();
+        for f in self.found.iter().filter(|f| f.tokens.end <= i && named(f)) {
+            if let Some(actor) = f.actor {
+                let entry = before.entry(actor).or_default();
+                entry.0 += 1;
+                entry.1 = entry.1.max(f.tokens.start);
+            }
+        }
+        if let Some((&actor, _)) = before.iter().max_by_key(|(_, v)| **v) {
+            return Some(actor);
+        }
         self.found
             .iter()
-            .rev()
-            .find(|f| f.tokens.end <= i && named(f))
-            .or_else(|| self.found.iter().find(|f| f.tokens.start > i && named(f)))
+            .find(|f| f.tokens.start > i && named(f))
             .and_then(|f| f.actor)
     }
 
@@ -832,39 +885,47 @@ impl<'a> Linker<'a> {
     fn pronoun_antecedent(&self, i: usize, gender: Gender, added: &[Found]) -> Option<usize> {
         let here = self.sentence_of[i];
         for back in 0..=PRONOUN_REACH {
-            let Some(sentence) = here.checked_sub(back) else {
-                break;
+            let sentence = here.checked_sub(back)?;
+            // People named in the sentence, linked or not: an unlinked name still
+            // stands between the pronoun and anyone further back.
+            let person = |f: &&Found| match f.actor {
+                Some(a) => {
+                    self.actors[a].kind == Kind::Person
+                        && self.actors[a].gender.is_none_or(|g| g == gender)
+                }
+                None => f.label == "PER" && f.resolved_from.is_none(),
             };
             let mentions: Vec<&Found> = self
                 .found
                 .iter()
                 .chain(added)
                 .filter(|f| self.sentence_of[f.tokens.start] == sentence && f.tokens.end <= i)
-                .filter(|f| f.actor.is_some_and(|a| self.actors[a].kind == Kind::Person))
-                .filter(|f| {
-                    f.actor
-                        .is_some_and(|a| self.actors[a].gender.is_none_or(|g| g == gender))
-                })
+                .filter(person)
                 .collect();
-            let distinct: BTreeSet<usize> = mentions.iter().filter_map(|f| f.actor).collect();
-            match distinct.len() {
-                0 => continue,
-                1 => return distinct.into_iter().next(),
-                _ => {
-                    let subjects: BTreeSet<usize> = mentions
-                        .iter()
-                        .filter(|f| {
-                            self.document.tokens[f.tokens.end - 1]
-                                .deprel
-                                .starts_with("nsubj")
-                        })
-                        .filter_map(|f| f.actor)
-                        .collect();
-                    return (subjects.len() == 1)
-                        .then(|| subjects.into_iter().next())
-                        .flatten();
-                }
+            if mentions.is_empty() {
+                continue;
             }
+            // The subject of the sentence is the likeliest antecedent ("Drost said his
+            // men …", "Benning met Drost. She said …"); failing one, a lone person.
+            let subjects: BTreeSet<Option<usize>> = mentions
+                .iter()
+                .filter(|f| {
+                    self.document.tokens[f.tokens.end - 1]
+                        .deprel
+                        .starts_with("nsubj")
+                })
+                .map(|f| f.actor)
+                .collect();
+            let distinct: BTreeSet<Option<usize>> = mentions.iter().map(|f| f.actor).collect();
+            let pick = if subjects.is_empty() {
+                distinct
+            } else {
+                subjects
+            };
+            return match pick.len() {
+                1 => pick.into_iter().next().flatten(),
+                _ => None,
+            };
         }
         None
     }
@@ -926,6 +987,210 @@ impl<'a> Linker<'a> {
             .collect();
         Linked { mentions, actors }
     }
+}
+
+/// Last words that make a "person" the recogniser found an organisation or a place
+/// ("Radio Kestrel", "Kettle Isle").
+const ORGANIZATION_HEADS: &[&str] = &[
+    "academy",
+    "agency",
+    "army",
+    "assembly",
+    "association",
+    "authority",
+    "bank",
+    "brigade",
+    "broadcasting",
+    "bureau",
+    "center",
+    "centre",
+    "channel",
+    "church",
+    "club",
+    "college",
+    "commission",
+    "committee",
+    "company",
+    "corporation",
+    "council",
+    "court",
+    "courier",
+    "daily",
+    "department",
+    "federation",
+    "force",
+    "forces",
+    "foundation",
+    "fund",
+    "gazette",
+    "group",
+    "guard",
+    "herald",
+    "hospital",
+    "institute",
+    "journal",
+    "league",
+    "ledger",
+    "magazine",
+    "ministry",
+    "museum",
+    "navy",
+    "network",
+    "news",
+    "office",
+    "organisation",
+    "organization",
+    "parliament",
+    "party",
+    "police",
+    "post",
+    "press",
+    "radio",
+    "regiment",
+    "school",
+    "service",
+    "society",
+    "team",
+    "telegraph",
+    "times",
+    "tribune",
+    "union",
+    "university",
+    "wire",
+];
+const PLACE_HEADS: &[&str] = &[
+    "airport",
+    "avenue",
+    "bay",
+    "bridge",
+    "canal",
+    "coast",
+    "county",
+    "district",
+    "forest",
+    "gulf",
+    "harbor",
+    "harbour",
+    "hill",
+    "hills",
+    "island",
+    "islands",
+    "isle",
+    "lake",
+    "mountain",
+    "mountains",
+    "park",
+    "peninsula",
+    "plain",
+    "port",
+    "province",
+    "region",
+    "river",
+    "road",
+    "sea",
+    "sound",
+    "square",
+    "station",
+    "strait",
+    "street",
+    "valley",
+];
+
+/// First words of organisation names ("Radio Kestrel", "University of …").
+const ORGANIZATION_FIRSTS: &[&str] = &[
+    "bank",
+    "college",
+    "council",
+    "department",
+    "federation",
+    "institute",
+    "league",
+    "ministry",
+    "museum",
+    "party",
+    "radio",
+    "university",
+];
+/// Lower-case words a name may contain ("Bank of England", "Leonardo da Vinci").
+const NAME_JOINERS: &[&str] = &[
+    "of", "the", "for", "and", "de", "da", "del", "der", "la", "le", "van", "von", "al", "bin",
+    "ibn",
+];
+
+/// A recogniser entity as the actor layer uses it: a person or organisation name cut
+/// where its capitalised words end ("Brisalian Diplomatic Academy on Tuesday" → the
+/// academy), and relabelled by its head word when the recogniser took an outlet or a
+/// place for a person.
+fn cleaned_entity(entity: &Entity, document: &Document, lower: &[String]) -> Option<Entity> {
+    let mut tokens = entity.tokens.clone();
+    if matches!(entity.label.as_str(), "PER" | "ORG") {
+        let text = document.text();
+        let capitalised = |i: usize| {
+            let t = &document.tokens[i];
+            text[t.start..t.end]
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_lowercase())
+        };
+        if let Some(cut) = (tokens.start + 1..tokens.end)
+            .find(|&i| !capitalised(i) && !NAME_JOINERS.contains(&lower[i].as_str()))
+        {
+            tokens.end = cut;
+        }
+        while tokens.len() > 1 && NAME_JOINERS.contains(&lower[tokens.end - 1].as_str()) {
+            tokens.end -= 1;
+        }
+    }
+    if tokens.is_empty() {
+        return None;
+    }
+    let mut label = entity.label.as_str();
+    if tokens.len() >= 2 && matches!(label, "PER" | "ORG") {
+        let (first, head) = (lower[tokens.start].as_str(), lower[tokens.end - 1].as_str());
+        if PLACE_HEADS.contains(&head) {
+            label = "LOC";
+        } else if label == "PER"
+            && (ORGANIZATION_HEADS.contains(&head) || ORGANIZATION_FIRSTS.contains(&first))
+        {
+            label = "ORG";
+        }
+    }
+    Some(Entity {
+        tokens,
+        label: label.to_string(),
+    })
+}
+
+/// Which tokens are inside quotation marks: curly marks open and close, a straight
+/// mark toggles, and a paragraph break ends any quote (an unclosed mark never spills
+/// into the rest of the article).
+fn quoted_tokens(document: &Document) -> Vec<bool> {
+    let text = document.text();
+    let mut out = Vec::with_capacity(document.tokens.len());
+    let mut open = false;
+    let mut previous_end = 0;
+    for token in &document.tokens {
+        if text[previous_end..token.start].contains("\n\n") {
+            open = false;
+        }
+        previous_end = token.end;
+        match &text[token.start..token.end] {
+            "“" => {
+                open = true;
+                out.push(false);
+            }
+            "”" => {
+                open = false;
+                out.push(false);
+            }
+            "\"" => {
+                open = !open;
+                out.push(false);
+            }
+            _ => out.push(open),
+        }
+    }
+    out
 }
 
 fn is_honorific(word: &str) -> bool {
