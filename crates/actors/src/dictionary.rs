@@ -630,19 +630,24 @@ fn plural(key: &str) -> String {
 }
 
 fn first_letters(phrase: &Phrase) -> String {
-    phrase
-        .words
-        .concat()
-        .to_lowercase()
-        .chars()
-        .take(4)
-        .collect()
+    letters(phrase).chars().take(4).collect()
+}
+
+/// A phrase's letters, lower-case, without a leading "the".
+fn letters(phrase: &Phrase) -> String {
+    let words = match phrase.words.first() {
+        Some(first) if first.eq_ignore_ascii_case("the") && phrase.words.len() > 1 => {
+            &phrase.words[1..]
+        }
+        _ => &phrase.words[..],
+    };
+    words.concat().to_lowercase()
 }
 
 /// "Russia", "Russian", "U.S." and "USA" name the country itself; "Moscow" and
 /// "Kharkiv" are places in it.
 fn looks_like_country_name(phrase: &Phrase, primary_first_letters: &str) -> bool {
-    let letters = phrase.words.concat().to_lowercase();
+    let letters = letters(phrase);
     let alphabetic = letters.chars().filter(|c| c.is_alphabetic()).count();
     letters.starts_with(primary_first_letters)
         || alphabetic <= 3

@@ -78,6 +78,9 @@ struct LocalActor {
     titles: BTreeSet<String>,
     /// Name key of the last word of the actor's full name, for bare surnames.
     surname: Option<String>,
+    /// An organisation's short names, lower-case: its acronym and, for "X of Y", Y
+    /// ("usi", "scientology").
+    short_names: Vec<String>,
     gender: Option<Gender>,
 }
 
@@ -220,6 +223,11 @@ impl<'a> Linker<'a> {
         let surname = (kind == Kind::Person)
             .then(|| name.split_whitespace().last().map(|w| name_key([w])))
             .flatten();
+        let short_names = if kind == Kind::Organization {
+            short_names(&name)
+        } else {
+            Vec::new()
+        };
         self.actors.push(LocalActor {
             id: id.clone(),
             name,
@@ -229,6 +237,7 @@ impl<'a> Linker<'a> {
             seen_code: None,
             titles: BTreeSet::new(),
             surname,
+            short_names,
             gender: None,
         });
         self.by_id.insert(id, self.actors.len() - 1);
@@ -474,8 +483,7 @@ impl<'a> Linker<'a> {
             .iter()
             .rev()
             .find(|f| f.tokens.end == j && f.actor.is_some())?;
-        let code = found.code.as_deref()?;
-        Some(code[..code.len().min(3)].to_string())
+        found.code.as_deref().map(owner_code)
     }
 
     fn note_code(&mut self, actor: usize, agent: u32, country: Option<String>) {
@@ -491,7 +499,11 @@ impl<'a> Linker<'a> {
         } else {
             agent.code.block()
         };
-        if let Some(country) = country {
+        // An officer of an international organisation holds its code ("Concord
+        // envoy" → IGOCNS), not the organisation's code plus a role.
+        if let Some(org) = country.as_deref().filter(|c| c.len() > 3) {
+            local.seen_code = Some(org.to_string());
+        } else if let Some(country) = country {
             local.seen_code = Some(match &agent.code {
                 dateline_cameo::AgentCode::Prefix(_) => format!("{block}{country}"),
                 dateline_cameo::AgentCode::Suffix(_) => format!("{country}{block}"),
@@ -608,7 +620,7 @@ impl<'a> Linker<'a> {
                     .code
                     .as_deref()
                     .or_else(|| entry.code_on(self.date))?;
-                Some(code[..code.len().min(3)].to_string())
+                Some(owner_code(code))
             })?
         })
     }
@@ -722,6 +734,14 @@ impl<'a> Linker<'a> {
                     code: None,
                     resolved_from: Some("surname"),
                 });
+            } else if let Some(actor) = self.by_short_name(i) {
+                self.push(Found {
+                    tokens: i..i + 1,
+                    label: "ORG",
+                    actor: Some(actor),
+                    code: None,
+                    resolved_from: Some("short_name"),
+                });
             }
         }
         self.found.sort_by_key(|f| f.tokens.start);
@@ -799,6 +819,16 @@ impl<'a> Linker<'a> {
             .iter()
             .find(|f| f.tokens.start > i && named(f))
             .and_then(|f| f.actor)
+    }
+
+    /// The one organisation named in this article whose acronym or short name this
+    /// word is ("Scientology" after "the Church of Scientology").
+    fn by_short_name(&self, i: usize) -> Option<usize> {
+        let word = &self.lower[i];
+        let mut matching =
+            (0..self.actors.len()).filter(|&a| self.actors[a].short_names.contains(word));
+        let actor = matching.next()?;
+        matching.next().is_none().then_some(actor)
     }
 
     /// "the president", "the foreign minister", "the Veldoran president": the person
@@ -1191,6 +1221,38 @@ fn quoted_tokens(document: &Document) -> Vec<bool> {
         }
     }
     out
+}
+
+/// "University of Southern Indiana" → `usi`, `indiana`; "Church of Scientology" →
+/// `cos`, `scientology`. Acronyms of fewer than three letters are too ambiguous.
+fn short_names(name: &str) -> Vec<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let mut out = Vec::new();
+    let acronym: String = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if acronym.chars().count() >= 3 {
+        out.push(acronym);
+    }
+    if let [.., of, last] = words.as_slice() {
+        if of.eq_ignore_ascii_case("of") && words.len() >= 3 {
+            out.push(last.to_lowercase());
+        }
+    }
+    out
+}
+
+/// The part of an actor code that owns a title: the country (`RUSGOV` → `RUS`), or
+/// the whole code of an international, non-governmental or multinational body.
+fn owner_code(code: &str) -> String {
+    if ["IGO", "NGO", "MNC"].iter().any(|p| code.starts_with(p)) {
+        code.to_string()
+    } else {
+        code[..code.len().min(3)].to_string()
+    }
 }
 
 fn is_honorific(word: &str) -> bool {
