@@ -552,6 +552,16 @@ impl<'a> Linker<'a> {
             if tokens.is_empty() {
                 continue;
             }
+            // A name with a title is a person's, whatever the recogniser said
+            // ("Colonel Lukas Drost" taken for an organisation).
+            let titled = start > entity.tokens.start
+                || agents.values().any(|&(end, _)| end == start)
+                || start > 0 && is_honorific(&self.lower[start - 1]);
+            let label = if titled && matches!(label, "ORG" | "MISC") && tokens.len() <= 3 {
+                "PER"
+            } else {
+                label
+            };
             let words: Vec<String> = tokens.clone().map(|i| self.word(i).to_string()).collect();
             let key = name_key(words.iter().map(String::as_str));
             let linkable = match label {

@@ -7,6 +7,7 @@
 //! `ingest` and `extract`: at least one record was rejected, everything else was
 //! still processed); 2 bad usage (unknown flag, malformed date, empty query).
 
+mod actors;
 mod bench;
 mod eval;
 mod eval_actors;
@@ -123,8 +124,8 @@ enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
-        /// Store articles without running extraction. Accepted for the SPEC §4
-        /// contract; ingest stores no annotations yet, so it is what happens anyway.
+        /// Store articles without annotating them; the next ingest without this flag
+        /// annotates everything still pending.
         #[arg(long)]
         no_extract: bool,
     },
@@ -147,6 +148,32 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         limit: usize,
         /// JSON Lines on stdout instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// The actor registry: actors mentioned in the window, most mentioned first.
+    Actors {
+        /// Part of an id, name or alias, or a CAMEO code prefix in capitals (RUS).
+        query: Option<String>,
+        #[command(flatten)]
+        window: WindowArgs,
+        /// Most actors to show.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// JSON Lines on stdout instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// One actor: its names, date-bounded codes and counts. By id, name or alias.
+    Actor {
+        name: String,
+        #[command(flatten)]
+        window: WindowArgs,
+        /// One JSON object on stdout instead of text.
         #[arg(long)]
         json: bool,
         #[command(flatten)]
@@ -198,8 +225,8 @@ fn main() -> ExitCode {
             input,
             db,
             quiet,
-            no_extract: _,
-        } => ingest::ingest(&paths, &input, &db.db, quiet),
+            no_extract,
+        } => ingest::ingest(&paths, &input, &db.db, quiet, !no_extract),
         Command::Extract { paths, input } => ingest::extract(&paths, &input),
         Command::Search {
             query,
@@ -208,6 +235,19 @@ fn main() -> ExitCode {
             json,
             db,
         } => search::search(&query.join(" "), &window, limit, json, &db.db),
+        Command::Actors {
+            query,
+            window,
+            limit,
+            json,
+            db,
+        } => actors::list(query.as_deref(), &window, limit, json, &db.db),
+        Command::Actor {
+            name,
+            window,
+            json,
+            db,
+        } => actors::show(&name, &window, json, &db.db),
         Command::Export {
             out,
             format,

@@ -30,6 +30,11 @@ use dateline_core::{Article, Document, Entity, Extraction, Token};
 use dateline_nlp::gazetteer::{COUNTRY, Gazetteer};
 use dateline_nlp::{lemmatizer, ner, parser, split_sentences, tagger, tokenize};
 
+/// The version of what [`extract`] produces. A store remembers which version
+/// annotated each article and re-annotates older ones on the next ingest; bump it
+/// whenever a change alters the records for the same input.
+pub const PIPELINE_VERSION: i64 = 1;
+
 /// Runs every pipeline component over `article`, with the shipped actor dictionary.
 pub fn extract(article: Article) -> Extraction {
     extract_with(article, dateline_actors::shipped())

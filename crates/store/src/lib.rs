@@ -21,10 +21,14 @@
 //!
 //! * Every date-bounded read goes through [`DateWindow`]; an as-of date D admits only
 //!   articles whose date is ≤ D. No query builds its own date bounds.
+//! * Annotations (mentions, the actor registry) are written per batch of articles
+//!   in one transaction with the mark that says the batch is annotated, so an
+//!   interrupted ingest resumes where it stopped (see `annotations.rs`).
 //! * Nothing stored is altered by a failed write, except the one deliberate update:
 //!   when an earlier-dated copy of a duplicate group arrives, the group's `dup_of`
 //!   pointers move to it (see [`Writer::add`]).
 
+mod annotations;
 mod schema;
 mod search;
 mod window;
@@ -35,6 +39,7 @@ use std::path::Path;
 use dateline_core::Article;
 use rusqlite::{Connection, OptionalExtension, params};
 
+pub use annotations::{ActorDetail, ActorSummary};
 pub use schema::MIGRATIONS;
 pub use search::{ArticleSearch, SearchHit, SearchQuery, fts_query};
 pub use window::DateWindow;
@@ -174,8 +179,13 @@ impl Store {
 const ARTICLE_COLUMNS: &str = "id, date, title, text, source, url, lang, dup_of, meta";
 
 fn article_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Article>> {
-    let date: String = row.get(1)?;
-    let meta: Option<String> = row.get(8)?;
+    article_from_row_at(row, 0)
+}
+
+/// An article from [`ARTICLE_COLUMNS`] starting at column `at` of the row.
+fn article_from_row_at(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Result<Article>> {
+    let date: String = row.get(at + 1)?;
+    let meta: Option<String> = row.get(at + 8)?;
     let parsed = (|| {
         let date = date
             .parse()
@@ -189,14 +199,14 @@ fn article_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Article>
     Ok(match parsed {
         Err(e) => Err(e),
         Ok((date, meta)) => Ok(Article {
-            id: row.get(0)?,
+            id: row.get(at)?,
             date,
-            title: row.get(2)?,
-            text: row.get(3)?,
-            source: row.get(4)?,
-            url: row.get(5)?,
-            lang: row.get(6)?,
-            dup_of: row.get(7)?,
+            title: row.get(at + 2)?,
+            text: row.get(at + 3)?,
+            source: row.get(at + 4)?,
+            url: row.get(at + 5)?,
+            lang: row.get(at + 6)?,
+            dup_of: row.get(at + 7)?,
             meta,
         }),
     })

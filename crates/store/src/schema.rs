@@ -40,6 +40,32 @@ pub const MIGRATIONS: &[&str] = &[
         article INTEGER NOT NULL REFERENCES articles(rowid),
         PRIMARY KEY (key, article)
     ) WITHOUT ROWID;",
+    // 2: the extraction layer — which articles are annotated, their mentions, and
+    // the actors those link to.
+    "ALTER TABLE articles ADD COLUMN extracted INTEGER;
+    -- What a new ingest (or a newer dateline) still has to annotate.
+    CREATE INDEX articles_extracted ON articles(extracted);
+    -- One row per actor id ever linked: the dictionary's name and roles, or the name
+    -- an article first gave. Everything dated (aliases, learned codes, counts) is
+    -- derived from mentions inside a date window, never stored here.
+    CREATE TABLE actors (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        dictionary_codes TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE mentions (
+        article INTEGER NOT NULL REFERENCES articles(rowid),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        label TEXT NOT NULL,
+        actor TEXT REFERENCES actors(id),
+        code TEXT,
+        resolved_from TEXT
+    );
+    CREATE INDEX mentions_article ON mentions(article);
+    CREATE INDEX mentions_actor ON mentions(actor, article) WHERE actor IS NOT NULL;",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -1,0 +1,153 @@
+//! `dateline actors` and `dateline actor`: the actor registry.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use dateline_core::ActorCode;
+use dateline_store::{ActorDetail, DateWindow, Store};
+
+use crate::{WindowArgs, open_existing};
+
+pub fn list(
+    query: Option<&str>,
+    window: &WindowArgs,
+    limit: usize,
+    json: bool,
+    db: &Path,
+) -> anyhow::Result<ExitCode> {
+    let store = open_existing(db)?;
+    let window = window.window();
+    let actors = store.actors(query, &window, limit)?;
+    if actors.is_empty() {
+        eprintln!(
+            "no actors{}",
+            query.map(|q| format!(" match {q:?}")).unwrap_or_default()
+        );
+    }
+    if !json {
+        println!(
+            "{:<28} {:<28} {:<12} {:<10} {:>8} {:>8}  seen",
+            "id", "name", "kind", "code", "mentions", "articles"
+        );
+    }
+    for actor in actors {
+        let Some(detail) = store.actor(&actor.id, &window)? else {
+            continue;
+        };
+        if json {
+            println!("{}", serde_json::to_string(&detail)?);
+            continue;
+        }
+        let s = &detail.summary;
+        println!(
+            "{:<28} {:<28} {:<12} {:<10} {:>8} {:>8}  {} – {}",
+            clip(&s.id, 28),
+            clip(&s.name, 28),
+            s.kind,
+            current_code(&s.codes, s.last_seen).unwrap_or("-"),
+            s.mentions,
+            s.articles,
+            s.first_seen,
+            s.last_seen
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(name: &str, window: &WindowArgs, json: bool, db: &Path) -> anyhow::Result<ExitCode> {
+    let store = open_existing(db)?;
+    let window = window.window();
+    let Some(id) = resolve(&store, name, &window)? else {
+        eprintln!(
+            "no actor called {name:?} in the store{}",
+            as_of_note(&window)
+        );
+        return Ok(ExitCode::from(1));
+    };
+    let Some(detail) = store.actor(&id, &window)? else {
+        eprintln!(
+            "no actor called {name:?} in the store{}",
+            as_of_note(&window)
+        );
+        return Ok(ExitCode::from(1));
+    };
+    if json {
+        println!("{}", serde_json::to_string(&detail)?);
+    } else {
+        print_detail(&detail);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An id, an alias in any case, a spelling variant of one (by name key:
+/// "Zelensky" finds "Zelenskyy"), or a CAMEO code prefix (the most mentioned actor
+/// holding it).
+fn resolve(store: &Store, name: &str, window: &DateWindow) -> anyhow::Result<Option<String>> {
+    if let Some(id) = store.resolve_actor(name, window)? {
+        return Ok(Some(id));
+    }
+    let key = dateline_actors::name_key(name.split_whitespace());
+    if let Some(id) = store.resolve_actor(&key, window)? {
+        return Ok(Some(id));
+    }
+    if name.len() >= 3 && name.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Ok(store
+            .actors(Some(name), window, 1)?
+            .into_iter()
+            .next()
+            .map(|a| a.id));
+    }
+    Ok(None)
+}
+
+fn print_detail(detail: &ActorDetail) {
+    let s = &detail.summary;
+    println!("{}  ({}, id {})", s.name, s.kind, s.id);
+    println!(
+        "  mentions {} in {} articles, {} – {}",
+        s.mentions, s.articles, s.first_seen, s.last_seen
+    );
+    if !s.codes.is_empty() {
+        println!("  codes:");
+        for code in &s.codes {
+            let from = code
+                .from
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "…".into());
+            let to = code.to.map(|d| d.to_string()).unwrap_or_else(|| "…".into());
+            println!("    {:<12} {from} – {to}", code.code);
+        }
+    }
+    if !detail.aliases.is_empty() {
+        println!("  names used:");
+        for (alias, n) in detail.aliases.iter().zip(&detail.alias_mentions) {
+            println!("    {n:>5}  {alias}");
+        }
+    }
+}
+
+/// The code that holds on `date` (first covering role, as the dictionaries resolve),
+/// else the latest one the articles gave.
+fn current_code(codes: &[ActorCode], date: dateline_core::Date) -> Option<&str> {
+    codes
+        .iter()
+        .find(|c| c.from.is_none_or(|f| f <= date) && c.to.is_none_or(|t| date < t))
+        .or_else(|| codes.iter().max_by_key(|c| c.to))
+        .map(|c| c.code.as_str())
+}
+
+fn as_of_note(window: &DateWindow) -> String {
+    window
+        .as_of
+        .map(|d| format!(" as of {d}"))
+        .unwrap_or_default()
+}
+
+fn clip(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(width - 1).collect();
+        format!("{cut}…")
+    }
+}

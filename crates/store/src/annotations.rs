@@ -1,0 +1,335 @@
+//! The extraction layer in the store: which articles are annotated, their mentions,
+//! and the actor registry built from them.
+//!
+//! The registry keeps only what does not depend on the date: an actor's id, kind,
+//! the dictionary's name and roles. Aliases, codes learned from the text, counts and
+//! first/last sightings are computed from the mentions of the articles inside the
+//! query's [`DateWindow`], so an as-of query cannot see a name or a role that was
+//! only published later.
+
+use dateline_core::{ActorCode, Article, Date, Extraction};
+use rusqlite::{OptionalExtension, params};
+
+use crate::{ARTICLE_COLUMNS, DateWindow, Result, Store, StoreError, article_from_row_at};
+
+/// One actor as a listing shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ActorSummary {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    /// Dictionary roles; for an actor the dictionaries do not know, the codes its
+    /// mentions carried, from the first to the day after the last article that did.
+    pub codes: Vec<ActorCode>,
+    pub mentions: u64,
+    pub articles: u64,
+    pub first_seen: Date,
+    pub last_seen: Date,
+}
+
+/// One actor with every name it was seen under: the contract's `Actor` plus counts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ActorDetail {
+    #[serde(flatten)]
+    pub summary: ActorSummary,
+    /// Names the articles used (names and surnames, not pronouns or titles), most
+    /// used first.
+    pub aliases: Vec<String>,
+    /// How many mentions used each alias, in the same order.
+    pub alias_mentions: Vec<u64>,
+}
+
+impl Store {
+    /// How many articles the pipeline `version` has not annotated yet.
+    pub fn count_pending_extraction(&self, version: i64) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM articles WHERE extracted IS NULL OR extracted < ?1",
+            params![version],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
+    /// Up to `limit` articles the pipeline `version` has not annotated, with their
+    /// row ids, in storage order.
+    pub fn pending_extraction(&self, version: i64, limit: usize) -> Result<Vec<(i64, Article)>> {
+        let sql = format!(
+            "SELECT rowid, {ARTICLE_COLUMNS} FROM articles
+             WHERE extracted IS NULL OR extracted < ?1 ORDER BY rowid LIMIT ?2"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![version, limit as i64], |row| {
+            let rowid: i64 = row.get(0)?;
+            Ok((rowid, article_from_row_at(row, 1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (rowid, article) = row?;
+            out.push((rowid, article?));
+        }
+        Ok(out)
+    }
+
+    /// Stores the annotations of a batch of articles in one transaction, replacing
+    /// any older ones, and marks them done for `version`. A crash leaves either the
+    /// whole batch or none of it.
+    pub fn save_extractions(&mut self, version: i64, batch: &[(i64, Extraction)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut delete = tx.prepare_cached("DELETE FROM mentions WHERE article = ?1")?;
+            let mut actor = tx.prepare_cached(
+                "INSERT INTO actors (id, name, kind, dictionary_codes) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO NOTHING",
+            )?;
+            let mut mention = tx.prepare_cached(
+                "INSERT INTO mentions (article, start, end, text, label, actor, code, resolved_from)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            let mut done =
+                tx.prepare_cached("UPDATE articles SET extracted = ?2 WHERE rowid = ?1")?;
+            for (rowid, extraction) in batch {
+                delete.execute(params![rowid])?;
+                for a in &extraction.actors {
+                    // A code the article's own text gave spans exactly its date (see
+                    // `dateline_actors::link`); it lives on the mentions, which carry
+                    // the date. The rest are the dictionary's roles.
+                    let date = extraction.article.date;
+                    let dictionary: Vec<&ActorCode> = a
+                        .codes
+                        .iter()
+                        .filter(|c| !(c.from == Some(date) && c.to == date.tomorrow().ok()))
+                        .collect();
+                    let codes = serde_json::to_string(&dictionary)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    actor.execute(params![a.id, a.name, a.kind, codes])?;
+                }
+                for m in &extraction.mentions {
+                    mention.execute(params![
+                        rowid,
+                        m.span.start as i64,
+                        m.span.end as i64,
+                        m.span.text,
+                        m.label,
+                        m.actor_id,
+                        m.code,
+                        m.resolved_from
+                    ])?;
+                }
+                done.execute(params![rowid, version])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Actors with at least one mention in the window, most mentioned first. A
+    /// `query` matches a case-insensitive part of an id, name or alias, or (in
+    /// capitals, 3+ letters) a CAMEO code prefix (`RUS` matches `RUSGOV`).
+    pub fn actors(
+        &self,
+        query: Option<&str>,
+        window: &DateWindow,
+        limit: usize,
+    ) -> Result<Vec<ActorSummary>> {
+        let (from, to) = window.bounds();
+        let like = query.map(|q| format!("%{}%", escape_like(q)));
+        let code = query
+            .filter(|q| q.len() >= 3 && q.bytes().all(|b| b.is_ascii_uppercase()))
+            .map(|q| format!("{}%", escape_like(q)));
+        let sql = "SELECT m.actor, count(*), count(DISTINCT m.article), min(a.date), max(a.date)
+            FROM mentions m JOIN articles a ON a.rowid = m.article
+            WHERE m.actor IS NOT NULL AND a.date >= ?1 AND a.date <= ?2
+              AND (?3 IS NULL OR m.actor IN (
+                    SELECT id FROM actors WHERE id LIKE ?3 ESCAPE '\\' OR name LIKE ?3 ESCAPE '\\'
+                    UNION
+                    SELECT m2.actor FROM mentions m2 JOIN articles a2 ON a2.rowid = m2.article
+                    WHERE m2.actor IS NOT NULL AND a2.date >= ?1 AND a2.date <= ?2
+                      AND ((m2.text LIKE ?3 ESCAPE '\\' AND (m2.resolved_from IS NULL OR m2.resolved_from IN ('surname', 'short_name')))
+                           OR m2.code LIKE ?4 ESCAPE '\\')))
+            GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT ?5";
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map(params![from, to, like, code, limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, mentions, articles, first, last) = row?;
+            out.push(self.summary(&id, window, mentions, articles, &first, &last)?);
+        }
+        Ok(out)
+    }
+
+    /// The actor `id` as the window shows it; `None` if no article in it mentions it.
+    pub fn actor(&self, id: &str, window: &DateWindow) -> Result<Option<ActorDetail>> {
+        let (from, to) = window.bounds();
+        let counts = self
+            .conn
+            .query_row(
+                "SELECT count(*), count(DISTINCT m.article), min(a.date), max(a.date)
+                 FROM mentions m JOIN articles a ON a.rowid = m.article
+                 WHERE m.actor = ?1 AND a.date >= ?2 AND a.date <= ?3",
+                params![id, from, to],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((mentions, articles, Some(first), Some(last))) = counts else {
+            return Ok(None);
+        };
+        let summary = self.summary(id, window, mentions, articles, &first, &last)?;
+        let (aliases, alias_mentions) = self.aliases(id, window)?.into_iter().unzip();
+        Ok(Some(ActorDetail {
+            summary,
+            aliases,
+            alias_mentions,
+        }))
+    }
+
+    /// The actor a name refers to in the window: an id, or else the actor that name
+    /// (an alias, any case) was most often used for.
+    pub fn resolve_actor(&self, name: &str, window: &DateWindow) -> Result<Option<String>> {
+        let (from, to) = window.bounds();
+        let by_id: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT m.actor FROM mentions m JOIN articles a ON a.rowid = m.article
+                 WHERE m.actor = ?1 AND a.date >= ?2 AND a.date <= ?3 LIMIT 1",
+                params![name, from, to],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if by_id.is_some() {
+            return Ok(by_id);
+        }
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT m.actor FROM mentions m JOIN articles a ON a.rowid = m.article
+                 WHERE m.text = ?1 COLLATE NOCASE AND m.actor IS NOT NULL
+                   AND (m.resolved_from IS NULL OR m.resolved_from IN ('surname', 'short_name')) AND a.date >= ?2 AND a.date <= ?3
+                 GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT 1",
+                params![name, from, to],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn summary(
+        &self,
+        id: &str,
+        window: &DateWindow,
+        mentions: i64,
+        articles: i64,
+        first: &str,
+        last: &str,
+    ) -> Result<ActorSummary> {
+        let (name, kind, dictionary): (String, String, String) = self.conn.query_row(
+            "SELECT name, kind, dictionary_codes FROM actors WHERE id = ?1",
+            params![id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let mut codes: Vec<ActorCode> = serde_json::from_str(&dictionary)
+            .map_err(|e| StoreError::Corrupt(format!("actor {id} codes: {e}")))?;
+        let learned = codes.is_empty();
+        if learned {
+            codes = self.learned_codes(id, window)?;
+        }
+        // A name the dictionary gave is knowledge, not news; a name an article gave
+        // is shown only if the window has an article that used it.
+        let aliases = if learned {
+            self.aliases(id, window)?
+        } else {
+            Vec::new()
+        };
+        let name = match aliases.iter().find(|(alias, _)| *alias == name) {
+            Some(_) => name,
+            None if learned => aliases
+                .iter()
+                .max_by_key(|(alias, n)| (alias.split_whitespace().count().min(2), *n))
+                .map(|(alias, _)| alias.clone())
+                .unwrap_or(name),
+            None => name,
+        };
+        Ok(ActorSummary {
+            id: id.to_string(),
+            name,
+            kind,
+            codes,
+            mentions: mentions as u64,
+            articles: articles as u64,
+            first_seen: parse_date(first)?,
+            last_seen: parse_date(last)?,
+        })
+    }
+
+    fn aliases(&self, id: &str, window: &DateWindow) -> Result<Vec<(String, u64)>> {
+        let (from, to) = window.bounds();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.text, count(*) FROM mentions m JOIN articles a ON a.rowid = m.article
+             WHERE m.actor = ?1 AND (m.resolved_from IS NULL OR m.resolved_from IN ('surname', 'short_name')) AND a.date >= ?2 AND a.date <= ?3
+             GROUP BY m.text ORDER BY count(*) DESC, m.text",
+        )?;
+        let rows = stmt.query_map(params![id, from, to], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Codes the text gave the actor, each from the first article that did to the
+    /// day after the last one.
+    fn learned_codes(&self, id: &str, window: &DateWindow) -> Result<Vec<ActorCode>> {
+        let (from, to) = window.bounds();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.code, min(a.date), max(a.date) FROM mentions m
+             JOIN articles a ON a.rowid = m.article
+             WHERE m.actor = ?1 AND m.code IS NOT NULL AND a.date >= ?2 AND a.date <= ?3
+             GROUP BY m.code ORDER BY min(a.date), m.code",
+        )?;
+        let rows = stmt.query_map(params![id, from, to], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (code, first, last) = row?;
+            out.push(ActorCode {
+                code,
+                from: Some(parse_date(&first)?),
+                to: parse_date(&last)?.tomorrow().ok(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn parse_date(text: &str) -> Result<Date> {
+    text.parse()
+        .map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
+}
+
+/// `%`, `_` and the escape itself taken literally in a LIKE pattern.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
