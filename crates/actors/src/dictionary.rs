@@ -150,6 +150,10 @@ impl Dictionary {
         dictionary.add_agents(&text, &mut |line, what| {
             problems.push(format!("Phoenix.agents.txt:{line}: {what}"))
         });
+        dictionary.add_agents(
+            include_str!("../../../data/actors/agents-supplement.txt"),
+            &mut |line, what| problems.push(format!("agents-supplement.txt:{line}: {what}")),
+        );
         // Ours goes last and wins: modern spellings and seats of government.
         dictionary.add_actors(
             include_str!("../../../data/actors/supplement.txt"),
@@ -163,14 +167,23 @@ impl Dictionary {
     /// This dictionary with a user's actor file (Phoenix format) added on top: its
     /// names win over the ones already known. Problems come back as `file:line: what`.
     pub fn with_user_file(&self, path: &Path) -> io::Result<(Dictionary, Vec<String>)> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("actor dictionary {}: {e}", path.display()),
+            )
+        })?;
+        Ok(self.with_user_text(&text, &path.display().to_string()))
+    }
+
+    /// [`Dictionary::with_user_file`] for text already read; `name` labels problems.
+    pub fn with_user_text(&self, text: &str, name: &str) -> (Dictionary, Vec<String>) {
         let mut dictionary = self.clone();
         let mut problems = Vec::new();
-        dictionary.add_actors(&text, Source::Countries, true, &mut |line, what| {
-            problems.push(format!("{}:{line}: {what}", path.display()))
+        dictionary.add_actors(text, Source::Countries, true, &mut |line, what| {
+            problems.push(format!("{name}:{line}: {what}"))
         });
-        Ok((dictionary, problems))
+        (dictionary, problems)
     }
 
     /// Adds an actor file. A `# dateline: seats` comment line makes the entries after
@@ -189,7 +202,7 @@ impl Dictionary {
                 .iter()
                 .any(|range| range.contains(&entry.line));
             if is_seat {
-                self.add_seat(&entry, override_names, problem);
+                self.add_seat(&entry, problem);
             } else {
                 self.add_entry(&entry, source, override_names);
             }
@@ -263,12 +276,7 @@ impl Dictionary {
         });
     }
 
-    fn add_seat(
-        &mut self,
-        entry: &ActorEntry,
-        override_names: bool,
-        problem: &mut dyn FnMut(usize, String),
-    ) {
+    fn add_seat(&mut self, entry: &ActorEntry, problem: &mut dyn FnMut(usize, String)) {
         let Some(code) = entry.roles.first().map(|r| r.code.clone()) else {
             problem(entry.line, "a seat needs a code such as [RUSGOV]".into());
             return;
@@ -289,7 +297,8 @@ impl Dictionary {
                     place: true,
                     code: Some(code.clone()),
                 };
-                self.insert_name(key, name_ref, override_names);
+                // A seat is more specific than the city alias its country may list.
+                self.insert_name(key, name_ref, true);
             }
         }
     }
@@ -695,4 +704,117 @@ fn seat_sections(text: &str) -> Vec<Range<usize>> {
         sections.push(start..usize::MAX);
     }
     sections
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    const COUNTRIES: &str = "VELDORA_ [VLD]\n+VELDORAN\n+MARROWICK_\nILENA_MARSK_\n+PRESIDENT_MARSK_\n\t[VLDOPP <20310301]\n\t[VLDGOV >20310301]\nBROKEN_ [VLD 2031]\n# dateline: seats\nMARROWICK_ [VLDGOV]\nNOWHERE_ [XYZGOV]\n";
+    const AGENTS: &str =
+        "!MINIST! = MINISTER, MINISTRY\nPRESIDENT [~GOV]\nFOREIGN_!MINIST! [~GOV]\nFORCES [~MIL]\n";
+
+    fn dictionary() -> (Dictionary, Vec<(usize, String)>) {
+        let mut d = Dictionary::default();
+        let mut problems = Vec::new();
+        d.add_agents(AGENTS, &mut |l, w| problems.push((l, w)));
+        d.add_actors(COUNTRIES, Source::Countries, false, &mut |l, w| {
+            problems.push((l, w))
+        });
+        (d, problems)
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_lowercase).collect()
+    }
+
+    #[test]
+    fn reads_kinds_seats_and_problems() {
+        let (d, problems) = dictionary();
+        let lines: Vec<usize> = problems.iter().map(|p| p.0).collect();
+        assert_eq!(lines, [8, 11], "{problems:?}");
+        let matches = d.match_names(&words("President Marsk met Veldorans in Marrowick"));
+        let found: Vec<(Range<usize>, &str, bool, Option<&str>)> = matches
+            .iter()
+            .map(|m| {
+                let actor = d.actor(m.name.actor);
+                (
+                    m.tokens.clone(),
+                    actor.id.as_str(),
+                    m.name.place,
+                    m.name.code.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (0..2, "ilena-marsk", false, None),
+                (3..4, "veldora", false, None),
+                (5..6, "veldora", true, Some("VLDGOV")),
+            ]
+        );
+        let marsk = d.actor(matches[0].name.actor);
+        assert_eq!(marsk.kind, Kind::Person);
+        assert_eq!(marsk.code_on(date(2031, 2, 28)), Some("VLDOPP"));
+        assert_eq!(marsk.code_on(date(2031, 3, 1)), Some("VLDGOV"));
+        assert_eq!(d.actor(matches[1].name.actor).kind, Kind::Country);
+    }
+
+    #[test]
+    fn agents_match_inflections_and_sets() {
+        let (d, _) = dictionary();
+        let found: Vec<Range<usize>> = d
+            .match_agents(&words(
+                "the foreign ministry and foreign ministers and presidents",
+            ))
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect();
+        assert_eq!(found, [1..3, 4..6, 7..8]);
+    }
+
+    #[test]
+    fn user_names_win_and_the_binary_form_round_trips() {
+        let (d, _) = dictionary();
+        let (user, problems) =
+            d.with_user_text("OTHER_MARSK_\n+PRESIDENT_MARSK_\n\t[VLDELI]\n", "mine");
+        assert!(problems.is_empty());
+        let m = &user.match_names(&words("President Marsk"))[0];
+        assert_eq!(user.actor(m.name.actor).id, "other-marsk");
+        let mut bytes = Vec::new();
+        user.write(&mut bytes).unwrap();
+        let loaded = Dictionary::load(&bytes).unwrap();
+        let mut again = Vec::new();
+        loaded.write(&mut again).unwrap();
+        assert_eq!(bytes, again);
+        assert!(Dictionary::load(&bytes[..bytes.len() - 1]).is_err());
+        assert!(Dictionary::load(b"not a dictionary").is_err());
+    }
+
+    #[test]
+    fn a_missing_folder_says_how_to_point_to_one() {
+        let error = Dictionary::from_phoenix_dir(Path::new("/no/such/folder")).unwrap_err();
+        assert!(error.to_string().contains("--dictionaries"), "{error}");
+    }
+
+    #[test]
+    fn the_shipped_dictionary_loads() {
+        let d = crate::shipped();
+        assert!(d.actor_count() > 20_000);
+        let m = &d.match_names(&words("Volodymyr Zelenskiy"))[0];
+        let zelenskyy = d.actor(m.name.actor);
+        assert_eq!(zelenskyy.code_on(date(2018, 1, 1)), Some("UKRELI"));
+        assert_eq!(zelenskyy.code_on(date(2022, 3, 1)), Some("UKRGOV"));
+    }
+
+    #[test]
+    fn matching_stays_linear_on_hostile_text() {
+        let (d, _) = dictionary();
+        let long: Vec<String> = std::iter::repeat_n("president".to_string(), 100_000).collect();
+        assert_eq!(d.match_agents(&long).len(), 100_000);
+        let caps = words(&"VELDORA ".repeat(50_000));
+        assert_eq!(d.match_names(&caps).len(), 50_000);
+    }
 }

@@ -144,6 +144,7 @@ pub fn link(document: &Document, dictionary: &Dictionary) -> Linked {
         found: Vec::new(),
         sentence_of,
     };
+    linker.add_titled_names();
     for sentence in &document.sentences {
         linker.name_pass(sentence.clone());
     }
@@ -153,6 +154,35 @@ pub fn link(document: &Document, dictionary: &Dictionary) -> Linked {
 }
 
 impl<'a> Linker<'a> {
+    /// Names right after a title that the recogniser missed ("Foreign Minister Sabine
+    /// Drost"): a run of capitalised proper nouns after a role word is a person.
+    fn add_titled_names(&mut self) {
+        let mut added = Vec::new();
+        for sentence in &self.document.sentences {
+            for (range, _) in self.dictionary.match_agents(&self.lower[sentence.clone()]) {
+                let start = range.end + sentence.start;
+                let mut end = start;
+                while end < sentence.end
+                    && end - start < 4
+                    && self.xpos(end) == "NNP"
+                    && self.capitalised(end)
+                {
+                    end += 1;
+                }
+                let overlaps = |e: &Entity| e.tokens.start < end && start < e.tokens.end;
+                let named = self.dictionary.match_names(&self.lower[start..end]);
+                if end > start && named.is_empty() && !self.entities.iter().any(overlaps) {
+                    added.push(Entity {
+                        tokens: start..end,
+                        label: "PER".into(),
+                    });
+                }
+            }
+        }
+        self.entities.extend(added);
+        self.entities.sort_by_key(|e| e.tokens.start);
+    }
+
     fn word(&self, i: usize) -> &str {
         let t = &self.document.tokens[i];
         &self.document.text()[t.start..t.end]
@@ -182,6 +212,23 @@ impl<'a> Linker<'a> {
             || names.iter().any(|m| {
                 m.tokens.start == i && self.dictionary.actor(m.name.actor).kind == Kind::Person
             })
+    }
+
+    /// The determiner of the noun phrase that starts with adjectives before `start`.
+    fn determiner_before(&self, start: usize) -> Option<&str> {
+        let mut i = start;
+        while i > 0 {
+            i -= 1;
+            if self.sentence_of[i] != self.sentence_of[start] {
+                return None;
+            }
+            match self.xpos(i) {
+                "JJ" | "RB" | "CD" => continue,
+                "DT" => return Some(self.lower[i].as_str()),
+                _ => return None,
+            }
+        }
+        None
     }
 
     fn locative(&self, start: usize) -> bool {
@@ -326,17 +373,38 @@ impl<'a> Linker<'a> {
                 .code
                 .clone()
                 .or_else(|| entry.code_on(self.date).map(str::to_string));
-            let demonym = matches!(self.xpos(m.tokens.end - 1), "JJ" | "NNS" | "NNPS");
+            // A demonym, or a country name used as one ("Veldoran presidential
+            // spokesman", "US officials"): the next word is a noun or adjective.
+            let modifies = m.tokens.end < sentence.end
+                && matches!(self.xpos(m.tokens.end), "JJ" | "NN" | "NNS")
+                && !self.capitalised(m.tokens.end);
+            let demonym = modifies || matches!(self.xpos(m.tokens.end - 1), "JJ" | "NNS" | "NNPS");
             let mut next = m.tokens.end;
             if next < sentence.end && matches!(self.lower[next].as_str(), "'s" | "’s" | "'") {
                 next += 1;
             }
-            let agent = agents.get(&next).copied().filter(|_| next < sentence.end);
+            // The role word may follow a modifier or two ("Veldoran border official",
+            // "Veldoran river authority").
+            let agent = (next..(next + 3).min(sentence.end))
+                .take_while(|&i| {
+                    i == next || matches!(self.xpos(i - 1), "JJ" | "NN") && !self.capitalised(i - 1)
+                })
+                .find_map(|i| agents.get(&i).copied());
             let country = self.actor_for_dictionary(m.name.actor);
             if let Some((agent_end, agent)) = agent {
-                let titled_person =
-                    agent_end < sentence.end && self.person_starts_at(agent_end, &names);
-                let singular = self.xpos(agent_end - 1) == "NN";
+                let titled_person = agent_end < sentence.end
+                    && (self.person_starts_at(agent_end, &names)
+                        || self
+                            .entity_at(&(agent_end..agent_end + 1))
+                            .is_some_and(|e| e.label == "PER"));
+                // "a Veldoran official" is someone of the country's; "the Veldoran
+                // president" is a particular person.
+                let indefinite = self
+                    .determiner_before(m.tokens.start)
+                    .is_some_and(|d| d == "a" || d == "an");
+                let singular = !indefinite
+                    && matches!(self.xpos(agent_end - 1), "NN" | "NNP")
+                    && !COLLECTIVE.contains(&self.dictionary.agent(agent).head.as_str());
                 if !titled_person && !singular {
                     // "Russian forces", "Haldmere's officials": the country acting
                     // through a group.
@@ -356,8 +424,16 @@ impl<'a> Linker<'a> {
                     continue;
                 }
                 // A title ("Russian President …", "the Veldoran president"): the
-                // person, or the reference, is handled where it is.
+                // person, or the reference, is handled where it is; the demonym
+                // stays as an unlinked mention that still tells the title's country.
                 if demonym {
+                    self.push(Found {
+                        tokens: m.tokens.clone(),
+                        label: "NORP",
+                        actor: None,
+                        code: country_code,
+                        resolved_from: None,
+                    });
                     continue;
                 }
             }
@@ -391,7 +467,7 @@ impl<'a> Linker<'a> {
                 }
             } else if demonym {
                 // "Afghans" are people of the country; "Russian oil" is not an actor.
-                let people = self.xpos(m.tokens.end - 1) != "JJ";
+                let people = matches!(self.xpos(m.tokens.end - 1), "NNS" | "NNPS") && !modifies;
                 let actor = people.then_some(country);
                 let code = if people { country_code } else { None };
                 self.push(Found {
@@ -482,7 +558,7 @@ impl<'a> Linker<'a> {
             .found
             .iter()
             .rev()
-            .find(|f| f.tokens.end == j && f.actor.is_some())?;
+            .find(|f| f.tokens.end == j && f.code.is_some())?;
         found.code.as_deref().map(owner_code)
     }
 
@@ -703,10 +779,12 @@ impl<'a> Linker<'a> {
         else {
             return;
         };
-        // Only a determiner, a country or a possessive may come before the title.
+        // Only a determiner, a country, an adjective or a possessive may come before
+        // the title ("the Veldoran presidential spokesman").
         let lead_ok = (window.start..agent_start).all(|i| {
             matches!(self.lower[i].as_str(), "the" | "a" | "an" | "'s" | "’s")
                 || self.capitalised(i)
+                || self.xpos(i) == "JJ"
         });
         if !lead_ok {
             return;
@@ -1134,6 +1212,52 @@ const PLACE_HEADS: &[&str] = &[
     "strait",
     "street",
     "valley",
+];
+
+/// Role words that name a body, not a person: singular, yet "Haldmere's navy" is
+/// the country acting, not a title.
+const COLLECTIVE: &[&str] = &[
+    "administration",
+    "alliance",
+    "army",
+    "assembly",
+    "authorities",
+    "authority",
+    "battalion",
+    "bloc",
+    "brigade",
+    "cabinet",
+    "coalition",
+    "committee",
+    "congress",
+    "council",
+    "court",
+    "delegation",
+    "embassy",
+    "fleet",
+    "force",
+    "forces",
+    "garrison",
+    "government",
+    "guard",
+    "intelligence",
+    "junta",
+    "leadership",
+    "legislature",
+    "military",
+    "ministry",
+    "movement",
+    "navy",
+    "opposition",
+    "parliament",
+    "party",
+    "police",
+    "presidency",
+    "regime",
+    "regiment",
+    "senate",
+    "side",
+    "team",
 ];
 
 /// First words of organisation names ("Radio Kestrel", "University of …").

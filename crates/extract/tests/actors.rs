@@ -1,0 +1,234 @@
+//! The actor layer end to end: real tokens, tags, parse and entities, then linking.
+//! Fictional people come from a small user dictionary in the Phoenix format (the
+//! countries only, as `examples/dictionary/fictional.actors` has them); real ones from
+//! the shipped dictionary.
+
+use dateline_actors::Dictionary;
+use dateline_core::{Article, Extraction, Mention};
+
+const FICTION: &str = "VELDORA_ [VLD]\n+VELDORAN\nHALDMERE_ [HLD]\n+HALDISH_\n# dateline: seats\nMARROWICK_ [VLDGOV]\nSTRENHOLT_ [HLDGOV]\n";
+
+fn dictionary() -> Dictionary {
+    let (dictionary, problems) = dateline_actors::shipped().with_user_text(FICTION, "fiction");
+    assert!(problems.is_empty(), "{problems:?}");
+    dictionary
+}
+
+fn extract(id: &str, date: &str, text: &str) -> Extraction {
+    let article = Article {
+        id: id.into(),
+        date: date.parse().unwrap(),
+        title: None,
+        text: text.into(),
+        source: None,
+        url: None,
+        lang: "en".into(),
+        dup_of: None,
+        meta: None,
+    };
+    dateline_extract::extract_with(article, &dictionary())
+}
+
+fn mention<'e>(extraction: &'e Extraction, text: &str, nth: usize) -> &'e Mention {
+    extraction
+        .mentions
+        .iter()
+        .filter(|m| m.span.text == text)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no mention #{nth} {text:?} in {:#?}", extraction.mentions))
+}
+
+#[test]
+fn a_person_is_coded_by_the_office_held_on_the_article_date() {
+    let text = "Volodymyr Zelenskiy spoke in Kyiv on Monday.";
+    let before = extract("a", "2018-06-01", text);
+    let after = extract("b", "2022-06-01", text);
+    let (b, a) = (
+        mention(&before, "Volodymyr Zelenskiy", 0),
+        mention(&after, "Volodymyr Zelenskiy", 0),
+    );
+    assert_eq!(b.actor_id, a.actor_id);
+    assert_eq!(b.code.as_deref(), Some("UKRELI"));
+    assert_eq!(a.code.as_deref(), Some("UKRGOV"));
+}
+
+#[test]
+fn a_country_code_changes_with_the_date() {
+    let text = "Ukraine signed the treaty.";
+    let soviet = extract("a", "1990-06-01", text);
+    let independent = extract("b", "2000-06-01", text);
+    assert_eq!(
+        mention(&soviet, "Ukraine", 0).code.as_deref(),
+        Some("USRUKR")
+    );
+    assert_eq!(
+        mention(&independent, "Ukraine", 0).code.as_deref(),
+        Some("UKR")
+    );
+}
+
+#[test]
+fn spelling_variants_share_one_actor_across_articles() {
+    let ids: Vec<Option<String>> = [
+        ("a", "Volodymyr Zelenskyy met reporters."),
+        ("b", "Volodymyr Zelensky met reporters."),
+        ("c", "President Volodymyr Zelenskiy met reporters."),
+    ]
+    .iter()
+    .map(|(id, text)| {
+        let e = extract(id, "2022-06-01", text);
+        e.mentions
+            .iter()
+            .find(|m| m.label == "PER")
+            .and_then(|m| m.actor_id.clone())
+    })
+    .collect();
+    assert!(ids[0].is_some());
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    // People no dictionary knows merge by name key.
+    let unseen: Vec<Option<String>> = ["Matvei Orlenko", "Matwei Orlenko", "Matvey Orlenko"]
+        .iter()
+        .map(|name| {
+            let e = extract(
+                "d",
+                "2031-04-22",
+                &format!("{name} said the talks would resume."),
+            );
+            mention(&e, name, 0).actor_id.clone()
+        })
+        .collect();
+    assert!(unseen[0].is_some());
+    assert!(unseen.iter().all(|id| *id == unseen[0]), "{unseen:?}");
+}
+
+#[test]
+fn namesakes_stay_apart_and_a_bare_surname_takes_the_one_in_the_article() {
+    let haldish = extract(
+        "a",
+        "2031-03-02",
+        "Haldish Foreign Minister Sabine Drost rejected the claim. Drost said the patrol had been lawful.",
+    );
+    let veldoran = extract(
+        "b",
+        "2031-03-02",
+        "Colonel Lukas Drost commands the Veldoran garrison. Drost said his men had fired warning shots.",
+    );
+    let sabine = mention(&haldish, "Sabine Drost", 0);
+    let lukas = mention(&veldoran, "Lukas Drost", 0);
+    assert_ne!(sabine.actor_id, lukas.actor_id);
+    let bare_h = mention(&haldish, "Drost", 0);
+    let bare_v = mention(&veldoran, "Drost", 0);
+    assert_eq!(bare_h.actor_id, sabine.actor_id);
+    assert_eq!(bare_h.resolved_from.as_deref(), Some("surname"));
+    assert_eq!(bare_v.actor_id, lukas.actor_id);
+}
+
+#[test]
+fn titles_give_codes_and_later_references_resolve() {
+    let e = extract(
+        "a",
+        "2031-03-17",
+        "Haldish Prime Minister Oswin Fairlocke said on Monday that Haldmere was open to talks. \
+         The prime minister told reporters that the guards would stay. \
+         He said the offer had no preconditions.",
+    );
+    let fairlocke = mention(&e, "Oswin Fairlocke", 0);
+    assert_eq!(fairlocke.code.as_deref(), Some("HLDGOV"));
+    let title = mention(&e, "prime minister", 0);
+    assert_eq!(title.actor_id, fairlocke.actor_id);
+    assert_eq!(title.resolved_from.as_deref(), Some("title"));
+    let he = mention(&e, "He", 0);
+    assert_eq!(he.actor_id, fairlocke.actor_id);
+    assert_eq!(he.resolved_from.as_deref(), Some("pronoun"));
+    assert_eq!(mention(&e, "Haldmere", 0).code.as_deref(), Some("HLD"));
+}
+
+#[test]
+fn an_apposition_codes_a_new_person() {
+    let e = extract(
+        "a",
+        "2031-03-04",
+        "Jonas Kerrow, the Veldoran presidential spokesman, declined to comment.",
+    );
+    assert_eq!(
+        mention(&e, "Jonas Kerrow", 0).code.as_deref(),
+        Some("VLDGOV")
+    );
+}
+
+#[test]
+fn seats_stand_for_governments_but_not_as_places() {
+    let e = extract(
+        "a",
+        "2022-10-13",
+        "The Kremlin said it was open to talks. Moscow rejected the plan, officials in Moscow said.",
+    );
+    let kremlin = mention(&e, "Kremlin", 0);
+    assert_eq!(kremlin.code.as_deref(), Some("RUSGOV"));
+    assert_eq!(kremlin.resolved_from.as_deref(), Some("metonymy"));
+    assert_eq!(mention(&e, "Moscow", 0).actor_id, kremlin.actor_id);
+    assert_eq!(
+        mention(&e, "Moscow", 1).actor_id,
+        None,
+        "in Moscow is a place"
+    );
+    let fiction = extract("b", "2031-03-04", "Strenholt rejected the offer.");
+    assert_eq!(
+        mention(&fiction, "Strenholt", 0).code.as_deref(),
+        Some("HLDGOV")
+    );
+}
+
+#[test]
+fn demonyms_with_a_role_are_the_country_acting() {
+    let e = extract(
+        "a",
+        "2022-10-13",
+        "Russian forces shelled the city, Ukrainian officials said.",
+    );
+    let forces = mention(&e, "Russian forces", 0);
+    assert_eq!(forces.code.as_deref(), Some("RUSMIL"));
+    let officials = mention(&e, "Ukrainian officials", 0);
+    assert_eq!(officials.code.as_deref(), Some("UKRGOV"));
+    assert!(
+        e.actors
+            .iter()
+            .any(|a| Some(&a.id) == forces.actor_id.as_ref() && a.kind == "country")
+    );
+}
+
+#[test]
+fn an_unsure_pronoun_stays_unlinked() {
+    let e = extract(
+        "a",
+        "2031-03-04",
+        "Ilena Marsk met Oswin Fairlocke and Sabine Drost on Monday. She said nothing.",
+    );
+    // Three people in the sentence before, none of them its only subject candidate
+    // of that gender: unknown is better than wrong.
+    let she = e.mentions.iter().find(|m| m.span.text == "She");
+    assert!(
+        she.is_none_or(
+            |m| m.actor_id.as_deref() == mention(&e, "Ilena Marsk", 0).actor_id.as_deref()
+        )
+    );
+}
+
+#[test]
+fn hostile_text_does_not_panic() {
+    for text in [
+        "PRESIDENT ".repeat(5_000),
+        "Russia, ".repeat(2_000),
+        "a".repeat(100_000),
+        "\"“He said” she ‘said’\" ".repeat(500),
+    ] {
+        let e = extract("x", "2022-01-01", &text);
+        let chars: Vec<char> = text.chars().collect();
+        for m in &e.mentions {
+            assert_eq!(
+                m.span.text,
+                chars[m.span.start..m.span.end].iter().collect::<String>()
+            );
+        }
+    }
+}
