@@ -10,6 +10,7 @@ use std::path::Path;
 use dateline_cameo::{ActorEntry, AgentCode, Phrase, Role, read_actors, read_agents};
 use dateline_nlp::binary::{check_magic, read_str, read_u32, write_str, write_u32};
 use jiff::civil::Date;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::key::name_key;
 
@@ -107,6 +108,9 @@ pub struct Dictionary {
     /// seats of organisations ("Brussels").
     organizations: HashMap<String, u32>,
     slugs: HashSet<String>,
+    /// Identifies the dictionaries this was built from, so a store can tell whether
+    /// its annotations came from the same ones.
+    fingerprint: u64,
 }
 
 /// Where a name match is: token range and what it refers to.
@@ -179,6 +183,7 @@ impl Dictionary {
     /// [`Dictionary::with_user_file`] for text already read; `name` labels problems.
     pub fn with_user_text(&self, text: &str, name: &str) -> (Dictionary, Vec<String>) {
         let mut dictionary = self.clone();
+        dictionary.fingerprint = xxh3_64_with_seed(text.as_bytes(), self.fingerprint);
         let mut problems = Vec::new();
         dictionary.add_actors(text, Source::Countries, true, &mut |line, what| {
             problems.push(format!("{name}:{line}: {what}"))
@@ -396,6 +401,12 @@ impl Dictionary {
         self.countries.get(code.get(..3)?).copied()
     }
 
+    /// Changes whenever the dictionaries behind this one change (the shipped bytes,
+    /// each user file and their order).
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
     pub fn actor_count(&self) -> usize {
         self.actors.len()
     }
@@ -495,7 +506,10 @@ impl Dictionary {
                 s.parse().map(Some).map_err(|_| bad("bad date"))
             }
         };
-        let mut d = Dictionary::default();
+        let mut d = Dictionary {
+            fingerprint: xxh3_64(bytes),
+            ..Dictionary::default()
+        };
         for _ in 0..read_u32(r).map_err(t)? {
             let id = read_str(r).map_err(t)?;
             let name = read_str(r).map_err(t)?;

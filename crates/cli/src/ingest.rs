@@ -135,11 +135,19 @@ pub fn ingest(
 const ANNOTATE_BATCH: usize = 64;
 
 /// Runs the extraction pipeline over every stored article not yet annotated by this
-/// version (new ones, and any an interrupted or older run left), on all cores, and
-/// stores mentions and actors batch by batch.
+/// pipeline with these dictionaries (new ones, and any an interrupted run, an older
+/// dateline or other `--actors` files left), on all cores, and stores mentions and
+/// actors batch by batch.
 fn annotate_pending(store: &mut Store, dictionary: &Dictionary, quiet: bool) -> anyhow::Result<()> {
-    let version = dateline_extract::PIPELINE_VERSION;
-    let pending = store.count_pending_extraction(version)?;
+    // What makes these annotations: the pipeline and the dictionaries. Articles
+    // annotated under anything else (an older dateline, other --actors files) are
+    // annotated again.
+    let key = dateline_core::content_hash(&format!(
+        "{} {}",
+        dateline_extract::PIPELINE_VERSION,
+        dictionary.fingerprint()
+    ));
+    let pending = store.count_pending_extraction(key)?;
     if pending == 0 {
         return Ok(());
     }
@@ -155,7 +163,7 @@ fn annotate_pending(store: &mut Store, dictionary: &Dictionary, quiet: bool) -> 
     };
     let (mut articles, mut mentions, mut linked) = (0u64, 0u64, 0u64);
     loop {
-        let batch = store.pending_extraction(version, ANNOTATE_BATCH)?;
+        let batch = store.pending_extraction(key, ANNOTATE_BATCH)?;
         if batch.is_empty() {
             break;
         }
@@ -173,7 +181,7 @@ fn annotate_pending(store: &mut Store, dictionary: &Dictionary, quiet: bool) -> 
         }
         articles += done.len() as u64;
         store
-            .save_extractions(version, &done)
+            .save_extractions(key, &done)
             .context("storing annotations failed; re-run ingest to resume")?;
         progress.inc(done.len() as u64);
     }

@@ -30,9 +30,10 @@ use dateline_core::{Article, Document, Entity, Extraction, Token};
 use dateline_nlp::gazetteer::{COUNTRY, Gazetteer};
 use dateline_nlp::{lemmatizer, ner, parser, split_sentences, tagger, tokenize};
 
-/// The version of what [`extract`] produces. A store remembers which version
-/// annotated each article and re-annotates older ones on the next ingest; bump it
-/// whenever a change alters the records for the same input.
+/// The version of what [`extract`] produces. A store remembers what annotated each
+/// article (this, and the dictionaries' fingerprint) and annotates again on the next
+/// ingest when either differs; bump it whenever a change alters the records for the
+/// same input.
 pub const PIPELINE_VERSION: i64 = 1;
 
 /// Runs every pipeline component over `article`, with the shipped actor dictionary.

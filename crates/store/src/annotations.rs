@@ -40,25 +40,27 @@ pub struct ActorDetail {
 }
 
 impl Store {
-    /// How many articles the pipeline `version` has not annotated yet.
-    pub fn count_pending_extraction(&self, version: i64) -> Result<u64> {
+    /// How many articles have no annotations made under `key` (an annotation key
+    /// names what made them: the pipeline version and the dictionaries; any other key
+    /// means out of date).
+    pub fn count_pending_extraction(&self, key: i64) -> Result<u64> {
         let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM articles WHERE extracted IS NULL OR extracted < ?1",
-            params![version],
+            "SELECT count(*) FROM articles WHERE extracted IS NULL OR extracted != ?1",
+            params![key],
             |r| r.get(0),
         )?;
         Ok(n as u64)
     }
 
-    /// Up to `limit` articles the pipeline `version` has not annotated, with their
-    /// row ids, in storage order.
-    pub fn pending_extraction(&self, version: i64, limit: usize) -> Result<Vec<(i64, Article)>> {
+    /// Up to `limit` articles with no annotations made under `key`, with their row
+    /// ids, in storage order.
+    pub fn pending_extraction(&self, key: i64, limit: usize) -> Result<Vec<(i64, Article)>> {
         let sql = format!(
             "SELECT rowid, {ARTICLE_COLUMNS} FROM articles
-             WHERE extracted IS NULL OR extracted < ?1 ORDER BY rowid LIMIT ?2"
+             WHERE extracted IS NULL OR extracted != ?1 ORDER BY rowid LIMIT ?2"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params![version, limit as i64], |row| {
+        let rows = stmt.query_map(params![key, limit as i64], |row| {
             let rowid: i64 = row.get(0)?;
             Ok((rowid, article_from_row_at(row, 1)?))
         })?;
@@ -71,9 +73,9 @@ impl Store {
     }
 
     /// Stores the annotations of a batch of articles in one transaction, replacing
-    /// any older ones, and marks them done for `version`. A crash leaves either the
+    /// any older ones, and marks them made under `key`. A crash leaves either the
     /// whole batch or none of it.
-    pub fn save_extractions(&mut self, version: i64, batch: &[(i64, Extraction)]) -> Result<()> {
+    pub fn save_extractions(&mut self, key: i64, batch: &[(i64, Extraction)]) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
             let mut delete = tx.prepare_cached("DELETE FROM mentions WHERE article = ?1")?;
@@ -115,7 +117,7 @@ impl Store {
                         m.resolved_from
                     ])?;
                 }
-                done.execute(params![rowid, version])?;
+                done.execute(params![rowid, key])?;
             }
         }
         tx.commit()?;
