@@ -104,6 +104,20 @@ fn no_extract_leaves_work_that_the_next_ingest_does() {
         "{}",
         again.stderr
     );
+    let same = ingest_examples(&db, &[]);
+    assert!(
+        !same.stderr.contains("annotated"),
+        "nothing left to do: {}",
+        same.stderr
+    );
+    // Other dictionaries, other annotations: without the fictional one, all again.
+    let examples = examples();
+    let plain = dateline(&["ingest", examples.to_str().unwrap(), "--quiet"], &db);
+    assert!(
+        plain.stderr.contains("annotated 54 articles"),
+        "{}",
+        plain.stderr
+    );
 }
 
 #[test]
