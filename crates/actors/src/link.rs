@@ -231,6 +231,8 @@ impl<'a> Linker<'a> {
         None
     }
 
+    /// After a preposition of place, possibly across a coordination ("in Marrowick
+    /// and Strenholt").
     fn locative(&self, start: usize) -> bool {
         let mut i = start;
         while i > 0 {
@@ -239,11 +241,29 @@ impl<'a> Linker<'a> {
                 return false;
             }
             match self.lower[i].as_str() {
-                "the" => continue,
+                "the" | "and" | "or" | "," => continue,
+                _ if self.capitalised(i) && self.xpos(i) == "NNP" => continue,
                 word => return LOCATIVE.contains(&word),
             }
         }
         false
+    }
+
+    /// A name used as a modifier ("her Strenholt office", "the Strenholt daily").
+    fn modifies_noun(&self, end: usize, sentence: &Range<usize>) -> bool {
+        end < sentence.end
+            && matches!(self.xpos(end), "NN" | "NNS" | "JJ")
+            && !self.capitalised(end)
+    }
+
+    /// A dateline: a place opening its paragraph and followed by a dash or a comma
+    /// ("MARROWICK — …", "CALLOWAY SOUND, May 22 (Northwind Wire) — …").
+    fn dateline(&self, tokens: Range<usize>) -> bool {
+        let text = self.document.text();
+        let start = self.document.tokens[tokens.start].start;
+        let opens = text[..start].trim_end_matches([' ', '\t']).ends_with('\n') || start == 0;
+        let next = self.lower.get(tokens.end).map(String::as_str);
+        opens && matches!(next, Some("—" | "–" | "-" | "," | "--"))
     }
 
     fn actor_for_dictionary(&mut self, index: u32) -> usize {
@@ -270,6 +290,14 @@ impl<'a> Linker<'a> {
         let surname = (kind == Kind::Person)
             .then(|| name.split_whitespace().last().map(|w| name_key([w])))
             .flatten();
+        let gender = if kind == Kind::Person {
+            name.split_whitespace()
+                .next()
+                .filter(|_| name.split_whitespace().count() > 1)
+                .and_then(gender_of_given_name)
+        } else {
+            None
+        };
         let short_names = if kind == Kind::Organization {
             short_names(&name)
         } else {
@@ -285,7 +313,7 @@ impl<'a> Linker<'a> {
             titles: BTreeSet::new(),
             surname,
             short_names,
-            gender: None,
+            gender,
         });
         self.by_id.insert(id, self.actors.len() - 1);
         self.actors.len() - 1
@@ -335,7 +363,9 @@ impl<'a> Linker<'a> {
                     _ => m.tokens.clone(),
                 };
                 if entry.kind == Kind::Person {
-                    span.start = self.skip_title(span.clone(), &agents);
+                    let name_start = self.skip_title(span.clone(), &agents);
+                    self.countries_in_title(span.start..name_start);
+                    span.start = name_start;
                 }
                 let actor = self.actor_for_dictionary(m.name.actor);
                 if self.entity_at(&m.tokens).is_some_and(|e| e.label == "PER") {
@@ -378,7 +408,9 @@ impl<'a> Linker<'a> {
             let modifies = m.tokens.end < sentence.end
                 && matches!(self.xpos(m.tokens.end), "JJ" | "NN" | "NNS")
                 && !self.capitalised(m.tokens.end);
-            let demonym = modifies || matches!(self.xpos(m.tokens.end - 1), "JJ" | "NNS" | "NNPS");
+            let demonym = modifies
+                || matches!(self.xpos(m.tokens.end - 1), "JJ" | "NNS" | "NNPS")
+                || m.tokens.len() == 1 && is_demonym(&self.lower[m.tokens.start]);
             let mut next = m.tokens.end;
             if next < sentence.end && matches!(self.lower[next].as_str(), "'s" | "’s" | "'") {
                 next += 1;
@@ -443,6 +475,10 @@ impl<'a> Linker<'a> {
                 // itself, as a subject or possessor ("Kharkiv's mayor").
                 let acting = if m.name.code.is_some() {
                     !self.locative(m.tokens.start)
+                        && !self.modifies_noun(m.tokens.end, &sentence)
+                        && !self.dateline(m.tokens.clone())
+                        && !(m.tokens.start > sentence.start
+                            && self.xpos(m.tokens.start - 1) == "JJ")
                 } else {
                     let deprel = &self.document.tokens[m.tokens.end - 1].deprel;
                     deprel.starts_with("nsubj") || deprel == "nmod:poss"
@@ -511,6 +547,34 @@ impl<'a> Linker<'a> {
                 continue;
             }
             return start;
+        }
+    }
+
+    /// Countries inside a title the dictionary wrote into a person's name ("US" in
+    /// "US President Barack Obama"): a country's name is a mention of it; a
+    /// demonym only says whose title it is.
+    fn countries_in_title(&mut self, title: Range<usize>) {
+        if title.is_empty() {
+            return;
+        }
+        let names = self.dictionary.match_names(&self.lower[title.clone()]);
+        for m in names {
+            let tokens = m.tokens.start + title.start..m.tokens.end + title.start;
+            let entry = self.dictionary.actor(m.name.actor);
+            if entry.kind != Kind::Country {
+                continue;
+            }
+            let code = entry.code_on(self.date).map(str::to_string);
+            let demonym = tokens.len() == 1 && is_demonym(&self.lower[tokens.start]);
+            let actor = (!demonym).then(|| self.actor_for_dictionary(m.name.actor));
+            let label = if demonym { "NORP" } else { "GPE" };
+            self.push(Found {
+                tokens,
+                label,
+                actor,
+                code,
+                resolved_from: None,
+            });
         }
     }
 
@@ -640,11 +704,10 @@ impl<'a> Linker<'a> {
             };
             let words: Vec<String> = tokens.clone().map(|i| self.word(i).to_string()).collect();
             let key = name_key(words.iter().map(String::as_str));
+            // One-word names wait for the reference pass: a surname of someone
+            // named in full, or an organisation's short name ("Scientology").
             let linkable = match label {
-                "PER" => tokens.len() >= 2,
-                "ORG" => words
-                    .iter()
-                    .any(|w| w.chars().next().is_some_and(char::is_uppercase)),
+                "PER" | "ORG" => tokens.len() >= 2,
                 _ => false,
             };
             if !linkable || key.is_empty() {
@@ -809,6 +872,32 @@ impl<'a> Linker<'a> {
                 found.resolved_from = Some("surname");
             }
         }
+        // One-word organisations: a short name of one named in full, else themselves
+        // ("NASA", "Google").
+        for index in 0..self.found.len() {
+            let found = &self.found[index];
+            if found.actor.is_some() || found.label != "ORG" || found.tokens.len() != 1 {
+                continue;
+            }
+            let at = found.tokens.start;
+            let (actor, resolved_from) = match self.by_short_name(at) {
+                Some(actor) => (actor, Some("short_name")),
+                None if self.capitalised(at) => {
+                    let word = self.word(at).to_string();
+                    let key = name_key([word.as_str()]);
+                    if key.is_empty() {
+                        continue;
+                    }
+                    let actor = self.add_actor(key, word.clone(), Kind::Organization, Vec::new());
+                    self.actors[actor].aliases.insert(word);
+                    (actor, None)
+                }
+                None => continue,
+            };
+            let found = &mut self.found[index];
+            found.actor = Some(actor);
+            found.resolved_from = resolved_from;
+        }
         // Surnames the recogniser missed.
         for i in 0..self.lower.len() {
             if self.taken[i] || self.xpos(i) != "NNP" || !self.capitalised(i) {
@@ -930,6 +1019,10 @@ impl<'a> Linker<'a> {
         if self.taken[range.clone()].iter().any(|&t| t) && !self.group_title(&range) {
             return None;
         }
+        // "the minister happened to be me": inside a quote the speaker's own voice.
+        if self.in_quote[range.start] {
+            return None;
+        }
         if self.xpos(range.end - 1) != "NN" && self.xpos(range.end - 1) != "NNP" {
             return None;
         }
@@ -1010,6 +1103,7 @@ impl<'a> Linker<'a> {
                 Some(a) => {
                     self.actors[a].kind == Kind::Person
                         && self.actors[a].gender.is_none_or(|g| g == gender)
+                        && !self.clause_mates(i, f)
                 }
                 None => f.label == "PER" && f.resolved_from.is_none(),
             };
@@ -1046,6 +1140,17 @@ impl<'a> Linker<'a> {
             };
         }
         None
+    }
+
+    /// "Brandvold persuaded him": an object pronoun is not the subject of its own
+    /// verb (that would be "himself").
+    fn clause_mates(&self, pronoun: usize, candidate: &Found) -> bool {
+        let tokens = &self.document.tokens;
+        let p = &tokens[pronoun];
+        let c = &tokens[candidate.tokens.end - 1];
+        let object = matches!(p.deprel.as_str(), "obj" | "iobj")
+            || p.deprel.starts_with("obl") && !self.lower[pronoun].ends_with("self");
+        object && c.deprel.starts_with("nsubj") && c.head.is_some() && c.head == p.head
     }
 
     fn code_of(&self, actor: usize) -> Option<String> {
@@ -1289,12 +1394,14 @@ fn cleaned_entity(entity: &Entity, document: &Document, lower: &[String]) -> Opt
     let mut tokens = entity.tokens.clone();
     if matches!(entity.label.as_str(), "PER" | "ORG") {
         let text = document.text();
+        // Name words start with a capital or a digit ("Fan Expo 2016"); "'s", commas
+        // and lower-case words end a name.
         let capitalised = |i: usize| {
             let t = &document.tokens[i];
             text[t.start..t.end]
                 .chars()
                 .next()
-                .is_some_and(|c| !c.is_lowercase())
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
         };
         if let Some(cut) = (tokens.start + 1..tokens.end)
             .find(|&i| !capitalised(i) && !NAME_JOINERS.contains(&lower[i].as_str()))
@@ -1387,6 +1494,52 @@ fn owner_code(code: &str) -> String {
     } else {
         code[..code.len().min(3)].to_string()
     }
+}
+
+/// "Haldish", "Russian", "Chinese", "Israeli": a people's adjective, not the
+/// country's name. "Iran" and "Pakistan" end the same way, so names ending in `-an`
+/// need a vowel before it or one of the adjective endings.
+fn is_demonym(word: &str) -> bool {
+    const IRREGULAR: [&str; 14] = [
+        "french",
+        "dutch",
+        "swiss",
+        "greek",
+        "thai",
+        "british",
+        "irish",
+        "welsh",
+        "scottish",
+        "saudi",
+        "israeli",
+        "iraqi",
+        "pakistani",
+        "somali",
+    ];
+    IRREGULAR.contains(&word)
+        || ["ian", "ish", "ese", "ean", "can", "ran"]
+            .iter()
+            .any(|end| word.ends_with(end) && word.len() > end.len() + 3)
+}
+
+/// Gender of a given name from `data/actors/given-names.txt`.
+fn gender_of_given_name(name: &str) -> Option<Gender> {
+    static NAMES: std::sync::OnceLock<HashMap<String, Gender>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let mut names = HashMap::new();
+        for line in include_str!("../../../data/actors/given-names.txt").lines() {
+            let (gender, list) = match line.split_once(':') {
+                Some(("F", list)) => (Gender::Female, list),
+                Some(("M", list)) => (Gender::Male, list),
+                _ => continue,
+            };
+            for name in list.split_whitespace() {
+                names.insert(name.to_lowercase(), gender);
+            }
+        }
+        names
+    });
+    names.get(&name.to_lowercase()).copied()
 }
 
 fn is_honorific(word: &str) -> bool {
