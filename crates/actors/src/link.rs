@@ -535,14 +535,19 @@ impl<'a> Linker<'a> {
                 start = end;
                 continue;
             }
-            let demonym = start + 1 < span.end
-                && self.xpos(start) == "JJ"
-                && self
-                    .dictionary
-                    .match_names(&self.lower[start..start + 1])
-                    .first()
-                    .is_some_and(|m| self.dictionary.actor(m.name.actor).kind == Kind::Country);
-            if demonym || is_honorific(&self.lower[start]) && start + 1 < span.end {
+            // A country before a title: "Russian President …", "US President …",
+            // "Ukraine's President …".
+            let country = self.country_at(start, span.end).map(|(end, _)| end);
+            if let Some(mut after) = country {
+                if after < span.end && matches!(self.lower[after].as_str(), "'s" | "’s") {
+                    after += 1;
+                }
+                if agents.get(&after).is_some_and(|&(end, _)| end < span.end) {
+                    start = after;
+                    continue;
+                }
+            }
+            if is_honorific(&self.lower[start]) && start + 1 < span.end {
                 start += 1;
                 continue;
             }
@@ -550,31 +555,43 @@ impl<'a> Linker<'a> {
         }
     }
 
+    /// A country's name or demonym starting exactly at `i` and ending by `limit`,
+    /// longest first: `(end, actor)`.
+    fn country_at(&self, i: usize, limit: usize) -> Option<(usize, u32)> {
+        (1..=3.min(limit.saturating_sub(i))).rev().find_map(|len| {
+            let names = self.dictionary.match_names(&self.lower[i..i + len]);
+            let m = names.first()?;
+            (m.tokens == (0..len) && self.dictionary.actor(m.name.actor).kind == Kind::Country)
+                .then_some((i + len, m.name.actor))
+        })
+    }
+
     /// Countries inside a title the dictionary wrote into a person's name ("US" in
     /// "US President Barack Obama"): a country's name is a mention of it; a
     /// demonym only says whose title it is.
     fn countries_in_title(&mut self, title: Range<usize>) {
-        if title.is_empty() {
-            return;
-        }
-        let names = self.dictionary.match_names(&self.lower[title.clone()]);
-        for m in names {
-            let tokens = m.tokens.start + title.start..m.tokens.end + title.start;
-            let entry = self.dictionary.actor(m.name.actor);
-            if entry.kind != Kind::Country {
+        let mut i = title.start;
+        while i < title.end {
+            let Some((end, index)) = self.country_at(i, title.end) else {
+                i += 1;
                 continue;
-            }
-            let code = entry.code_on(self.date).map(str::to_string);
-            let demonym = tokens.len() == 1 && is_demonym(&self.lower[tokens.start]);
-            let actor = (!demonym).then(|| self.actor_for_dictionary(m.name.actor));
+            };
+            let code = self
+                .dictionary
+                .actor(index)
+                .code_on(self.date)
+                .map(str::to_string);
+            let demonym = end - i == 1 && is_demonym(&self.lower[i]);
+            let actor = (!demonym).then(|| self.actor_for_dictionary(index));
             let label = if demonym { "NORP" } else { "GPE" };
             self.push(Found {
-                tokens,
+                tokens: i..end,
                 label,
                 actor,
                 code,
                 resolved_from: None,
             });
+            i = end;
         }
     }
 
@@ -870,6 +887,12 @@ impl<'a> Linker<'a> {
                 let found = &mut self.found[index];
                 found.actor = Some(actor);
                 found.resolved_from = Some("surname");
+            } else if let Some(actor) = self.by_short_name(at) {
+                // The recogniser took an organisation's short name for a person.
+                let found = &mut self.found[index];
+                found.actor = Some(actor);
+                found.label = "ORG";
+                found.resolved_from = Some("short_name");
             }
         }
         // One-word organisations: a short name of one named in full, else themselves
@@ -900,7 +923,7 @@ impl<'a> Linker<'a> {
         }
         // Surnames the recogniser missed.
         for i in 0..self.lower.len() {
-            if self.taken[i] || self.xpos(i) != "NNP" || !self.capitalised(i) {
+            if self.taken[i] || !self.xpos(i).starts_with("NN") || !self.capitalised(i) {
                 continue;
             }
             if let Some(actor) = self.by_surname(i) {
