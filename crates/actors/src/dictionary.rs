@@ -12,7 +12,10 @@ use dateline_nlp::binary::{check_magic, read_str, read_u32, write_str, write_u32
 use jiff::civil::Date;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
-use crate::key::name_key;
+use crate::key::{name_key, slug};
+
+/// CAMEO's region codes: an actor holding one is a group of countries ("the West").
+const REGIONS: [&str; 4] = ["WST", "EUR", "AFR", "ASA"];
 
 /// Longest name or agent phrase, in tokens, that is kept.
 const MAX_WORDS: usize = 8;
@@ -221,7 +224,13 @@ impl Dictionary {
             .roles
             .iter()
             .any(|r| r.from.is_some() || r.to.is_some());
-        let kind = if source == Source::Countries
+        let kind = if entry
+            .roles
+            .iter()
+            .any(|r| REGIONS.contains(&r.code.as_str()))
+        {
+            Kind::Group
+        } else if source == Source::Countries
             && entry.roles.iter().any(|r| is_country_code(&r.code))
         {
             Kind::Country
@@ -234,7 +243,7 @@ impl Dictionary {
         };
         let name = display_name(&entry.names[0]);
         let index = self.actors.len() as u32;
-        let id = self.unique_slug(&name, entry.roles.first().map(|r| r.code.as_str()));
+        let id = self.unique_slug(&name, kind, entry.roles.first().map(|r| r.code.as_str()));
         if kind != Kind::Country && kind != Kind::Person {
             if let Some(role) = entry.roles.first() {
                 self.organizations.entry(role.code.clone()).or_insert(index);
@@ -368,8 +377,12 @@ impl Dictionary {
         }
     }
 
-    fn unique_slug(&mut self, name: &str, code: Option<&str>) -> String {
-        let base = name_key(name.split_whitespace());
+    fn unique_slug(&mut self, name: &str, kind: Kind, code: Option<&str>) -> String {
+        let base = if kind == Kind::Person {
+            name_key(name.split_whitespace())
+        } else {
+            slug(name.split_whitespace())
+        };
         let base = if base.is_empty() {
             "actor".to_string()
         } else {

@@ -2,6 +2,9 @@
 //! so that transliteration variants of one name get one id in every article without
 //! a shared registry (Zelenskyy / Zelenskiy / Zelensky; Matvei / Matvey / Matwei).
 //!
+//! Only people get keys: organisations, countries and groups have one official
+//! spelling, and their ids are plain [`slug`]s.
+//!
 //! The rules are deliberately few, each a common variation in romanised
 //! Slavic and Germanic names: diacritics fold to ASCII, `w`→`v`, `ph`→`f`, and a
 //! word-final `y`, `i`, `iy`, `yy`, `ij`, `ii`, `ei`, `ey` or `yi` becomes `y` (only on words of more than three letters, so `Li` and `Ly` stay
@@ -21,6 +24,31 @@ pub fn name_key<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
             out.push('-');
         }
         out.push_str(&word);
+    }
+    out
+}
+
+/// The id of anything but a person: its words lower-cased, folded to ASCII and
+/// joined by `-` ("The West" → `the-west`). Organisations and places have one
+/// official spelling, so no transliteration rules apply.
+pub fn slug<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for word in words {
+        let mut folded = String::new();
+        for c in word.chars().flat_map(char::to_lowercase) {
+            match fold(c) {
+                Some(ascii) => folded.push_str(ascii),
+                None if c.is_alphanumeric() => folded.push(c),
+                None => {}
+            }
+        }
+        if folded.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&folded);
     }
     out
 }
@@ -113,5 +141,15 @@ mod tests {
         assert_ne!(key("Joe Biden"), key("Hunter Biden"));
         assert_eq!(key("O'Brien"), "obrien");
         assert_eq!(key("--"), "");
+    }
+
+    #[test]
+    fn slugs_keep_the_spelling() {
+        assert_eq!(slug("The West".split(' ')), "the-west");
+        assert_eq!(
+            slug("Church of Scientology's".split(' ')),
+            "church-of-scientologys"
+        );
+        assert_eq!(slug(["Élysée", "Palace"]), "elysee-palace");
     }
 }

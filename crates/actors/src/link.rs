@@ -14,7 +14,7 @@ use dateline_core::{Actor, ActorCode, Document, Entity, Mention};
 use jiff::civil::Date;
 
 use crate::dictionary::{Dictionary, Kind, NameMatch};
-use crate::key::name_key;
+use crate::key::{name_key, slug};
 
 /// The actor layer of one article.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -598,11 +598,12 @@ impl<'a> Linker<'a> {
     /// Dictionary phrases are upper-case and match any case; in running text a name
     /// must look like one, so "us" is not the United States and "may" not a person.
     fn plausible_name(&self, m: &NameMatch) -> bool {
-        if !self.capitalised(m.tokens.end - 1) {
-            return false;
-        }
         if m.tokens.len() > 1 {
-            return true;
+            // "Western countries", "Foreign Ministry": one capital is enough.
+            return self.capitalised(m.tokens.start) || self.capitalised(m.tokens.end - 1);
+        }
+        if !self.capitalised(m.tokens.start) {
+            return false;
         }
         let country = self.dictionary.actor(m.name.actor).kind == Kind::Country;
         match self.xpos(m.tokens.start) {
@@ -720,7 +721,11 @@ impl<'a> Linker<'a> {
                 label
             };
             let words: Vec<String> = tokens.clone().map(|i| self.word(i).to_string()).collect();
-            let key = name_key(words.iter().map(String::as_str));
+            let key = if label == "PER" {
+                name_key(words.iter().map(String::as_str))
+            } else {
+                slug(words.iter().map(String::as_str))
+            };
             // One-word names wait for the reference pass: a surname of someone
             // named in full, or an organisation's short name ("Scientology").
             let linkable = match label {
@@ -907,7 +912,7 @@ impl<'a> Linker<'a> {
                 Some(actor) => (actor, Some("short_name")),
                 None if self.capitalised(at) => {
                     let word = self.word(at).to_string();
-                    let key = name_key([word.as_str()]);
+                    let key = slug([word.as_str()]);
                     if key.is_empty() {
                         continue;
                     }
