@@ -251,17 +251,24 @@ fn extract_comparison(report: &mut String, args: &BenchArgs, python: &Path) -> a
 /// endless run of words that all begin dictionary names. Tokenising and lower-casing
 /// are included (the matcher needs them); tagging and parsing are not.
 fn matcher_throughput(report: &mut String, args: &BenchArgs) -> anyhow::Result<()> {
-    let corpus = args.work.join("corpus-v2-10000.jsonl");
-    generate_corpus(&corpus, 10_000)?;
-    let news: String =
-        std::io::BufRead::lines(std::io::BufReader::new(std::fs::File::open(&corpus)?))
-            .take(2_000)
-            .map(|line| -> anyhow::Result<String> {
-                let value: serde_json::Value = serde_json::from_str(&line?)?;
-                Ok(value["text"].as_str().unwrap_or_default().to_string())
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?
-            .join("\n\n");
+    // Real English news prose, the kind the matcher meets: our example corpus
+    // (fiction written for this project), repeated to 5 MB.
+    let mut texts = Vec::new();
+    dateline_ingest::read_paths(
+        &[PathBuf::from("examples")],
+        &dateline_ingest::ReadOptions::default(),
+        &mut |item| {
+            if let Ok(article) = item {
+                texts.push(article.text);
+            }
+            std::ops::ControlFlow::Continue(())
+        },
+    );
+    if texts.is_empty() {
+        bail!("the matcher benchmark reads examples/; run it from the repository root");
+    }
+    let one = texts.join("\n\n");
+    let news = one.repeat(5_000_000 / one.len() + 1);
     let bytes = include_bytes!("../../../data/models/actors.bin");
     let started = Instant::now();
     let loads = 5;
@@ -270,15 +277,19 @@ fn matcher_throughput(report: &mut String, args: &BenchArgs) -> anyhow::Result<(
     }
     let load_ms = started.elapsed().as_secs_f64() * 1000.0 / loads as f64;
     let dictionary = dateline_actors::shipped();
-    let no_names: String = news
-        .split_whitespace()
-        .map(|w| w.to_lowercase())
+    let function_words = [
+        "the", "of", "and", "to", "in", "that", "is", "was", "for", "it", "with", "as", "on", "be",
+        "at", "by",
+    ];
+    let no_names: String = (0..news.len() / 4)
+        .map(|i| function_words[(i * 7 + i / 3) % function_words.len()])
         .collect::<Vec<_>>()
         .join(" ");
     let inputs = [
-        ("news text", news.clone()),
+        ("news prose (examples/, repeated)", news.clone()),
         ("the same in capitals", news.to_uppercase()),
-        ("no names (lower-case)", no_names),
+        ("the same in lower case", news.to_lowercase()),
+        ("no names (function words)", no_names),
         (
             "one 5 MB run of \"United\"",
             "United ".repeat(5_000_000 / 7),
@@ -291,30 +302,99 @@ fn matcher_throughput(report: &mut String, args: &BenchArgs) -> anyhow::Result<(
         dictionary.name_count(),
         bytes.len() as f64 / 1e6
     )?;
+    // The peer reads the same texts from files.
+    let mut files = Vec::new();
+    for (n, (_, text)) in inputs.iter().enumerate() {
+        let file = args.work.join(format!("matcher-input-{n}.txt"));
+        std::fs::write(&file, text)?;
+        files.push(file);
+    }
+    let peer = peer_matcher(args, &files);
+    if let Some((load_s, _)) = &peer {
+        writeln!(
+            report,
+            "Peer (benches/peer_actor_match.py, Phoenix names in a Python dict of word tuples, longest match): load {:.0} ms.\n",
+            load_s * 1000.0
+        )?;
+    }
     writeln!(
         report,
-        "| input | MB | names + roles found | MB/s, matching | MB/s, with tokenising |"
+        "| input | MB | names found | roles found | MB/s, matching | MB/s, with tokenising | peer: names found | peer MB/s | dateline ÷ peer |"
     )?;
-    writeln!(report, "|---|---:|---:|---:|---:|")?;
-    for (label, text) in inputs {
+    writeln!(report, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+    for (n, (label, text)) in inputs.into_iter().enumerate() {
         let started = Instant::now();
         let spans = dateline_nlp::tokenize(&text);
         let lower: Vec<String> = spans.iter().map(|s| s.of(&text).to_lowercase()).collect();
         let matching = Instant::now();
-        let found = dictionary.match_names(&lower).len() + dictionary.match_agents(&lower).len();
+        let names = dictionary.match_names(&lower).len();
+        let roles = dictionary.match_agents(&lower).len();
         let (all, matching) = (
             started.elapsed().as_secs_f64(),
             matching.elapsed().as_secs_f64(),
         );
         let mb = text.len() as f64 / 1e6;
+        let theirs = peer.as_ref().and_then(|(_, rows)| rows.get(n));
+        let (peer_found, peer_rate, ratio) = match theirs {
+            Some(&(peer_mb, seconds, found)) => (
+                found.to_string(),
+                format!("{:.1}", peer_mb / seconds),
+                format!("{:.1}×", (mb / all) / (peer_mb / seconds)),
+            ),
+            None => ("–".into(), "–".into(), "–".into()),
+        };
         writeln!(
             report,
-            "| {label} | {mb:.1} | {found} | {:.1} | {:.1} |",
+            "| {label} | {mb:.1} | {names} | {roles} | {:.1} | {:.1} | {peer_found} | {peer_rate} | {ratio} |",
             mb / matching,
             mb / all
         )?;
     }
     Ok(())
+}
+
+/// Runs `benches/peer_actor_match.py` on the files when python3 and the Phoenix
+/// dictionaries (`../shared/data/cameo-dictionaries`) are there: its load seconds and
+/// per file `(MB, seconds, names found)`.
+fn peer_matcher(args: &BenchArgs, files: &[PathBuf]) -> Option<(f64, Vec<(f64, f64, u64)>)> {
+    let python = which("python3")?;
+    let dictionaries = Path::new("../shared/data/cameo-dictionaries");
+    let script = args.peer.with_file_name("peer_actor_match.py");
+    if !dictionaries.is_dir() || !script.exists() {
+        eprintln!(
+            "matcher peer skipped: needs python3, {} and {}",
+            script.display(),
+            dictionaries.display()
+        );
+        return None;
+    }
+    let out = Command::new(python)
+        .arg(&script)
+        .arg(dictionaries)
+        .args(files)
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!(
+            "matcher peer failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return None;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    let load: f64 = lines.next()?.trim().parse().ok()?;
+    let rows = lines
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            Some((
+                f.first()?.parse().ok()?,
+                f.get(1)?.parse().ok()?,
+                f.get(2)?.parse().ok()?,
+            ))
+        })
+        .collect();
+    Some((load, rows))
 }
 
 fn row(report: &mut String, n: usize, mb: f64, tool: &str, run: &Run) -> anyhow::Result<()> {
