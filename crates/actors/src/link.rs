@@ -393,9 +393,16 @@ impl<'a> Linker<'a> {
             }
             // Part of a longer name ("Brisalian Diplomatic Academy", "University of
             // Calloway Sound"): that name is the actor, made in the entity pass.
+            // Part of a person's name ("Valeska Paris") likewise.
             if self.entity_at(&m.tokens).is_some_and(|e| {
-                matches!(e.label.as_str(), "ORG" | "LOC" | "MISC") && e.tokens != m.tokens
+                e.tokens != m.tokens
+                    && (matches!(e.label.as_str(), "ORG" | "LOC" | "MISC")
+                        || e.label == "PER" && e.tokens.end == m.tokens.end)
             }) {
+                continue;
+            }
+            // "Paris" after "Valeska Paris" is her surname, not France.
+            if m.tokens.len() == 1 && self.surname_in_article(&self.lower[m.tokens.start]) {
                 continue;
             }
             let country_code = m
@@ -593,6 +600,14 @@ impl<'a> Linker<'a> {
             });
             i = end;
         }
+    }
+
+    /// Whether a person the recogniser found in this article, named in full, has
+    /// this (lower-case) word as the last word of their name.
+    fn surname_in_article(&self, word: &str) -> bool {
+        self.entities.iter().any(|e| {
+            e.label == "PER" && e.tokens.len() >= 2 && self.lower[e.tokens.end - 1] == word
+        })
     }
 
     /// Dictionary phrases are upper-case and match any case; in running text a name
