@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
+use std::rc::Rc;
 
 use dateline_core::{Actor, ActorCode, Document, Entity, Mention};
 use jiff::civil::Date;
@@ -106,8 +107,11 @@ struct Linker<'a> {
     sentence_of: Vec<usize>,
     /// The recogniser's entities, with labels corrected by their head word.
     entities: Vec<Entity>,
-    /// Tokens inside quotation marks.
+        /// Tokens inside quotation marks.
     in_quote: Vec<bool>,
+    /// Role words ("foreign minister"), matched once per sentence: first token →
+    /// (end, agent).
+    agents: Rc<HashMap<usize, (usize, u32)>>,
 }
 
 /// Links the mentions of `document` (which must carry the language layers) to actors,
@@ -130,12 +134,19 @@ pub fn link(document: &Document, dictionary: &Dictionary) -> Linked {
         .iter()
         .filter_map(|e| cleaned_entity(e, document, &lower))
         .collect();
-    let in_quote = quoted_tokens(document);
+        let in_quote = quoted_tokens(document);
+    let mut agents = HashMap::new();
+    for sentence in &document.sentences {
+        for (range, agent) in dictionary.match_agents(&lower[sentence.clone()]) {
+            agents.insert(range.start + sentence.start, (range.end + sentence.start, agent));
+        }
+    }
     let mut linker = Linker {
         document,
         dictionary,
         entities,
         in_quote,
+        agents: Rc::new(agents),
         date: document.article.date,
         taken: vec![false; lower.len()],
         lower,
@@ -157,10 +168,10 @@ impl<'a> Linker<'a> {
     /// Names right after a title that the recogniser missed ("Foreign Minister Sabine
     /// Drost"): a run of capitalised proper nouns after a role word is a person.
     fn add_titled_names(&mut self) {
-        let mut added = Vec::new();
-        for sentence in &self.document.sentences {
-            for (range, _) in self.dictionary.match_agents(&self.lower[sentence.clone()]) {
-                let start = range.end + sentence.start;
+                let mut added = Vec::new();
+        for (&agent_start, &(start, _)) in self.agents.iter() {
+            let sentence = &self.document.sentences[self.sentence_of[agent_start]];
+            {
                 let mut end = start;
                 while end < sentence.end
                     && end - start < 4
@@ -171,7 +182,11 @@ impl<'a> Linker<'a> {
                 }
                 let overlaps = |e: &Entity| e.tokens.start < end && start < e.tokens.end;
                 let named = self.dictionary.match_names(&self.lower[start..end]);
-                if end > start && named.is_empty() && !self.entities.iter().any(overlaps) {
+                                if end > start
+                    && named.is_empty()
+                    && !self.entities.iter().any(overlaps)
+                    && !added.iter().any(overlaps)
+                {
                     added.push(Entity {
                         tokens: start..end,
                         label: "PER".into(),
@@ -346,12 +361,7 @@ impl<'a> Linker<'a> {
             })
             .filter(|m| self.plausible_name(m))
             .collect();
-        let agents: HashMap<usize, (usize, u32)> = self
-            .dictionary
-            .match_agents(&self.lower[sentence.clone()])
-            .into_iter()
-            .map(|(r, a)| (r.start + sentence.start, (r.end + sentence.start, a)))
-            .collect();
+                let agents = Rc::clone(&self.agents);
         for m in &names {
             if self.taken[m.tokens.start] {
                 continue;
@@ -686,8 +696,8 @@ impl<'a> Linker<'a> {
 
     /// The recogniser's names that no dictionary name covered.
     fn entity_pass(&mut self) {
-        let entities = self.entities.clone();
-        let mut agents_by_sentence: HashMap<usize, HashMap<usize, (usize, u32)>> = HashMap::new();
+                let entities = self.entities.clone();
+        let agents = Rc::clone(&self.agents);
         for entity in entities {
             if entity.tokens.is_empty() || self.taken[entity.tokens.clone()].iter().any(|&t| t) {
                 continue;
@@ -702,14 +712,7 @@ impl<'a> Linker<'a> {
             };
             let sentence_index = self.sentence_of[entity.tokens.start];
             let sentence = self.document.sentences[sentence_index].clone();
-            let agents = agents_by_sentence.entry(sentence_index).or_insert_with(|| {
-                self.dictionary
-                    .match_agents(&self.lower[sentence.clone()])
-                    .into_iter()
-                    .map(|(r, a)| (r.start + sentence.start, (r.end + sentence.start, a)))
-                    .collect()
-            });
-            let agents = agents.clone();
+            
             // A title the recogniser took into the name ("President Ilena Marsk").
             let mut start = entity.tokens.start;
             while let Some(&(end, _)) = agents.get(&start) {
@@ -968,9 +971,13 @@ impl<'a> Linker<'a> {
         // Titles and pronouns, in text order, so each can see the ones before it.
         let mut added = Vec::new();
         for sentence in self.document.sentences.clone() {
-            let agents = self.dictionary.match_agents(&self.lower[sentence.clone()]);
-            for (range, agent) in agents {
-                let range = range.start + sentence.start..range.end + sentence.start;
+                        let mut agents: Vec<(usize, usize, u32)> = sentence
+                .clone()
+                .filter_map(|i| self.agents.get(&i).map(|&(end, agent)| (i, end, agent)))
+                .collect();
+            agents.sort_unstable();
+            for (start, end, agent) in agents {
+                let range = start..end;
                 if let Some(found) = self.title_reference(range, agent, &sentence) {
                     added.push(found);
                 }
