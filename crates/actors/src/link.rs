@@ -107,7 +107,7 @@ struct Linker<'a> {
     sentence_of: Vec<usize>,
     /// The recogniser's entities, with labels corrected by their head word.
     entities: Vec<Entity>,
-        /// Tokens inside quotation marks.
+    /// Tokens inside quotation marks.
     in_quote: Vec<bool>,
     /// Role words ("foreign minister"), matched once per sentence: first token →
     /// (end, agent).
@@ -134,11 +134,14 @@ pub fn link(document: &Document, dictionary: &Dictionary) -> Linked {
         .iter()
         .filter_map(|e| cleaned_entity(e, document, &lower))
         .collect();
-        let in_quote = quoted_tokens(document);
+    let in_quote = quoted_tokens(document);
     let mut agents = HashMap::new();
     for sentence in &document.sentences {
         for (range, agent) in dictionary.match_agents(&lower[sentence.clone()]) {
-            agents.insert(range.start + sentence.start, (range.end + sentence.start, agent));
+            agents.insert(
+                range.start + sentence.start,
+                (range.end + sentence.start, agent),
+            );
         }
     }
     let mut linker = Linker {
@@ -168,7 +171,7 @@ impl<'a> Linker<'a> {
     /// Names right after a title that the recogniser missed ("Foreign Minister Sabine
     /// Drost"): a run of capitalised proper nouns after a role word is a person.
     fn add_titled_names(&mut self) {
-                let mut added = Vec::new();
+        let mut added = Vec::new();
         for (&agent_start, &(start, _)) in self.agents.iter() {
             let sentence = &self.document.sentences[self.sentence_of[agent_start]];
             {
@@ -182,7 +185,7 @@ impl<'a> Linker<'a> {
                 }
                 let overlaps = |e: &Entity| e.tokens.start < end && start < e.tokens.end;
                 let named = self.dictionary.match_names(&self.lower[start..end]);
-                                if end > start
+                if end > start
                     && named.is_empty()
                     && !self.entities.iter().any(overlaps)
                     && !added.iter().any(overlaps)
@@ -361,7 +364,7 @@ impl<'a> Linker<'a> {
             })
             .filter(|m| self.plausible_name(m))
             .collect();
-                let agents = Rc::clone(&self.agents);
+        let agents = Rc::clone(&self.agents);
         for m in &names {
             if self.taken[m.tokens.start] {
                 continue;
@@ -696,7 +699,7 @@ impl<'a> Linker<'a> {
 
     /// The recogniser's names that no dictionary name covered.
     fn entity_pass(&mut self) {
-                let entities = self.entities.clone();
+        let entities = self.entities.clone();
         let agents = Rc::clone(&self.agents);
         for entity in entities {
             if entity.tokens.is_empty() || self.taken[entity.tokens.clone()].iter().any(|&t| t) {
@@ -712,7 +715,7 @@ impl<'a> Linker<'a> {
             };
             let sentence_index = self.sentence_of[entity.tokens.start];
             let sentence = self.document.sentences[sentence_index].clone();
-            
+
             // A title the recogniser took into the name ("President Ilena Marsk").
             let mut start = entity.tokens.start;
             while let Some(&(end, _)) = agents.get(&start) {
@@ -971,7 +974,7 @@ impl<'a> Linker<'a> {
         // Titles and pronouns, in text order, so each can see the ones before it.
         let mut added = Vec::new();
         for sentence in self.document.sentences.clone() {
-                        let mut agents: Vec<(usize, usize, u32)> = sentence
+            let mut agents: Vec<(usize, usize, u32)> = sentence
                 .clone()
                 .filter_map(|i| self.agents.get(&i).map(|&(end, agent)| (i, end, agent)))
                 .collect();

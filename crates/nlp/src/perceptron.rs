@@ -5,10 +5,14 @@
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 
+use rustc_hash::FxHashMap;
+
 /// Trained weights: feature hash → `(class, weight)` for the classes training ever
-/// touched with that feature.
+/// touched with that feature. Keys are already hashes, so a cheap multiplicative
+/// hasher (Fx) replaces SipHash: lookups here are most of the time every model
+/// spends, and nothing untrusted chooses the keys.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Weights(HashMap<u64, Vec<(u16, f32)>>);
+pub(crate) struct Weights(FxHashMap<u64, Vec<(u16, f32)>>);
 
 impl Weights {
     /// Adds the features' weights into `scores` (one slot per class).
@@ -58,7 +62,7 @@ impl Weights {
     pub(crate) fn read(r: &mut &[u8], n_classes: usize) -> Result<Weights, String> {
         let truncated = |_| "truncated model".to_string();
         let n_features = read_u32(r).map_err(truncated)? as usize;
-        let mut weights = HashMap::with_capacity(n_features);
+        let mut weights = FxHashMap::with_capacity_and_hasher(n_features, Default::default());
         for _ in 0..n_features {
             let mut f = [0u8; 8];
             r.read_exact(&mut f).map_err(truncated)?;
