@@ -2,7 +2,7 @@
 //! own and the user's supplements) as a lower-cased token sequence, ready for
 //! leftmost-longest matching over a document's tokens, plus the agents (role words).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::path::Path;
@@ -10,6 +10,7 @@ use std::path::Path;
 use dateline_cameo::{ActorEntry, AgentCode, Phrase, Role, read_actors, read_agents};
 use dateline_nlp::binary::{check_magic, read_str, read_u32, write_str, write_u32};
 use jiff::civil::Date;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::key::{name_key, slug};
@@ -96,6 +97,8 @@ pub struct AgentRef {
     pub head: String,
 }
 
+/// Maps are Fx-hashed: their keys come from the dictionaries, not from the text, and
+/// a lookup of untrusted text costs one probe sequence whatever it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dictionary {
     actors: Vec<DictActor>,
@@ -104,7 +107,7 @@ pub struct Dictionary {
     agent_refs: Vec<AgentRef>,
     /// Every proper prefix of a name or agent key: matching stops extending a
     /// candidate as soon as it is not one.
-    prefixes: HashSet<String>,
+    prefixes: FxHashSet<String>,
     /// Primary country entry for each 3-letter code, for seats and titles.
     countries: HashMap<String, u32>,
     /// First other entry whose first code is this one (`IGOEUREEC` → the EU), for
@@ -600,7 +603,7 @@ impl Dictionary {
 /// is taken and matching resumes after it.
 fn longest_matches<'m, V>(
     map: &'m HashMap<String, V>,
-    prefixes: &HashSet<String>,
+    prefixes: &FxHashSet<String>,
     lower: &[String],
 ) -> Vec<(Range<usize>, &'m V)> {
     let mut out = Vec::new();
