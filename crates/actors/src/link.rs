@@ -862,13 +862,16 @@ impl<'a> Linker<'a> {
         if after >= sentence_end || self.lower[after] != "," {
             return;
         }
+        // The phrase ends at punctuation, a relative pronoun or a finite verb ("…,
+        // the opposition leader who had spent March attacking the government").
         let mut end = after + 1;
         while end < sentence_end
             && end - after <= 10
             && !matches!(
                 self.lower[end].as_str(),
-                "," | ";" | "." | "(" | "\"" | "“" | "”"
+                "," | ";" | "." | "(" | "\"" | "“" | "”" | "who" | "which" | "that" | "whose"
             )
+            && !matches!(self.xpos(end), "VB" | "VBD" | "VBZ" | "VBP" | "MD")
         {
             end += 1;
         }
@@ -896,8 +899,31 @@ impl<'a> Linker<'a> {
             return;
         }
         self.note_title(actor, agent);
-        let country = self.country_inside(window);
+        let country = self.country_inside(window.clone());
         self.note_code(actor, agent, country);
+        // "Orlenko, the opposition leader, …": the title refers to the person too,
+        // when it is definite and nothing else has claimed its words.
+        let agent_end = self
+            .agents
+            .get(&agent_start)
+            .map_or(agent_start + 1, |&(end, _)| end);
+        let mut start = agent_start;
+        while start > window.start
+            && matches!(self.xpos(start - 1), "JJ" | "VBG" | "VBN")
+            && !self.capitalised(start - 1)
+        {
+            start -= 1;
+        }
+        let definite = start == window.start + 1 && self.lower[window.start] == "the";
+        if definite && !self.taken[start..agent_end].iter().any(|&t| t) {
+            self.push(Found {
+                tokens: start..agent_end,
+                label: "PER",
+                actor: Some(actor),
+                code: None,
+                resolved_from: Some("title"),
+            });
+        }
     }
 
     /// Surnames, titles and pronouns.
@@ -1072,10 +1098,6 @@ impl<'a> Linker<'a> {
         if self.taken[range.clone()].iter().any(|&t| t) && !self.group_title(&range) {
             return None;
         }
-        // "the minister happened to be me": inside a quote the speaker's own voice.
-        if self.in_quote[range.start] {
-            return None;
-        }
         if self.xpos(range.end - 1) != "NN" && self.xpos(range.end - 1) != "NNP" {
             return None;
         }
@@ -1095,16 +1117,34 @@ impl<'a> Linker<'a> {
         if let Some(d) = demonym {
             start = d.tokens.start;
         }
-        if start == 0 || !matches!(self.lower[start - 1].as_str(), "the" | "The") {
+        // "the new minister", "the former opposition leader".
+        while start > sentence.start && self.xpos(start - 1) == "JJ" && !self.capitalised(start - 1)
+        {
+            start -= 1;
+        }
+        // A definite or possessive determiner makes it a particular person: "the
+        // president", "her minister", "its envoy".
+        if start == 0
+            || !matches!(
+                self.lower[start - 1].as_str(),
+                "the" | "his" | "her" | "its" | "their" | "our"
+            )
+        {
             return None;
         }
         let head = &self.dictionary.agent(agent).head;
-        let country = demonym.and_then(|d| d.actor);
+        let country = demonym.and_then(|d| d.code.as_deref()).map(owner_code);
         let candidates: Vec<usize> = (0..self.actors.len())
             .filter(|&a| {
                 self.actors[a].kind == Kind::Person && self.actors[a].titles.contains(head)
             })
-            .filter(|&a| country.is_none_or(|c| self.same_country(a, c)))
+            .filter(|&a| {
+                let code = self.code_of(a);
+                match (&country, code) {
+                    (Some(country), Some(code)) => code.starts_with(country.as_str()),
+                    _ => true,
+                }
+            })
             .collect();
         let actor = self
             .found
@@ -1125,21 +1165,6 @@ impl<'a> Linker<'a> {
         self.found
             .iter()
             .any(|f| f.tokens.end == range.end && f.label == "NORP" && f.tokens.start < range.start)
-    }
-
-    fn same_country(&self, person: usize, country: usize) -> bool {
-        let Some(code) = self.code_of(person) else {
-            return true;
-        };
-        let Some(country_code) = self.actors[country]
-            .roles
-            .iter()
-            .find(|r| r.code.len() == 3)
-            .map(|r| r.code.clone())
-        else {
-            return true;
-        };
-        code.starts_with(&country_code)
     }
 
     /// The nearest person before a pronoun: in its own sentence, else up to
