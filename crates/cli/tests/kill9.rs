@@ -1,5 +1,7 @@
 //! An ingest killed with SIGKILL at arbitrary points leaves a valid store, and running
-//! the same command again completes it: exact counts, no duplicates, nothing lost.
+//! the same command again completes it: exact counts, no duplicates, nothing lost —
+//! for storing (4,000 articles, `--no-extract`) and for annotating (a smaller corpus,
+//! since annotation is far slower in the debug builds tests run).
 
 mod common;
 
@@ -31,7 +33,11 @@ fn interrupted_ingests_resume_to_the_exact_result() {
     let probe_db = dir.path().join("probe.db");
     let started = Instant::now();
     assert_eq!(
-        dateline(&["ingest", input.to_str().unwrap()], &probe_db).code,
+        dateline(
+            &["ingest", input.to_str().unwrap(), "--no-extract"],
+            &probe_db
+        )
+        .code,
         0
     );
     let full = started.elapsed();
@@ -42,6 +48,7 @@ fn interrupted_ingests_resume_to_the_exact_result() {
             .args([
                 "ingest",
                 input.to_str().unwrap(),
+                "--no-extract",
                 "--quiet",
                 "--db",
                 db.to_str().unwrap(),
@@ -70,7 +77,7 @@ fn interrupted_ingests_resume_to_the_exact_result() {
         "the test must actually interrupt ingests (killed {kills})"
     );
 
-    let resume = dateline(&["ingest", input.to_str().unwrap()], &db);
+    let resume = dateline(&["ingest", input.to_str().unwrap(), "--no-extract"], &db);
     assert_eq!(resume.code, 0, "{}", resume.stderr);
     let check = dateline(&["check"], &db);
     assert_eq!(check.code, 0, "{}", check.stderr);
@@ -95,4 +102,75 @@ fn interrupted_ingests_resume_to_the_exact_result() {
         )
         .unwrap();
     assert_eq!(indexed, ARTICLES as i64, "every article is searchable once");
+}
+
+/// Killed while annotating, ingest resumes the annotations: the same mentions as an
+/// uninterrupted run, none twice.
+#[test]
+fn interrupted_annotation_resumes_to_the_exact_result() {
+    const ARTICLES: usize = 200;
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = (0..ARTICLES)
+        .map(|i| {
+            let text = format!(
+                "Foreign Minister Sabine Drost met Colonel Lukas Drost in Marrowick on day {i}. \
+                 Drost said the talks would resume. She thanked Veldoran officials. {}",
+                paragraph(i)
+            );
+            serde_json::json!({"id": format!("a{i}"), "date": "2031-03-04", "text": text})
+                .to_string()
+        })
+        .collect();
+    let input = write(dir.path(), "corpus.jsonl", lines.join("\n"));
+    let mentions = |db: &std::path::Path| -> (i64, i64) {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.query_row(
+            "SELECT count(*), count(DISTINCT article || ':' || start || ':' || label) FROM mentions",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+
+    let clean = dir.path().join("clean.db");
+    let started = Instant::now();
+    assert_eq!(
+        dateline(&["ingest", input.to_str().unwrap(), "--quiet"], &clean).code,
+        0
+    );
+    let full = started.elapsed();
+    let expected = mentions(&clean);
+    assert!(expected.0 > ARTICLES as i64);
+
+    let db = dir.path().join("s.db");
+    let mut kills = 0;
+    for round in 1..=4u32 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
+            .args([
+                "ingest",
+                input.to_str().unwrap(),
+                "--quiet",
+                "--db",
+                db.to_str().unwrap(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full.mul_f64(f64::from(round) / 5.0));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        assert_eq!(dateline(&["check"], &db).code, 0);
+    }
+    assert!(
+        kills >= 2,
+        "the test must actually interrupt (killed {kills})"
+    );
+    let resume = dateline(&["ingest", input.to_str().unwrap(), "--quiet"], &db);
+    assert_eq!(resume.code, 0, "{}", resume.stderr);
+    assert_eq!(mentions(&db), expected);
+    assert_eq!(expected.0, expected.1, "no mention stored twice");
 }
