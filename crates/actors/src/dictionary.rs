@@ -70,10 +70,7 @@ pub struct DictActor {
 
 impl DictActor {
     pub fn code_on(&self, date: Date) -> Option<&str> {
-        self.roles
-            .iter()
-            .find(|role| role.covers(date))
-            .map(|role| role.code.as_str())
+        dateline_cameo::code_on(&self.roles, date)
     }
 }
 

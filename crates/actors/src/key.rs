@@ -14,66 +14,50 @@
 /// `"Volodymyr Zelenskiy"` → `"volodymyr-zelensky"`. Empty when no letter or digit
 /// is left.
 pub fn name_key<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for word in words {
-        let word = word_key(word);
-        if word.is_empty() {
-            continue;
+    join(words, |word| {
+        let folded = folded(word, true).replace('w', "v").replace("ph", "f");
+        if folded.chars().count() > 3 {
+            for ending in ["iy", "yy", "ij", "ii", "ei", "ey", "yi", "i", "y"] {
+                if let Some(stem) = folded.strip_suffix(ending) {
+                    if stem.chars().count() >= 3 {
+                        return format!("{stem}y");
+                    }
+                }
+            }
         }
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(&word);
-    }
-    out
+        folded.trim_matches('-').to_string()
+    })
 }
 
 /// The id of anything but a person: its words lower-cased, folded to ASCII and
 /// joined by `-` ("The West" → `the-west`). Organisations and places have one
 /// official spelling, so no transliteration rules apply.
 pub fn slug<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for word in words {
-        let mut folded = String::new();
-        for c in word.chars().flat_map(char::to_lowercase) {
-            match fold(c) {
-                Some(ascii) => folded.push_str(ascii),
-                None if c.is_alphanumeric() => folded.push(c),
-                None => {}
-            }
-        }
-        if folded.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(&folded);
-    }
-    out
+    join(words, |word| folded(word, false))
 }
 
-fn word_key(word: &str) -> String {
-    let mut folded = String::with_capacity(word.len());
+/// Each word through `key`, the non-empty results joined by `-`.
+fn join<'a>(words: impl IntoIterator<Item = &'a str>, key: impl Fn(&str) -> String) -> String {
+    let keys: Vec<String> = words
+        .into_iter()
+        .map(key)
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.join("-")
+}
+
+/// Lower-case, diacritics folded, only letters and digits (and hyphens if asked).
+fn folded(word: &str, keep_hyphens: bool) -> String {
+    let mut out = String::with_capacity(word.len());
     for c in word.chars().flat_map(char::to_lowercase) {
         match fold(c) {
-            Some(ascii) => folded.push_str(ascii),
-            None if c.is_alphanumeric() => folded.push(c),
-            None if c == '-' => folded.push('-'),
+            Some(ascii) => out.push_str(ascii),
+            None if c.is_alphanumeric() => out.push(c),
+            None if c == '-' && keep_hyphens => out.push('-'),
             None => {}
         }
     }
-    let collapsed = folded.replace('w', "v").replace("ph", "f");
-    if collapsed.chars().count() > 3 {
-        for ending in ["iy", "yy", "ij", "ii", "ei", "ey", "yi", "i", "y"] {
-            if let Some(stem) = collapsed.strip_suffix(ending) {
-                if stem.chars().count() >= 3 {
-                    return format!("{stem}y");
-                }
-            }
-        }
-    }
-    collapsed.trim_matches('-').to_string()
+    out
 }
 
 /// Latin letters with diacritics, folded to ASCII.

@@ -30,11 +30,16 @@ impl Role {
 impl ActorEntry {
     /// The code of the first role that covers `date`, as PETRARCH-2 resolves it.
     pub fn code_on(&self, date: Date) -> Option<&str> {
-        self.roles
-            .iter()
-            .find(|role| role.covers(date))
-            .map(|role| role.code.as_str())
+        code_on(&self.roles, date)
     }
+}
+
+/// The code of the first of `roles` that covers `date`.
+pub fn code_on(roles: &[Role], date: Date) -> Option<&str> {
+    roles
+        .iter()
+        .find(|role| role.covers(date))
+        .map(|role| role.code.as_str())
 }
 
 /// Reads an actor dictionary. Malformed lines go to `problem(line, what)` and are

@@ -34,7 +34,7 @@ mod actors;
 mod agents;
 mod dates;
 
-pub use actors::{ActorEntry, Role, read_actors};
+pub use actors::{ActorEntry, Role, code_on, read_actors};
 pub use agents::{Agent, AgentCode, read_agents};
 pub use dates::parse_date;
 

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use dateline_core::ActorCode;
 use dateline_store::{ActorDetail, DateWindow, Store};
 
+use crate::search::truncate;
 use crate::{WindowArgs, open_existing};
 
 pub fn list(
@@ -41,8 +42,8 @@ pub fn list(
         let s = &detail.summary;
         println!(
             "{:<28} {:<28} {:<12} {:<10} {:>8} {:>8}  {} – {}",
-            clip(&s.id, 28),
-            clip(&s.name, 28),
+            truncate(&s.id, 28),
+            truncate(&s.name, 28),
             s.kind,
             current_code(&s.codes, s.last_seen).unwrap_or("-"),
             s.mentions,
@@ -141,13 +142,4 @@ fn as_of_note(window: &DateWindow) -> String {
         .as_of
         .map(|d| format!(" as of {d}"))
         .unwrap_or_default()
-}
-
-fn clip(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(width - 1).collect();
-        format!("{cut}…")
-    }
 }

@@ -180,15 +180,8 @@ fn extract_comparison(report: &mut String, args: &BenchArgs, python: &Path) -> a
             .collect::<anyhow::Result<_>>()?;
     let words: usize = texts.iter().map(|t| t.split_whitespace().count()).sum();
     let article = |text: &str| dateline_core::Article {
-        id: "bench".into(),
-        date: jiff::civil::date(2030, 1, 1),
-        title: None,
-        text: text.to_string(),
-        source: None,
-        url: None,
         lang: "en".into(),
-        dup_of: None,
-        meta: None,
+        ..dateline_core::Article::new("bench", jiff::civil::date(2030, 1, 1), text)
     };
     for text in texts.iter().take(20) {
         dateline_extract::extract(article(text));

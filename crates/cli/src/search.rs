@@ -58,7 +58,8 @@ pub fn search(
     Ok(ExitCode::SUCCESS)
 }
 
-fn truncate(text: &str, width: usize) -> String {
+/// At most `width` characters, with `…` where it was cut.
+pub(crate) fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         text.to_string()
     } else {

@@ -42,36 +42,12 @@ fn interrupted_ingests_resume_to_the_exact_result() {
     );
     let full = started.elapsed();
 
-    let mut kills = 0;
-    for round in 1..=8u32 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
-            .args([
-                "ingest",
-                input.to_str().unwrap(),
-                "--no-extract",
-                "--quiet",
-                "--db",
-                db.to_str().unwrap(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        // Kill points at 1/9 … 8/9 of a fresh run (each round has less left to do, so
-        // later rounds are often killed during start-up or near the end: both count).
-        std::thread::sleep(full.mul_f64(f64::from(round) / 9.0));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap(); // SIGKILL
-            kills += 1;
-        }
-        child.wait().unwrap();
-        let check = dateline(&["check"], &db);
-        assert_eq!(
-            check.code, 0,
-            "store invalid after kill {round}: {}{}",
-            check.stdout, check.stderr
-        );
-    }
+    let kills = kill_repeatedly(
+        &["ingest", input.to_str().unwrap(), "--no-extract"],
+        &db,
+        full,
+        8,
+    );
     assert!(
         kills >= 3,
         "the test must actually interrupt ingests (killed {kills})"
@@ -143,28 +119,7 @@ fn interrupted_annotation_resumes_to_the_exact_result() {
     assert!(expected.0 > ARTICLES as i64);
 
     let db = dir.path().join("s.db");
-    let mut kills = 0;
-    for round in 1..=4u32 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
-            .args([
-                "ingest",
-                input.to_str().unwrap(),
-                "--quiet",
-                "--db",
-                db.to_str().unwrap(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(full.mul_f64(f64::from(round) / 5.0));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
-            kills += 1;
-        }
-        child.wait().unwrap();
-        assert_eq!(dateline(&["check"], &db).code, 0);
-    }
+    let kills = kill_repeatedly(&["ingest", input.to_str().unwrap()], &db, full, 4);
     assert!(
         kills >= 2,
         "the test must actually interrupt (killed {kills})"
@@ -173,4 +128,39 @@ fn interrupted_annotation_resumes_to_the_exact_result() {
     assert_eq!(resume.code, 0, "{}", resume.stderr);
     assert_eq!(mentions(&db), expected);
     assert_eq!(expected.0, expected.1, "no mention stored twice");
+}
+
+/// Runs `args` against `db` `rounds` times, killing it with SIGKILL at 1/(rounds+1),
+/// 2/(rounds+1), … of `full` (a fresh run's time; later rounds have less left to do,
+/// so they are often killed during start-up or near the end: both count), and checks
+/// the store after each. Returns how many runs were actually killed.
+fn kill_repeatedly(
+    args: &[&str],
+    db: &std::path::Path,
+    full: std::time::Duration,
+    rounds: u32,
+) -> u32 {
+    let mut kills = 0;
+    for round in 1..=rounds {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
+            .args(args)
+            .args(["--quiet", "--db", db.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full.mul_f64(f64::from(round) / f64::from(rounds + 1)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        let check = dateline(&["check"], db);
+        assert_eq!(
+            check.code, 0,
+            "store invalid after kill {round}: {}{}",
+            check.stdout, check.stderr
+        );
+    }
+    kills
 }

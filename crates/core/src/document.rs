@@ -127,17 +127,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn doc(text: &str) -> Document {
-        Document::new(Article {
-            id: "t".into(),
-            date: jiff::civil::date(2031, 3, 4),
-            title: None,
-            text: text.into(),
-            source: None,
-            url: None,
-            lang: "en".into(),
-            dup_of: None,
-            meta: None,
-        })
+        Document::new(Article::new("t", jiff::civil::date(2031, 3, 4), text))
     }
 
     #[test]

@@ -32,6 +32,25 @@ pub struct Article {
     pub meta: Option<Map<String, Value>>,
 }
 
+impl Article {
+    /// An article with only what every article has: id, date and text. The
+    /// language is `und` (undetermined, which the pipeline tries as English); the
+    /// other fields are empty.
+    pub fn new(id: impl Into<String>, date: Date, text: impl Into<String>) -> Article {
+        Article {
+            id: id.into(),
+            date,
+            title: None,
+            text: text.into(),
+            source: None,
+            url: None,
+            lang: "und".into(),
+            dup_of: None,
+            meta: None,
+        }
+    }
+}
+
 /// A half-open range `[start, end)` of code points into an article's text, with the
 /// text it covers (so a reader never has to re-slice to check it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

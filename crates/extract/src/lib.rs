@@ -146,15 +146,8 @@ mod tests {
 
     fn article(text: &str) -> Article {
         Article {
-            id: "fiction-1".into(),
-            date: jiff::civil::date(2031, 3, 4),
-            title: None,
-            text: text.into(),
-            source: None,
-            url: None,
             lang: "en".into(),
-            dup_of: None,
-            meta: None,
+            ..Article::new("fiction-1", jiff::civil::date(2031, 3, 4), text)
         }
     }
 

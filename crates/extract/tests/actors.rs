@@ -15,17 +15,7 @@ fn dictionary() -> Dictionary {
 }
 
 fn extract(id: &str, date: &str, text: &str) -> Extraction {
-    let article = Article {
-        id: id.into(),
-        date: date.parse().unwrap(),
-        title: None,
-        text: text.into(),
-        source: None,
-        url: None,
-        lang: "en".into(),
-        dup_of: None,
-        meta: None,
-    };
+    let article = Article::new(id, date.parse().unwrap(), text);
     dateline_extract::extract_with(article, &dictionary())
 }
 

@@ -7,17 +7,7 @@ use dateline_store::{DateWindow, Store};
 use jiff::civil::{Date, date};
 
 fn article(id: &str, day: Date, text: &str) -> Article {
-    Article {
-        id: id.into(),
-        date: day,
-        title: None,
-        text: text.into(),
-        source: None,
-        url: None,
-        lang: "en".into(),
-        dup_of: None,
-        meta: None,
-    }
+    Article::new(id, day, text)
 }
 
 /// `names`: (text, actor id, code, resolved_from) in order of appearance.
