@@ -701,7 +701,12 @@ impl<'a> Linker<'a> {
     fn entity_pass(&mut self) {
         let entities = self.entities.clone();
         let agents = Rc::clone(&self.agents);
-        for entity in entities {
+        for mut entity in entities {
+            // A prefix the name pass took ("Haldish" in "Haldish Defence Minister
+            // Edvard Nyle") leaves the rest; a name taken elsewhere is done.
+            while !entity.tokens.is_empty() && self.taken[entity.tokens.start] {
+                entity.tokens.start += 1;
+            }
             if entity.tokens.is_empty() || self.taken[entity.tokens.clone()].iter().any(|&t| t) {
                 continue;
             }
@@ -1190,6 +1195,9 @@ impl<'a> Linker<'a> {
                 .iter()
                 .chain(added)
                 .filter(|f| self.sentence_of[f.tokens.start] == sentence && f.tokens.end <= i)
+                // Someone named inside a quote is talked about, not the one the
+                // narrative goes on with.
+                .filter(|f| !self.in_quote[f.tokens.start])
                 .filter(person)
                 .collect();
             if mentions.is_empty() {

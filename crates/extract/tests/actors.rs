@@ -164,7 +164,10 @@ fn seats_stand_for_governments_but_not_as_places() {
     );
     let old = extract("c", "2014-03-01", "Kiev accused Moscow of provocations.");
     let new = extract("d", "2023-03-01", "Kyiv accused Moscow of provocations.");
-    assert_eq!(mention(&old, "Kiev", 0).actor_id, mention(&new, "Kyiv", 0).actor_id);
+    assert_eq!(
+        mention(&old, "Kiev", 0).actor_id,
+        mention(&new, "Kyiv", 0).actor_id
+    );
     assert_eq!(mention(&new, "Kyiv", 0).code.as_deref(), Some("UKRGOV"));
     let fiction = extract("b", "2031-03-04", "Strenholt rejected the offer.");
     assert_eq!(
