@@ -305,7 +305,11 @@ impl Dictionary {
             return;
         };
         for phrase in &entry.names {
-            for key in phrase_keys(phrase, &[""]) {
+            // "the Kremlin", "the White House": the article is part of some entries'
+            // names, so the seat must be found with it too.
+            let keys = phrase_keys(phrase, &[""]);
+            let with_article: Vec<String> = keys.iter().map(|k| format!("the {k}")).collect();
+            for key in keys.into_iter().chain(with_article) {
                 let name_ref = NameRef {
                     actor: country,
                     place: true,

@@ -491,8 +491,8 @@ impl<'a> Linker<'a> {
             }
             if m.name.place {
                 // A seat stands for its government wherever it is not a place
-                // ("talks in Moscow"); any other city or region only when it acts
-                // itself, as a subject or possessor ("Kharkiv's mayor").
+                // ("talks in Moscow"); any other city or region only as the subject
+                // of a verb ("Kharkiv demanded …"; "Mecca's Grand Mosque" is a place).
                 let acting = if m.name.code.is_some() {
                     !self.locative(m.tokens.start)
                         && !self.modifies_noun(m.tokens.end, &sentence)
@@ -500,8 +500,9 @@ impl<'a> Linker<'a> {
                         && !(m.tokens.start > sentence.start
                             && self.xpos(m.tokens.start - 1) == "JJ")
                 } else {
-                    let deprel = &self.document.tokens[m.tokens.end - 1].deprel;
-                    deprel.starts_with("nsubj") || deprel == "nmod:poss"
+                    self.document.tokens[m.tokens.end - 1]
+                        .deprel
+                        .starts_with("nsubj")
                 };
                 if !acting {
                     self.push(Found {
