@@ -358,9 +358,18 @@ impl<'a> Linker<'a> {
             .dictionary
             .match_names(&self.lower[sentence.clone()])
             .into_iter()
-            .map(|m| NameMatch {
-                tokens: m.tokens.start + sentence.start..m.tokens.end + sentence.start,
-                name: m.name,
+            .map(|m| {
+                // Some dictionary names include "the" ("THE_US", "the Kremlin");
+                // a mention is the name without it.
+                let mut start = m.tokens.start + sentence.start;
+                let end = m.tokens.end + sentence.start;
+                if end - start > 1 && self.lower[start] == "the" {
+                    start += 1;
+                }
+                NameMatch {
+                    tokens: start..end,
+                    name: m.name,
+                }
             })
             .filter(|m| self.plausible_name(m))
             .collect();
