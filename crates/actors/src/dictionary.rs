@@ -244,10 +244,11 @@ impl Dictionary {
         let name = display_name(&entry.names[0]);
         let index = self.actors.len() as u32;
         let id = self.unique_slug(&name, kind, entry.roles.first().map(|r| r.code.as_str()));
-        if kind != Kind::Country && kind != Kind::Person {
-            if let Some(role) = entry.roles.first() {
-                self.organizations.entry(role.code.clone()).or_insert(index);
-            }
+        if kind != Kind::Country
+            && kind != Kind::Person
+            && let Some(role) = entry.roles.first()
+        {
+            self.organizations.entry(role.code.clone()).or_insert(index);
         }
         if kind == Kind::Country {
             // The country a code stands for today: an entry holding it without end
@@ -658,10 +659,10 @@ fn phrase_keys(phrase: &Phrase, suffixes: &[&str]) -> Vec<String> {
 
 /// `"president"` → `"presidents"`, `"secretary"` → `"secretaries"`, `"boss"` → `"bosses"`.
 fn plural(key: &str) -> String {
-    if let Some(stem) = key.strip_suffix('y') {
-        if !stem.ends_with(['a', 'e', 'o', 'u']) {
-            return format!("{stem}ies");
-        }
+    if let Some(stem) = key.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'o', 'u'])
+    {
+        return format!("{stem}ies");
     }
     if key.ends_with(['s', 'x', 'z']) || key.ends_with("ch") || key.ends_with("sh") {
         return format!("{key}es");

@@ -18,10 +18,10 @@ pub fn name_key<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
         let folded = folded(word, true).replace('w', "v").replace("ph", "f");
         if folded.chars().count() > 3 {
             for ending in ["iy", "yy", "ij", "ii", "ei", "ey", "yi", "i", "y"] {
-                if let Some(stem) = folded.strip_suffix(ending) {
-                    if stem.chars().count() >= 3 {
-                        return format!("{stem}y");
-                    }
+                if let Some(stem) = folded.strip_suffix(ending)
+                    && stem.chars().count() >= 3
+                {
+                    return format!("{stem}y");
                 }
             }
         }

@@ -346,10 +346,13 @@ fn matcher_throughput(report: &mut String, args: &BenchArgs) -> anyhow::Result<(
     Ok(())
 }
 
+/// One file through the peer matcher: MB, seconds, names found.
+type PeerRow = (f64, f64, u64);
+
 /// Runs `benches/peer_actor_match.py` on the files when python3 and the Phoenix
 /// dictionaries (`../shared/data/cameo-dictionaries`) are there: its load seconds and
 /// per file `(MB, seconds, names found)`.
-fn peer_matcher(args: &BenchArgs, files: &[PathBuf]) -> Option<(f64, Vec<(f64, f64, u64)>)> {
+fn peer_matcher(args: &BenchArgs, files: &[PathBuf]) -> Option<(f64, Vec<PeerRow>)> {
     let python = which("python3")?;
     let dictionaries = Path::new("../shared/data/cameo-dictionaries");
     let script = args.peer.with_file_name("peer_actor_match.py");
