@@ -102,6 +102,60 @@ pub struct ActorCode {
     pub to: Option<Date>,
 }
 
+/// Words attributed to someone in an article: a quote, reported speech, or both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    /// `{article_id}:{content start}`, stable for the same article text.
+    pub id: String,
+    pub article_id: String,
+    /// The article's date.
+    pub date: Date,
+    /// The day the text says the words were said on, when it says one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said_on: Option<Date>,
+    /// `direct` (in quotation marks), `indirect` (reported) or `mixed` (reported with
+    /// a quoted fragment).
+    pub kind: String,
+    pub speaker: Speaker,
+    /// The attribution's verb or phrase ("said", "according to"); for a quote that
+    /// continues an earlier one without its own, the earlier one's.
+    pub cue: Span,
+    /// The words: inside the quotation marks, or the reported clause.
+    pub content: Span,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<Via>,
+    /// Actors the content mentions.
+    pub about: Vec<String>,
+    /// The sentence or sentences that carry the statement and its attribution.
+    pub evidence: Span,
+}
+
+/// Who a statement is attributed to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Speaker {
+    /// Where the attribution names or refers to the speaker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<String>,
+    /// `pronoun`, `title`, `surname` or `outlet` when the span does not name them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_from: Option<String>,
+    pub anonymous: bool,
+    /// For an anonymous source, how the text describes it ("an unnamed official").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The outlet that relayed a statement ("told the Harbour Ledger").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Via {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<String>,
+}
+
 /// What `dateline extract` prints for one article. Statements and events are filled by
 /// the extractors of later pipeline stages (issues #6, #7); until a stage exists its
 /// list is empty.
@@ -113,6 +167,6 @@ pub struct Extraction {
     /// codes from the dictionaries or from the article's own titles.
     #[serde(default)]
     pub actors: Vec<Actor>,
-    pub statements: Vec<Value>,
+    pub statements: Vec<Statement>,
     pub events: Vec<Value>,
 }

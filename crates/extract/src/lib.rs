@@ -13,7 +13,9 @@
 //! 2. actors (`dateline-actors`): every entity becomes a `Mention`, linked to an actor
 //!    where one is known, plus the references that do not name their actor
 //!    (surnames, titles, pronouns, seats of government, demonym + role groups);
-//! 3. later: statements (#6), events (#7).
+//! 3. statements (`dateline-statements`): quotes and reported speech with their
+//!    speakers (through the actor layer's mentions), cues, outlets and days;
+//! 4. later: events (#7).
 //!
 //! Until a component exists, its records in the [`Extraction`] are an empty list.
 //!
@@ -46,17 +48,20 @@ pub fn extract(article: Article) -> Extraction {
 /// annotations rather than wrong ones (`und`, undetermined, is tried as English).
 pub fn extract_with(article: Article, dictionary: &Dictionary) -> Extraction {
     let mut document = Document::new(article);
-    let linked = if matches!(document.article.lang.as_str(), "en" | "und") {
+    let (linked, statements) = if matches!(document.article.lang.as_str(), "en" | "und") {
         annotate_language(&mut document);
-        dateline_actors::link(&document, dictionary)
+        let linked = dateline_actors::link(&document, dictionary);
+        let statements =
+            dateline_statements::statements(&document, &linked.mentions, &linked.actors);
+        (linked, statements)
     } else {
-        dateline_actors::Linked::default()
+        (dateline_actors::Linked::default(), Vec::new())
     };
     Extraction {
         article: document.article,
         mentions: linked.mentions,
         actors: linked.actors,
-        statements: Vec::new(),
+        statements,
         events: Vec::new(),
     }
 }

@@ -1,0 +1,532 @@
+//! Statements: who said what — quotes and reported speech, with the speaker (through
+//! the actor layer), the cue, the outlet that relayed the words, and the day.
+//!
+//! # Design
+//!
+//! Input is a `Document` with the language layers and the actor layer's mentions;
+//! output is `Statement` records. Three passes:
+//!
+//! 1. [`quotes`]: quotation marks → quoted spans, recovering locally from odd marks.
+//! 2. Direct speech: each quote of four words or more (or any quote a cue is attached
+//!    to) looks for its attribution in its own sentence — a reporting verb right after
+//!    it (`“…,” Drost said`, `“…,” said Drost`) or right before it (`Drost said: “…”`)
+//!    — and takes the verb's subject as the speaker. A quote that opens a paragraph
+//!    with no attribution continues the previous speaker's words.
+//! 3. Reported speech: a reporting verb outside quotes with a clausal complement
+//!    (`Drost said the patrol had been lawful`), and `according to X, …`. A reported
+//!    clause that contains a quote is `mixed`, and the quote is not counted again.
+//!
+//! The speaker is the mention on the subject: a name, or a pronoun, title or surname
+//! the actor layer resolved (`resolved_from`). A subject that is a description with no
+//! name ("an unnamed official", "sources close to the talks") is an anonymous source.
+//! A subject nobody can name — an unresolved "he" — gives no statement: unknown is
+//! better than wrong.
+//!
+//! # Invariants
+//!
+//! * Pure, and linear in the text: quotes are found in one pass and each looks at a
+//!   bounded window of tokens.
+//! * Every span is made by the `Document`, so it equals the text at its offsets.
+
+mod cues;
+pub mod quotes;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use dateline_core::{Actor, Document, Mention, Speaker, Statement, Via};
+use jiff::civil::{Date, Weekday};
+
+pub use cues::{CUE_VERBS, is_cue};
+use quotes::{Quote, find_quotes};
+
+/// Quotes shorter than this, with no cue attached, are scare quotes or titles.
+const MIN_QUOTE_WORDS: usize = 4;
+/// How far (in tokens) from a quote its attribution may be.
+const ATTRIBUTION_REACH: usize = 8;
+
+/// Words that make a subject with no name an anonymous source.
+const SOURCE_WORDS: &[&str] = &[
+    "official",
+    "officials",
+    "source",
+    "sources",
+    "diplomat",
+    "diplomats",
+    "aide",
+    "aides",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "person",
+    "people",
+    "member",
+    "members",
+    "adviser",
+    "advisers",
+    "advisor",
+    "negotiator",
+    "negotiators",
+    "insider",
+    "insiders",
+];
+
+struct Context<'a> {
+    document: &'a Document,
+    mentions: &'a [Mention],
+    names: HashMap<&'a str, &'a str>,
+    /// Mention index by token.
+    mention_of: Vec<Option<usize>>,
+    /// Quote index by token.
+    quote_of: Vec<Option<usize>>,
+    quotes: Vec<Quote>,
+    children: Vec<Vec<usize>>,
+    sentence_of: Vec<usize>,
+    lower: Vec<String>,
+}
+
+/// The statements of an annotated document whose mentions the actor layer linked.
+pub fn statements(document: &Document, mentions: &[Mention], actors: &[Actor]) -> Vec<Statement> {
+    let text = document.text();
+    let tokens = &document.tokens;
+    let quotes = find_quotes(text);
+    let mut quote_of = vec![None; tokens.len()];
+    let mut q = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        while q < quotes.len() && quotes[q].end <= t.start {
+            q += 1;
+        }
+        if q < quotes.len() && quotes[q].start <= t.start && t.end <= quotes[q].end {
+            quote_of[i] = Some(q);
+        }
+    }
+    let mut mention_of = vec![None; tokens.len()];
+    for (m, mention) in mentions.iter().enumerate() {
+        let (Some(start), Some(end)) = (
+            document.byte_offset(mention.span.start),
+            document.byte_offset(mention.span.end),
+        ) else {
+            continue;
+        };
+        let first = tokens.partition_point(|t| t.start < start);
+        for (i, t) in tokens.iter().enumerate().skip(first) {
+            if t.end > end {
+                break;
+            }
+            mention_of[i] = Some(m);
+        }
+    }
+    let mut children = vec![Vec::new(); tokens.len()];
+    for (i, t) in tokens.iter().enumerate() {
+        if let Some(h) = t.head {
+            children[h].push(i);
+        }
+    }
+    let mut sentence_of = vec![0; tokens.len()];
+    for (s, range) in document.sentences.iter().enumerate() {
+        for slot in &mut sentence_of[range.clone()] {
+            *slot = s;
+        }
+    }
+    let context = Context {
+        document,
+        mentions,
+        names: actors
+            .iter()
+            .map(|a| (a.id.as_str(), a.name.as_str()))
+            .collect(),
+        mention_of,
+        quote_of,
+        quotes,
+        children,
+        sentence_of,
+        lower: tokens
+            .iter()
+            .map(|t| text[t.start..t.end].to_lowercase())
+            .collect(),
+    };
+    context.run()
+}
+
+/// What an attribution found: the cue token, the speaker, and an outlet.
+struct Attribution {
+    cue: usize,
+    speaker: Speaker,
+    via: Option<Via>,
+}
+
+impl Context<'_> {
+    fn run(&self) -> Vec<Statement> {
+        let mut out: Vec<Statement> = Vec::new();
+        let mut covered_quotes = vec![false; self.quotes.len()];
+        // Reported speech first: a reported clause that holds a quote claims it.
+        for cue in 0..self.document.tokens.len() {
+            if let Some(statement) = self.reported(cue, &mut covered_quotes) {
+                out.push(statement);
+            }
+        }
+        let mut last: Option<(Speaker, usize, usize)> = None; // speaker, cue, paragraph end
+        for (q, quote) in self.quotes.iter().enumerate() {
+            if covered_quotes[q] {
+                continue;
+            }
+            let inside: Vec<usize> = (0..self.quote_of.len())
+                .filter(|&i| self.quote_of[i] == Some(q))
+                .collect();
+            let (Some(&first), Some(&last_token)) = (inside.first(), inside.last()) else {
+                continue;
+            };
+            let attribution = self
+                .after_quote(last_token)
+                .or_else(|| self.before_quote(first));
+            let (speaker, cue, via) = match attribution {
+                Some(a) => (a.speaker, a.cue, a.via),
+                None => {
+                    // A paragraph that opens with a quote and names no speaker
+                    // continues the last one's words.
+                    let opens_paragraph = self.opens_paragraph(quote.start);
+                    match &last {
+                        Some((speaker, cue, _))
+                            if opens_paragraph && inside.len() >= MIN_QUOTE_WORDS =>
+                        {
+                            (
+                                Speaker {
+                                    span: None,
+                                    ..speaker.clone()
+                                },
+                                *cue,
+                                None,
+                            )
+                        }
+                        _ => continue,
+                    }
+                }
+            };
+            if inside.len() < MIN_QUOTE_WORDS && !self.attached(first, last_token, cue) {
+                continue;
+            }
+            last = Some((speaker.clone(), cue, quote.end));
+            if let Some(statement) =
+                self.statement("direct", quote.start..quote.end, cue, speaker, via, &inside)
+            {
+                out.push(statement);
+            }
+        }
+        out.sort_by_key(|s| s.content.start);
+        out.dedup_by_key(|s| s.content.start);
+        out
+    }
+
+    fn opens_paragraph(&self, byte: usize) -> bool {
+        let text = self.document.text();
+        let before = &text[..byte];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        before[line_start..]
+            .trim_matches(|c: char| c.is_whitespace() || "“\"".contains(c))
+            .is_empty()
+    }
+
+    /// A short quote counts only when a verb of saying is right next to it ("No," she
+    /// said); "called this “posturing”" characterises, it does not quote.
+    fn attached(&self, first: usize, last: usize, cue: usize) -> bool {
+        let saying = cues::SAYING_VERBS.contains(&self.document.tokens[cue].lemma.as_str());
+        saying && (cue > last && cue - last <= 4 || cue < first && first - cue <= 3)
+    }
+
+    /// `“…,” Drost said` / `“…,” said Drost` / `“…,” he told the Ledger`.
+    fn after_quote(&self, last: usize) -> Option<Attribution> {
+        let sentence = self.sentence_of[last];
+        let mut i = last + 1;
+        while i < self.lower.len() && self.is_mark_or_comma(i) {
+            i += 1;
+        }
+        let end = (i + ATTRIBUTION_REACH).min(self.lower.len());
+        let cue = (i..end)
+            .take_while(|&j| self.quote_of[j].is_none() && self.sentence_of[j] <= sentence + 1)
+            .find(|&j| self.is_cue_verb(j))?;
+        self.attribution(cue)
+    }
+
+    /// `Drost said: “…”` / `Drost said, “…”`.
+    fn before_quote(&self, first: usize) -> Option<Attribution> {
+        let mut i = first;
+        while i > 0 && self.is_mark_or_comma(i - 1) {
+            i -= 1;
+        }
+        let start = i.saturating_sub(ATTRIBUTION_REACH);
+        let cue = (start..i)
+            .rev()
+            .take_while(|&j| self.quote_of[j].is_none())
+            .find(|&j| self.is_cue_verb(j))?;
+        self.attribution(cue)
+    }
+
+    fn is_mark_or_comma(&self, i: usize) -> bool {
+        matches!(
+            self.lower[i].as_str(),
+            "," | ":" | "“" | "”" | "\"" | "'" | "’" | "‘" | "." | "—" | "that"
+        )
+    }
+
+    fn is_cue_verb(&self, i: usize) -> bool {
+        let t = &self.document.tokens[i];
+        t.xpos.starts_with("VB") && is_cue(&t.lemma)
+    }
+
+    /// The speaker of a cue verb: its subject, or the name right after it ("said
+    /// Drost"); and the outlet it was told to.
+    fn attribution(&self, cue: usize) -> Option<Attribution> {
+        let subject = self.children[cue]
+            .iter()
+            .copied()
+            .find(|&c| {
+                self.document.tokens[c].deprel.starts_with("nsubj") && self.quote_of[c].is_none()
+            })
+            .or_else(|| {
+                // "…,” said Drost": the parser often makes the name an object.
+                let next = cue + 1;
+                (next < self.lower.len()
+                    && self.mention_of[next].is_some()
+                    && self.quote_of[next].is_none())
+                .then_some(next)
+            })?;
+        let speaker = self.speaker(subject)?;
+        Some(Attribution {
+            cue,
+            speaker,
+            via: self.via(cue),
+        })
+    }
+
+    /// The speaker a subject token stands for, if anyone can tell.
+    fn speaker(&self, subject: usize) -> Option<Speaker> {
+        if let Some(m) = self.mention_at_or_under(subject) {
+            let mention = &self.mentions[m];
+            let actor = mention.actor_id.as_deref();
+            if actor.is_none() && mention.label != "PER" && mention.label != "ORG" {
+                return None;
+            }
+            let name = actor
+                .and_then(|a| self.names.get(a).copied())
+                .unwrap_or(mention.span.text.as_str())
+                .to_string();
+            return Some(Speaker {
+                span: Some(mention.span.clone()),
+                name,
+                actor_id: mention.actor_id.clone(),
+                resolved_from: mention.resolved_from.clone().filter(|r| r != "metonymy"),
+                anonymous: false,
+                description: None,
+            });
+        }
+        // A description with no name: an anonymous source.
+        if SOURCE_WORDS.contains(&self.lower[subject].as_str()) {
+            let range = self.subtree(subject);
+            let first = &self.document.tokens[range.start];
+            let last = &self.document.tokens[range.end - 1];
+            let span = self.document.span_of_bytes(first.start, last.end)?;
+            let description = span.text.clone();
+            return Some(Speaker {
+                span: Some(span),
+                name: description.clone(),
+                actor_id: None,
+                resolved_from: None,
+                anonymous: true,
+                description: Some(description),
+            });
+        }
+        None
+    }
+
+    /// The mention on a token, or on the head noun's compound/name parts.
+    fn mention_at_or_under(&self, token: usize) -> Option<usize> {
+        self.mention_of[token].or_else(|| {
+            self.children[token]
+                .iter()
+                .filter(|&&c| {
+                    matches!(
+                        self.document.tokens[c].deprel.as_str(),
+                        "compound" | "flat" | "appos"
+                    )
+                })
+                .find_map(|&c| self.mention_of[c])
+        })
+    }
+
+    /// "told the Harbour Ledger", "told Izvestia": an organisation the words were
+    /// told to is the outlet that relayed them.
+    fn via(&self, cue: usize) -> Option<Via> {
+        if !cues::ADDRESSING_VERBS.contains(&self.document.tokens[cue].lemma.as_str()) {
+            return None;
+        }
+        let object = self.children[cue]
+            .iter()
+            .copied()
+            .find(|&c| matches!(self.document.tokens[c].deprel.as_str(), "obj" | "iobj"))?;
+        let m = self.mention_at_or_under(object)?;
+        let mention = &self.mentions[m];
+        (mention.label == "ORG").then(|| Via {
+            name: mention
+                .actor_id
+                .as_deref()
+                .and_then(|a| self.names.get(a).copied())
+                .unwrap_or(mention.span.text.as_str())
+                .to_string(),
+            actor_id: mention.actor_id.clone(),
+        })
+    }
+
+    /// Reported speech on a cue verb outside quotes: its clausal complement.
+    fn reported(&self, cue: usize, covered_quotes: &mut [bool]) -> Option<Statement> {
+        if self.quote_of[cue].is_some() || !self.is_cue_verb(cue) {
+            return None;
+        }
+        let complement = self.children[cue]
+            .iter()
+            .copied()
+            .find(|&c| self.document.tokens[c].deprel == "ccomp" && c > cue)?;
+        let attribution = self.attribution(cue)?;
+        let mut range = self.subtree(complement);
+        // The clause starts at its "that" ("said on Tuesday that …"), without it.
+        if let Some(that) = (range.start..(range.start + 6).min(range.end))
+            .find(|&i| self.lower[i] == "that" && self.quote_of[i].is_none())
+        {
+            range.start = that + 1;
+        }
+        while range.start < range.end
+            && matches!(self.lower[range.start].as_str(), "that" | "," | ":")
+        {
+            range.start += 1;
+        }
+        while range.end > range.start
+            && matches!(
+                self.document.tokens[range.end - 1].xpos.as_str(),
+                "." | "," | "''" | "``"
+            )
+        {
+            range.end -= 1;
+        }
+        if range.len() < 3 {
+            return None;
+        }
+        let quoted: Vec<usize> = range.clone().filter_map(|i| self.quote_of[i]).collect();
+        // A clause that is only a quote is direct speech, found by the quote pass.
+        let all_quoted = range
+            .clone()
+            .all(|i| self.quote_of[i].is_some() || self.is_mark_or_comma(i));
+        if all_quoted {
+            return None;
+        }
+        let kind = if quoted.is_empty() {
+            "indirect"
+        } else {
+            "mixed"
+        };
+        for q in quoted {
+            covered_quotes[q] = true;
+        }
+        let tokens = &self.document.tokens;
+        let bytes = tokens[range.start].start..tokens[range.end - 1].end;
+        let inside: Vec<usize> = range.collect();
+        self.statement(
+            kind,
+            bytes,
+            attribution.cue,
+            attribution.speaker,
+            attribution.via,
+            &inside,
+        )
+    }
+
+    /// The tokens of `head`'s subtree, as a contiguous range.
+    fn subtree(&self, head: usize) -> Range<usize> {
+        let (mut lo, mut hi) = (head, head);
+        let mut stack = vec![head];
+        while let Some(t) = stack.pop() {
+            lo = lo.min(t);
+            hi = hi.max(t);
+            stack.extend(self.children[t].iter().copied());
+        }
+        lo..hi + 1
+    }
+
+    fn statement(
+        &self,
+        kind: &str,
+        content: Range<usize>,
+        cue: usize,
+        speaker: Speaker,
+        via: Option<Via>,
+        inside: &[usize],
+    ) -> Option<Statement> {
+        let document = self.document;
+        let article = &document.article;
+        let content = document.span_of_bytes(content.start, content.end)?;
+        let cue_token = &document.tokens[cue];
+        let cue_span = document.span_of_bytes(cue_token.start, cue_token.end)?;
+        let mut about: Vec<String> = inside
+            .iter()
+            .filter_map(|&i| self.mention_of[i])
+            .filter_map(|m| self.mentions[m].actor_id.clone())
+            .collect();
+        about.sort();
+        about.dedup();
+        let sentences = self.sentence_of[*inside.first()?].min(self.sentence_of[cue])
+            ..=self.sentence_of[*inside.last()?].max(self.sentence_of[cue]);
+        let first = &document.tokens[document.sentences[*sentences.start()].start];
+        let last = &document.tokens[document.sentences[*sentences.end()].end - 1];
+        let evidence = document.span_of_bytes(first.start, last.end)?;
+        Some(Statement {
+            id: format!("{}:{}", article.id, content.start),
+            article_id: article.id.clone(),
+            date: article.date,
+            said_on: self.said_on(cue),
+            kind: kind.to_string(),
+            speaker,
+            cue: cue_span,
+            content,
+            via,
+            about,
+            evidence,
+        })
+    }
+
+    /// "said on Tuesday" (the latest Tuesday on or before the article date),
+    /// "yesterday", "today": the day the cue's clause names.
+    fn said_on(&self, cue: usize) -> Option<Date> {
+        let date = self.document.article.date;
+        let words = self.children[cue]
+            .iter()
+            .flat_map(|&c| std::iter::once(c).chain(self.children[c].iter().copied()));
+        for w in words {
+            let word = self.lower[w].as_str();
+            if word == "yesterday" {
+                return date.yesterday().ok();
+            }
+            if word == "today" {
+                return Some(date);
+            }
+            if let Some(day) = weekday(word) {
+                let back = (date.weekday().to_monday_zero_offset() - day.to_monday_zero_offset())
+                    .rem_euclid(7);
+                return date
+                    .checked_sub(jiff::Span::new().days(i64::from(back)))
+                    .ok();
+            }
+        }
+        None
+    }
+}
+
+fn weekday(word: &str) -> Option<Weekday> {
+    Some(match word {
+        "monday" => Weekday::Monday,
+        "tuesday" => Weekday::Tuesday,
+        "wednesday" => Weekday::Wednesday,
+        "thursday" => Weekday::Thursday,
+        "friday" => Weekday::Friday,
+        "saturday" => Weekday::Saturday,
+        "sunday" => Weekday::Sunday,
+        _ => return None,
+    })
+}
