@@ -56,6 +56,18 @@ pub enum EvalKind {
         #[arg(long)]
         model: Option<PathBuf>,
     },
+    /// Statements: quotes and reported speech with their speakers and outlets,
+    /// against gold JSON Lines (see gold/statements/README.md).
+    Quotes {
+        /// Gold files (repeatable).
+        #[arg(long, required = true)]
+        gold: Vec<PathBuf>,
+        /// The articles the gold annotates (any input format; files or folders).
+        #[arg(long, required = true)]
+        articles: Vec<PathBuf>,
+        #[command(flatten)]
+        input: crate::InputArgs,
+    },
     /// Actor linking: which actor each mention is, against gold JSON Lines of
     /// `{article, start, end, actor, code, kind}` (see gold/actors/README.md).
     Actors {
@@ -178,6 +190,11 @@ pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|| dateline_nlp::parser::shipped());
             eval_deps(parser, &read_treebank(gold)?)
         }
+        EvalKind::Quotes {
+            gold,
+            articles,
+            input,
+        } => crate::eval_quotes::eval_quotes(gold, articles, input)?,
         EvalKind::Actors {
             gold,
             articles,

@@ -25,7 +25,7 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use dateline_core::Mention;
+use dateline_core::{Extraction, Mention};
 use dateline_ingest::Item;
 use serde::Deserialize;
 use serde_json::json;
@@ -64,40 +64,10 @@ pub fn eval_actors(
                 .push(mention);
         }
     }
-    let dictionary = input.dictionary()?;
-    let mut predicted: HashMap<String, Vec<Mention>> = HashMap::new();
-    let mut failure = None;
-    dateline_ingest::read_paths(articles, &input.read_options(), &mut |item: Item| {
-        match item {
-            Ok(article)
-                if gold.contains_key(&article.id) && !predicted.contains_key(&article.id) =>
-            {
-                let id = article.id.clone();
-                let extraction = dateline_extract::extract_with(article, &dictionary);
-                predicted.insert(id, extraction.mentions);
-            }
-            Ok(_) => {}
-            Err(e) => {
-                failure = Some(e);
-                return ControlFlow::Break(());
-            }
-        }
-        ControlFlow::Continue(())
-    });
-    if let Some(e) = failure {
-        anyhow::bail!("reading articles: {e}");
-    }
-    let missing: Vec<&String> = gold
-        .keys()
-        .filter(|id| !predicted.contains_key(*id))
+    let predicted: HashMap<String, Vec<Mention>> = extract_articles(gold.keys(), articles, input)?
+        .into_iter()
+        .map(|(id, extraction)| (id, extraction.mentions))
         .collect();
-    if !missing.is_empty() {
-        anyhow::bail!(
-            "{} gold articles are not in the --articles inputs (first: {})",
-            missing.len(),
-            missing[0]
-        );
-    }
 
     let ours = score(&gold, &predicted);
     // The usual script: every recognised name is its own actor, by its exact text.
@@ -191,22 +161,11 @@ fn score(
     detected.fn_ = gold_total - detected.tp;
 
     // 2. One-to-one map of predicted ids onto gold actors, largest overlaps first.
-    let mut shared: HashMap<(&str, &str), usize> = HashMap::new();
-    for (g, p) in &pairs {
-        *shared
-            .entry((p.actor_id.as_deref().unwrap_or(""), g.actor.as_str()))
-            .or_default() += 1;
-    }
-    let mut by_count: Vec<((&str, &str), usize)> = shared.into_iter().collect();
-    by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut map: HashMap<&str, &str> = HashMap::new();
-    let mut taken: HashSet<&str> = HashSet::new();
-    for ((ours, theirs), _) in by_count {
-        if !map.contains_key(ours) && !taken.contains(theirs) {
-            map.insert(ours, theirs);
-            taken.insert(theirs);
-        }
-    }
+    let map = one_to_one(
+        pairs
+            .iter()
+            .map(|(g, p)| (p.actor_id.as_deref().unwrap_or(""), g.actor.as_str())),
+    );
 
     // 3. Scores.
     let mut correct = 0usize;
@@ -242,6 +201,69 @@ fn score(
     }
 }
 
-fn overlap(a: std::ops::Range<usize>, b: std::ops::Range<usize>) -> usize {
+/// Reads `articles` and extracts the ones whose id is in `ids` (the first copy of
+/// each), with the dictionaries `input` names. Every id must be found.
+pub(crate) fn extract_articles<'a>(
+    ids: impl Iterator<Item = &'a String>,
+    articles: &[PathBuf],
+    input: &InputArgs,
+) -> anyhow::Result<HashMap<String, Extraction>> {
+    let wanted: HashSet<&String> = ids.collect();
+    let dictionary = input.dictionary()?;
+    let mut out: HashMap<String, Extraction> = HashMap::new();
+    let mut failure = None;
+    dateline_ingest::read_paths(articles, &input.read_options(), &mut |item: Item| {
+        match item {
+            Ok(article) if wanted.contains(&article.id) && !out.contains_key(&article.id) => {
+                let id = article.id.clone();
+                out.insert(id, dateline_extract::extract_with(article, &dictionary));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                failure = Some(e);
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    if let Some(e) = failure {
+        anyhow::bail!("reading articles: {e}");
+    }
+    let mut missing: Vec<&&String> = wanted.iter().filter(|id| !out.contains_key(**id)).collect();
+    missing.sort();
+    if let Some(first) = missing.first() {
+        anyhow::bail!(
+            "{} gold articles are not in the --articles inputs (first: {first})",
+            missing.len()
+        );
+    }
+    Ok(out)
+}
+
+/// Maps predicted identities onto gold ones one-to-one, greedily by how many pairs
+/// they share (ties by name, so the result is deterministic): CEAF-style, so that
+/// predicting one identity for everything cannot score.
+pub(crate) fn one_to_one<'a>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> HashMap<&'a str, &'a str> {
+    let mut shared: HashMap<(&str, &str), usize> = HashMap::new();
+    for pair in pairs {
+        *shared.entry(pair).or_default() += 1;
+    }
+    let mut by_count: Vec<((&str, &str), usize)> = shared.into_iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut map: HashMap<&str, &str> = HashMap::new();
+    let mut taken: HashSet<&str> = HashSet::new();
+    for ((ours, theirs), _) in by_count {
+        if !map.contains_key(ours) && !taken.contains(theirs) {
+            map.insert(ours, theirs);
+            taken.insert(theirs);
+        }
+    }
+    map
+}
+
+/// Characters two ranges share.
+pub(crate) fn overlap(a: std::ops::Range<usize>, b: std::ops::Range<usize>) -> usize {
     a.end.min(b.end).saturating_sub(a.start.max(b.start))
 }

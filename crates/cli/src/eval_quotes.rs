@@ -1,0 +1,170 @@
+//! `dateline eval quotes`: statements against our own gold (`gold/statements/`).
+//!
+//! A predicted statement matches a gold one when their contents overlap by at least
+//! half of the shorter (boundaries of reported clauses are a matter of taste; which
+//! words were attributed to whom is not), one-to-one, largest overlap first. Gold
+//! names speakers by canonical names, so our speakers (actor ids, or names when no
+//! actor is linked) are mapped one-to-one onto gold names by how many matched
+//! statements they share, as `eval actors` maps actors. Anonymous matches anonymous.
+//!
+//! Printed: (a) direct quote spans, (b) direct quotes with the right speaker, (c) all
+//! statements with the right speaker (the headline `precision`/`recall`/`f1`), the
+//! precision of speakers on matched statements, and (d) the outlet (`via`).
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use dateline_core::Statement;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::InputArgs;
+use crate::eval::{Counts, round};
+use crate::eval_actors::{extract_articles, one_to_one, overlap};
+
+#[derive(Debug, Deserialize)]
+struct GoldStatement {
+    article: String,
+    kind: String,
+    content: [usize; 2],
+    speaker: GoldSpeaker,
+    via: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GoldSpeaker {
+    name: Option<String>,
+    #[serde(default)]
+    anonymous: bool,
+}
+
+pub fn eval_quotes(
+    gold_files: &[PathBuf],
+    articles: &[PathBuf],
+    input: &InputArgs,
+) -> anyhow::Result<serde_json::Value> {
+    let mut gold: BTreeMap<String, Vec<GoldStatement>> = BTreeMap::new();
+    for path in gold_files {
+        let file = std::fs::File::open(path)
+            .with_context(|| format!("cannot open gold file {}", path.display()))?;
+        for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line.with_context(|| format!("{}:{}", path.display(), n + 1))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let statement: GoldStatement = serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: not a gold statement", path.display(), n + 1))?;
+            gold.entry(statement.article.clone())
+                .or_default()
+                .push(statement);
+        }
+    }
+    let predicted = extract_articles(gold.keys(), articles, input)?;
+
+    // Pairs by content overlap.
+    let mut pairs: Vec<(&GoldStatement, &Statement)> = Vec::new();
+    let mut all_predicted: Vec<&Statement> = Vec::new();
+    for (id, statements) in &gold {
+        let ours: Vec<&Statement> = predicted[id].statements.iter().collect();
+        all_predicted.extend(&ours);
+        let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
+        for (g, gs) in statements.iter().enumerate() {
+            for (p, ps) in ours.iter().enumerate() {
+                let shared = overlap(
+                    gs.content[0]..gs.content[1],
+                    ps.content.start..ps.content.end,
+                );
+                let shorter =
+                    (gs.content[1] - gs.content[0]).min(ps.content.end - ps.content.start);
+                if shared > 0 && 2 * shared >= shorter {
+                    candidates.push((shared, g, p));
+                }
+            }
+        }
+        candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let (mut used_g, mut used_p) = (vec![false; statements.len()], vec![false; ours.len()]);
+        for (_, g, p) in candidates {
+            if !used_g[g] && !used_p[p] {
+                used_g[g] = true;
+                used_p[p] = true;
+                pairs.push((&statements[g], ours[p]));
+            }
+        }
+    }
+    let speaker_key = |s: &Statement| -> String {
+        s.speaker
+            .actor_id
+            .clone()
+            .unwrap_or_else(|| s.speaker.name.to_lowercase())
+    };
+    let keys: Vec<String> = pairs.iter().map(|(_, p)| speaker_key(p)).collect();
+    let map = one_to_one(
+        pairs
+            .iter()
+            .zip(&keys)
+            .filter(|((g, p), _)| !g.speaker.anonymous && !p.speaker.anonymous)
+            .filter_map(|((g, _), key)| Some((key.as_str(), g.speaker.name.as_deref()?))),
+    );
+    let right_speaker = |(g, p): &(&GoldStatement, &Statement), key: &String| {
+        if g.speaker.anonymous || p.speaker.anonymous {
+            return g.speaker.anonymous && p.speaker.anonymous;
+        }
+        g.speaker
+            .name
+            .as_deref()
+            .is_some_and(|name| map.get(key.as_str()) == Some(&name))
+    };
+
+    let gold_all: usize = gold.values().map(Vec::len).sum();
+    let gold_direct = gold
+        .values()
+        .flatten()
+        .filter(|g| g.kind == "direct")
+        .count();
+    let ours_direct = all_predicted.iter().filter(|p| p.kind == "direct").count();
+    let (mut direct_span, mut direct_speaker, mut all_speaker) = (0, 0, 0);
+    for (pair, key) in pairs.iter().zip(&keys) {
+        let right = right_speaker(pair, key);
+        let direct = pair.0.kind == "direct" && pair.1.kind == "direct";
+        direct_span += usize::from(direct);
+        direct_speaker += usize::from(direct && right);
+        all_speaker += usize::from(right);
+    }
+    let counts = |tp: usize, predicted: usize, gold: usize| Counts {
+        tp,
+        fp: predicted - tp,
+        fn_: gold - tp,
+    };
+    let names_match = |a: &str, b: &str| {
+        let norm = |s: &str| s.to_lowercase().trim_start_matches("the ").to_string();
+        norm(a) == norm(b)
+    };
+    let via_right = pairs
+        .iter()
+        .filter(|(g, p)| match (&g.via, &p.via) {
+            (Some(g), Some(p)) => names_match(g, &p.name),
+            _ => false,
+        })
+        .count();
+    let gold_via = gold.values().flatten().filter(|g| g.via.is_some()).count();
+    let ours_via = all_predicted.iter().filter(|p| p.via.is_some()).count();
+    let kinds_right = pairs.iter().filter(|(g, p)| g.kind == p.kind).count();
+    eprintln!(
+        "quotes: {} articles, {gold_all} gold statements ({gold_direct} direct), {} predicted ({ours_direct} direct), {} matched",
+        gold.len(),
+        all_predicted.len(),
+        pairs.len()
+    );
+    let headline = counts(all_speaker, all_predicted.len(), gold_all);
+    Ok(headline.report(json!({
+        "articles": gold.len(),
+        "direct_span": counts(direct_span, ours_direct, gold_direct).report(json!({})),
+        "direct_speaker": counts(direct_speaker, ours_direct, gold_direct).report(json!({})),
+        "all_speaker": headline.report(json!({})),
+        "speaker_precision": round(all_speaker as f64 / pairs.len().max(1) as f64),
+        "kind_accuracy": round(kinds_right as f64 / pairs.len().max(1) as f64),
+        "via": counts(via_right, ours_via, gold_via).report(json!({})),
+    })))
+}
