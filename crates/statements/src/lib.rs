@@ -163,6 +163,8 @@ impl Context<'_> {
         for cue in 0..self.document.tokens.len() {
             if let Some(statement) = self.reported(cue, &mut covered_quotes) {
                 out.push(statement);
+            } else if let Some(statement) = self.according_to(cue, &mut covered_quotes) {
+                out.push(statement);
             }
         }
         let mut last: Option<(Speaker, usize, usize)> = None; // speaker, cue, paragraph end
@@ -276,11 +278,19 @@ impl Context<'_> {
     /// The speaker of a cue verb: its subject, or the name right after it ("said
     /// Drost"); and the outlet it was told to.
     fn attribution(&self, cue: usize) -> Option<Attribution> {
-        let subject = self.children[cue]
-            .iter()
-            .copied()
-            .find(|&c| {
+        let subject_of = |verb: usize| {
+            self.children[verb].iter().copied().find(|&c| {
                 self.document.tokens[c].deprel.starts_with("nsubj") && self.quote_of[c].is_none()
+            })
+        };
+        let token = &self.document.tokens[cue];
+        let subject = subject_of(cue)
+            // "tweeted to Mohamed and said …": a coordinated verb shares the subject.
+            .or_else(|| {
+                (token.deprel == "conj")
+                    .then_some(token.head)
+                    .flatten()
+                    .and_then(subject_of)
             })
             .or_else(|| {
                 // "…,” said Drost": the parser often makes the name an object.
@@ -318,6 +328,26 @@ impl Context<'_> {
                 anonymous: false,
                 description: None,
             });
+        }
+        // A name the recogniser missed: the proper nouns of the subject.
+        if self.document.tokens[subject].xpos == "NNP" {
+            let range = self.subtree(subject);
+            let proper = range
+                .clone()
+                .all(|i| self.document.tokens[i].xpos.starts_with("NNP") || self.lower[i] == ".");
+            if proper && range.len() <= 4 {
+                let first = &self.document.tokens[range.start];
+                let last = &self.document.tokens[range.end - 1];
+                let span = self.document.span_of_bytes(first.start, last.end)?;
+                return Some(Speaker {
+                    name: span.text.clone(),
+                    span: Some(span),
+                    actor_id: None,
+                    resolved_from: None,
+                    anonymous: false,
+                    description: None,
+                });
+            }
         }
         // A description with no name: an anonymous source.
         if SOURCE_WORDS.contains(&self.lower[subject].as_str()) {
@@ -436,6 +466,66 @@ impl Context<'_> {
             attribution.via,
             &inside,
         )
+    }
+
+    /// "According to X, C." and "C, according to X.": C is X's.
+    fn according_to(&self, at: usize, covered_quotes: &mut [bool]) -> Option<Statement> {
+        if self.lower[at] != "according"
+            || self.lower.get(at + 1).map(String::as_str) != Some("to")
+            || self.quote_of[at].is_some()
+        {
+            return None;
+        }
+        let sentence = self.document.sentences[self.sentence_of[at]].clone();
+        let name = at + 2;
+        if name >= sentence.end {
+            return None;
+        }
+        // The speaker's phrase runs to the next comma or the sentence end.
+        let phrase_end = (name..sentence.end)
+            .find(|&i| matches!(self.lower[i].as_str(), "," | "." | ";"))
+            .unwrap_or(sentence.end);
+        let head = (name..phrase_end)
+            .find(|&i| self.mention_of[i].is_some())
+            .or_else(|| {
+                (name..phrase_end)
+                    .rev()
+                    .find(|&i| self.document.tokens[i].xpos.starts_with("NN"))
+            })?;
+        let speaker = self.speaker(head)?;
+        let opens = (sentence.start..at).all(|i| self.is_mark_or_comma(i));
+        let mut content = if opens {
+            phrase_end + 1..sentence.end
+        } else {
+            sentence.start..at
+        };
+        while content.start < content.end && self.is_mark_or_comma(content.start) {
+            content.start += 1;
+        }
+        while content.end > content.start
+            && matches!(
+                self.document.tokens[content.end - 1].xpos.as_str(),
+                "." | "," | "''" | "``" | ":"
+            )
+        {
+            content.end -= 1;
+        }
+        if content.len() < 3 {
+            return None;
+        }
+        let quoted: Vec<usize> = content.clone().filter_map(|i| self.quote_of[i]).collect();
+        let kind = if quoted.is_empty() {
+            "indirect"
+        } else {
+            "mixed"
+        };
+        for q in quoted {
+            covered_quotes[q] = true;
+        }
+        let tokens = &self.document.tokens;
+        let bytes = tokens[content.start].start..tokens[content.end - 1].end;
+        let inside: Vec<usize> = content.collect();
+        self.statement(kind, bytes, at, speaker, None, &inside)
     }
 
     /// The tokens of `head`'s subtree, as a contiguous range.
