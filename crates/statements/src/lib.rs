@@ -42,8 +42,10 @@ use quotes::{Quote, find_quotes};
 
 /// Quotes shorter than this, with no cue attached, are scare quotes or titles.
 const MIN_QUOTE_WORDS: usize = 4;
-/// How far (in tokens) from a quote its attribution may be.
-const ATTRIBUTION_REACH: usize = 8;
+/// How far (in tokens) from a quote its attribution may be: far enough for a name
+/// with an apposition ("…,” Khaled Al-Maeena, editor at large at the Saudi Gazette,
+/// said).
+const ATTRIBUTION_REACH: usize = 14;
 
 /// Words that make a subject with no name an anonymous source.
 const SOURCE_WORDS: &[&str] = &[
@@ -242,9 +244,16 @@ impl Context<'_> {
         while i < self.lower.len() && self.is_mark_or_comma(i) {
             i += 1;
         }
+        // The attribution is in the quote's sentence, or in the next one when the
+        // splitter cut at the closing mark of a quote that ended on a comma.
+        let continues = self.lower[last] == ",";
         let end = (i + ATTRIBUTION_REACH).min(self.lower.len());
         let cue = (i..end)
-            .take_while(|&j| self.quote_of[j].is_none() && self.sentence_of[j] <= sentence + 1)
+            .take_while(|&j| {
+                self.quote_of[j].is_none()
+                    && (self.sentence_of[j] == sentence
+                        || continues && self.sentence_of[j] == sentence + 1)
+            })
             .find(|&j| self.is_cue_verb(j))?;
         self.attribution(cue)
     }
@@ -370,17 +379,20 @@ impl Context<'_> {
 
     /// The mention on a token, or on the head noun's compound/name parts.
     fn mention_at_or_under(&self, token: usize) -> Option<usize> {
-        self.mention_of[token].or_else(|| {
-            self.children[token]
-                .iter()
-                .filter(|&&c| {
-                    matches!(
-                        self.document.tokens[c].deprel.as_str(),
-                        "compound" | "flat" | "appos"
-                    )
-                })
-                .find_map(|&c| self.mention_of[c])
-        })
+        if let Some(m) = self.mention_of[token] {
+            return Some(m);
+        }
+        // "Executive director of the Dallas chapter of CAIR Alia Salem": the person
+        // in the subject's phrase, else its organisation.
+        let range = self.subtree(token);
+        let linked = |label: &str| {
+            range.clone().find_map(|i| {
+                let m = self.mention_of[i]?;
+                let mention = &self.mentions[m];
+                (mention.label == label && mention.actor_id.is_some()).then_some(m)
+            })
+        };
+        linked("PER").or_else(|| linked("ORG"))
     }
 
     /// "told the Harbour Ledger", "told Izvestia": an organisation the words were
