@@ -319,6 +319,11 @@ impl Context<'_> {
 
     /// The speaker a subject token stands for, if anyone can tell.
     fn speaker(&self, subject: usize) -> Option<Speaker> {
+        // "an unnamed Veldoran official", "a senior diplomat", "the official": one
+        // person the text does not name, whatever country or body it mentions.
+        if self.anonymous_one(subject) {
+            return self.anonymous(subject);
+        }
         if let Some(m) = self.mention_at_or_under(subject) {
             let mention = &self.mentions[m];
             let actor = mention.actor_id.as_deref();
@@ -360,21 +365,36 @@ impl Context<'_> {
         }
         // A description with no name: an anonymous source.
         if SOURCE_WORDS.contains(&self.lower[subject].as_str()) {
-            let range = self.subtree(subject);
-            let first = &self.document.tokens[range.start];
-            let last = &self.document.tokens[range.end - 1];
-            let span = self.document.span_of_bytes(first.start, last.end)?;
-            let description = span.text.clone();
-            return Some(Speaker {
-                span: Some(span),
-                name: description.clone(),
-                actor_id: None,
-                resolved_from: None,
-                anonymous: true,
-                description: Some(description),
-            });
+            return self.anonymous(subject);
         }
         None
+    }
+
+    /// A singular source word with a determiner of one unnamed person.
+    fn anonymous_one(&self, subject: usize) -> bool {
+        let token = &self.document.tokens[subject];
+        if token.xpos != "NN" || !SOURCE_WORDS.contains(&self.lower[subject].as_str()) {
+            return false;
+        }
+        self.children[subject].iter().any(|&c| {
+            matches!(self.lower[c].as_str(), "a" | "an" | "one" | "the" | "another" | "unnamed")
+        })
+    }
+
+    fn anonymous(&self, subject: usize) -> Option<Speaker> {
+        let range = self.subtree(subject);
+        let first = &self.document.tokens[range.start];
+        let last = &self.document.tokens[range.end - 1];
+        let span = self.document.span_of_bytes(first.start, last.end)?;
+        let description = span.text.clone();
+        Some(Speaker {
+            span: Some(span),
+            name: description.clone(),
+            actor_id: None,
+            resolved_from: None,
+            anonymous: true,
+            description: Some(description),
+        })
     }
 
     /// The mention on a token, or on the head noun's compound/name parts.
