@@ -1,7 +1,8 @@
 //! Cue words: the verbs (by lemma) that attribute words to a speaker. Far beyond the
 //! 55 verbs textacy ships: reporting verbs of news style, grouped so a reader can
 //! check them. A verb here only makes a statement together with a speaker and
-//! something said; "announce" alone is not a quote.
+//! something said; "announce" alone is not a quote. Verbs of attitude (believe,
+//! hope, fear) are left out: a state of mind is not a statement.
 
 /// Lemmas of reporting verbs.
 pub const CUE_VERBS: &[&str] = &[
@@ -123,6 +124,10 @@ pub const SAYING_VERBS: &[&str] = &[
     "say", "tell", "add", "reply", "respond", "answer", "ask", "write", "tweet", "insist",
     "declare", "state", "repeat", "continue", "shout", "explain", "note", "warn",
 ];
+
+/// Verbs whose quoted object is a label the speaker gave ("called the drills
+/// “theatre”"), not words they said.
+pub const LABELLING_VERBS: &[&str] = &["call", "describe", "dub", "label", "brand", "term"];
 
 /// Verbs after which the person addressed is the object, not the speaker, and an
 /// outlet object is the one that relayed the words ("told Izvestia").

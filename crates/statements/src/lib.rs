@@ -209,6 +209,11 @@ impl Context<'_> {
             if inside.len() < MIN_QUOTE_WORDS && !self.attached(first, last_token, cue) {
                 continue;
             }
+            // "called the drills “theatre”", "described as a “government of the
+            // river”": a label the speaker gave, not words they said.
+            if cues::LABELLING_VERBS.contains(&self.document.tokens[cue].lemma.as_str()) {
+                continue;
+            }
             last = Some((speaker.clone(), cue, quote.end));
             if let Some(statement) =
                 self.statement("direct", quote.start..quote.end, cue, speaker, via, &inside)
@@ -377,7 +382,10 @@ impl Context<'_> {
             return false;
         }
         self.children[subject].iter().any(|&c| {
-            matches!(self.lower[c].as_str(), "a" | "an" | "one" | "the" | "another" | "unnamed")
+            matches!(
+                self.lower[c].as_str(),
+                "a" | "an" | "one" | "the" | "another" | "unnamed"
+            )
         })
     }
 
@@ -443,12 +451,31 @@ impl Context<'_> {
         if self.quote_of[cue].is_some() || !self.is_cue_verb(cue) {
             return None;
         }
-        let complement = self.children[cue]
-            .iter()
-            .copied()
-            .find(|&c| self.document.tokens[c].deprel == "ccomp" && c > cue)?;
+        // "did not say when …" reports nothing said.
+        if self.negated(cue) {
+            return None;
+        }
+        let complement = self.children[cue].iter().copied().find(|&c| {
+            let t = &self.document.tokens[c];
+            // A clause: a verb, or a predicate with its subject or copula.
+            let clause = t.xpos.starts_with("VB")
+                || self.children[c].iter().any(|&g| {
+                    matches!(
+                        self.document.tokens[g].deprel.as_str(),
+                        "nsubj" | "nsubj:pass" | "cop"
+                    )
+                });
+            t.deprel == "ccomp" && c > cue && clause
+        })?;
         let attribution = self.attribution(cue)?;
         let mut range = self.subtree(complement);
+        // "asked whether …", "did not say when …": a question is not a statement.
+        if matches!(
+            self.lower[range.start].as_str(),
+            "whether" | "if" | "when" | "why" | "how" | "what" | "who"
+        ) {
+            return None;
+        }
         // The clause starts at its "that" ("said on Tuesday that …"), without it.
         if let Some(that) = (range.start..(range.start + 6).min(range.end))
             .find(|&i| self.lower[i] == "that" && self.quote_of[i].is_none())
@@ -558,6 +585,12 @@ impl Context<'_> {
         let bytes = tokens[content.start].start..tokens[content.end - 1].end;
         let inside: Vec<usize> = content.collect();
         self.statement(kind, bytes, at, speaker, None, &inside)
+    }
+
+    fn negated(&self, verb: usize) -> bool {
+        self.children[verb]
+            .iter()
+            .any(|&c| matches!(self.lower[c].as_str(), "not" | "n't" | "never"))
     }
 
     /// The tokens of `head`'s subtree, as a contiguous range.

@@ -1,0 +1,125 @@
+//! The statement layer end to end, on fictional text: quotes and reported speech,
+//! their speakers through the actor layer, and what is not a statement.
+
+use dateline_core::{Article, Extraction, Statement};
+
+const FICTION: &str = "VELDORA_ [VLD]\n+VELDORAN\nHALDMERE_ [HLD]\n+HALDISH_\n";
+
+fn extract(date: &str, text: &str) -> Extraction {
+    let (dictionary, _) = dateline_actors::shipped().with_user_text(FICTION, "fiction");
+    dateline_extract::extract_with(Article::new("a", date.parse().unwrap(), text), &dictionary)
+}
+
+fn find<'e>(e: &'e Extraction, content_starts: &str) -> &'e Statement {
+    e.statements
+        .iter()
+        .find(|s| s.content.text.starts_with(content_starts))
+        .unwrap_or_else(|| panic!("no statement {content_starts:?} in {:#?}", e.statements))
+}
+
+#[test]
+fn quotes_take_the_speaker_of_their_attribution() {
+    let e = extract(
+        "2031-03-04",
+        "Haldish Foreign Minister Sabine Drost rejected the claim on Monday. \
+         “The patrol was in our own waters and it will stay there,” Drost said on Tuesday.\n\n\
+         “We will not be lectured by Marrowick,” she added.",
+    );
+    let first = find(&e, "The patrol");
+    assert_eq!(first.kind, "direct");
+    assert_eq!(first.speaker.name, "Sabine Drost");
+    assert_eq!(first.speaker.resolved_from.as_deref(), Some("surname"));
+    assert_eq!(first.cue.text, "said");
+    assert_eq!(
+        first.said_on,
+        Some("2031-03-04".parse().unwrap()),
+        "Tuesday = the article's day"
+    );
+    let second = find(&e, "We will not");
+    assert_eq!(second.speaker.actor_id, first.speaker.actor_id);
+    assert_eq!(second.speaker.resolved_from.as_deref(), Some("pronoun"));
+}
+
+#[test]
+fn reported_speech_and_according_to() {
+    let e = extract(
+        "2031-03-06",
+        "Oswin Fairlocke said the offer of talks had no preconditions. \
+         According to Oswin Fairlocke, the guards would stay until the spring.",
+    );
+    let said = find(&e, "the offer of talks");
+    assert_eq!(said.kind, "indirect");
+    assert_eq!(said.speaker.name, "Oswin Fairlocke");
+    let according = find(&e, "the guards would stay");
+    assert_eq!(according.cue.text, "According");
+    assert_eq!(according.speaker.actor_id, said.speaker.actor_id);
+}
+
+#[test]
+fn an_unnamed_official_is_anonymous_and_nobody_is_invented() {
+    let e = extract(
+        "2031-03-06",
+        "An unnamed Veldoran official said the locks would stay closed for a week. \
+         He said nothing else. “We are ready,” someone shouted from the back.",
+    );
+    let official = find(&e, "the locks");
+    assert!(official.speaker.anonymous);
+    assert_eq!(
+        official.speaker.description.as_deref(),
+        Some("An unnamed Veldoran official")
+    );
+    // "He" has no named antecedent, "someone" is nobody: no speaker, no statement.
+    assert!(
+        e.statements
+            .iter()
+            .all(|s| !s.content.text.starts_with("We are ready"))
+    );
+}
+
+#[test]
+fn labels_and_scare_quotes_are_not_statements() {
+    let e = extract(
+        "2031-03-13",
+        "Veldora called the drills “theatre”. Ilena Marsk described the plan as “a trap for \
+         the unwary and the tired”. The ship “Merle” sailed at dawn.",
+    );
+    assert!(e.statements.is_empty(), "{:#?}", e.statements);
+}
+
+#[test]
+fn odd_quote_marks_cost_one_quote_not_the_article() {
+    let e = extract(
+        "2031-03-13",
+        "Ilena Marsk said: “There will be no talks, none at all.\n\n\
+         The locks reopened on Friday, officials said.\n\n\
+         “We have waited long enough for an answer,” Sabine Drost said.",
+    );
+    assert!(
+        e.statements
+            .iter()
+            .any(|s| s.content.text.starts_with("There will be no talks"))
+    );
+    let drost = find(&e, "We have waited");
+    assert_eq!(drost.speaker.name, "Sabine Drost");
+}
+
+#[test]
+fn hostile_text_is_handled_in_bounded_time() {
+    for text in [
+        "“".repeat(20_000),
+        "\"said\" ".repeat(5_000),
+        format!("{} said.", "word ".repeat(20_000)),
+        "Мы сказали «нет» — 我们说不 — \"no\" she said".repeat(200),
+    ] {
+        let e = extract("2031-03-13", &text);
+        let chars: Vec<char> = text.chars().collect();
+        for s in &e.statements {
+            assert_eq!(
+                s.content.text,
+                chars[s.content.start..s.content.end]
+                    .iter()
+                    .collect::<String>()
+            );
+        }
+    }
+}
