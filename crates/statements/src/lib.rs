@@ -43,8 +43,7 @@ use quotes::{Quote, find_quotes};
 /// Quotes shorter than this, with no cue attached, are scare quotes or titles.
 const MIN_QUOTE_WORDS: usize = 4;
 /// How far (in tokens) from a quote its attribution may be: far enough for a name
-/// with an apposition ("…,” Khaled Al-Maeena, editor at large at the Saudi Gazette,
-/// said).
+/// with an apposition ("…,” Dagny Soll, the mayor of Pellory since 2027, said).
 const ATTRIBUTION_REACH: usize = 14;
 
 /// Words that make a subject with no name an anonymous source.
@@ -410,7 +409,7 @@ impl Context<'_> {
         if let Some(m) = self.mention_of[token] {
             return Some(m);
         }
-        // "Executive director of the Dallas chapter of CAIR Alia Salem": the person
+        // "The acting leader of the Civic Union, Paula Sendak": the person
         // in the subject's phrase, else its organisation.
         let range = self.subtree(token);
         let linked = |label: &str| {
