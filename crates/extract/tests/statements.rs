@@ -123,3 +123,28 @@ fn hostile_text_is_handled_in_bounded_time() {
         }
     }
 }
+
+#[test]
+fn interview_answers_are_the_interviewees_words() {
+    let e = extract(
+        "2031-05-01",
+        "An interview with Matvei Orlenko, the foreign minister of Veldora\n\n\
+         Orlenko spoke to us in his office on Tuesday.\n\n\
+         What will you ask the envoy first?\n\n\
+         I will ask him what he has not yet told anyone, because that is where the deal is.\n\n\
+         And the guards?\n\n\
+         The guards will leave when the observers arrive, not a day sooner.",
+    );
+    let answers: Vec<&Statement> = e
+        .statements
+        .iter()
+        .filter(|s| s.cue.text.is_empty())
+        .collect();
+    assert_eq!(answers.len(), 2, "{:#?}", e.statements);
+    assert!(
+        answers
+            .iter()
+            .all(|s| s.speaker.name == "Matvei Orlenko" && s.kind == "direct")
+    );
+    assert!(answers[1].content.text.starts_with("The guards will leave"));
+}

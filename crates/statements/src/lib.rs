@@ -15,6 +15,9 @@
 //! 3. Reported speech: a reporting verb outside quotes with a clausal complement
 //!    (`Drost said the patrol had been lawful`), and `according to X, …`. A reported
 //!    clause that contains a quote is `mixed`, and the quote is not counted again.
+//! 4. [`interviews`]: in a question-and-answer transcript, each answer paragraph is a
+//!    direct statement by the one person the opening names (its `cue` is empty: the
+//!    transcript's layout is the attribution).
 //!
 //! The speaker is the mention on the subject: a name, or a pronoun, title or surname
 //! the actor layer resolved (`resolved_from`). A subject that is a description with no
@@ -29,6 +32,7 @@
 //! * Every span is made by the `Document`, so it equals the text at its offsets.
 
 mod cues;
+mod interviews;
 pub mod quotes;
 
 use std::collections::HashMap;
@@ -220,9 +224,64 @@ impl Context<'_> {
                 out.push(statement);
             }
         }
+        self.add_interview_answers(&mut out);
         out.sort_by_key(|s| s.content.start);
         out.dedup_by_key(|s| s.content.start);
         out
+    }
+
+    /// In an interview transcript, each answer paragraph is the interviewee's; quotes
+    /// and reports inside an answer are part of it.
+    fn add_interview_answers(&self, out: &mut Vec<Statement>) {
+        let document = self.document;
+        let Some((answers, interviewee)) =
+            interviews::answers(document.text(), |c| document.byte_offset(c), self.mentions)
+        else {
+            return;
+        };
+        let article = &document.article;
+        for answer in answers {
+            let (Some(content), Some(cue)) = (
+                document.span_of_bytes(answer.start, answer.end),
+                document.span_of_bytes(answer.start, answer.start),
+            ) else {
+                continue;
+            };
+            out.retain(|s| !(content.start <= s.content.start && s.content.end <= content.end));
+            let about = self
+                .mentions
+                .iter()
+                .filter(|m| content.start <= m.span.start && m.span.end <= content.end)
+                .filter_map(|m| m.actor_id.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let name = interviewee
+                .actor_id
+                .as_deref()
+                .and_then(|a| self.names.get(a).copied())
+                .unwrap_or(interviewee.span.text.as_str());
+            out.push(Statement {
+                id: format!("{}:{}", article.id, content.start),
+                article_id: article.id.clone(),
+                date: article.date,
+                said_on: None,
+                kind: "direct".into(),
+                speaker: Speaker {
+                    span: None,
+                    name: name.to_string(),
+                    actor_id: interviewee.actor_id.clone(),
+                    resolved_from: None,
+                    anonymous: false,
+                    description: None,
+                },
+                cue,
+                evidence: content.clone(),
+                content,
+                via: None,
+                about,
+            });
+        }
     }
 
     fn opens_paragraph(&self, byte: usize) -> bool {
