@@ -136,3 +136,32 @@ pub const ADDRESSING_VERBS: &[&str] = &["tell", "inform", "brief", "assure", "wa
 pub fn is_cue(lemma: &str) -> bool {
     CUE_VERBS.contains(&lemma)
 }
+
+/// Words news outlets name themselves with ("Tidewater Post", "Radio Kestrel").
+pub const MEDIA_WORDS: &[&str] = &[
+    "agency",
+    "broadcasting",
+    "channel",
+    "chronicle",
+    "courier",
+    "daily",
+    "gazette",
+    "guardian",
+    "herald",
+    "independent",
+    "journal",
+    "ledger",
+    "magazine",
+    "news",
+    "observer",
+    "post",
+    "press",
+    "radio",
+    "telegraph",
+    "television",
+    "times",
+    "tribune",
+    "tv",
+    "weekly",
+    "wire",
+];
