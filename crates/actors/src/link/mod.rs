@@ -144,30 +144,51 @@ impl<'a> Linker<'a> {
     /// Names right after a title that the recogniser missed ("Foreign Minister Sabine
     /// Drost"): a run of capitalised proper nouns after a role word is a person.
     fn add_titled_names(&mut self) {
-        let mut added = Vec::new();
-        for (&agent_start, &(start, _)) in self.agents.iter() {
+        let mut added: Vec<Entity> = Vec::new();
+        let mut widened: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+        // In text order, so overlapping candidates resolve the same way every run.
+        let mut titles: Vec<(usize, usize)> =
+            self.agents.iter().map(|(&s, &(e, _))| (s, e)).collect();
+        titles.sort_unstable();
+        for (agent_start, start) in titles {
             let sentence = &self.document.sentences[self.sentence_of[agent_start]];
+            let mut end = start;
+            while end < sentence.end
+                && end - start < 4
+                && self.xpos(end) == "NNP"
+                && self.capitalised(end)
             {
-                let mut end = start;
-                while end < sentence.end
-                    && end - start < 4
-                    && self.xpos(end) == "NNP"
-                    && self.capitalised(end)
+                end += 1;
+            }
+            if end == start
+                || !self
+                    .dictionary
+                    .match_names(&self.lower[start..end])
+                    .is_empty()
+            {
+                continue;
+            }
+            let overlaps = |e: &Entity| e.tokens.start < end && start < e.tokens.end;
+            let overlapping: Vec<&Entity> = self.entities.iter().filter(|e| overlaps(e)).collect();
+            match overlapping.as_slice() {
+                [] if !added.iter().any(overlaps) => added.push(Entity {
+                    tokens: start..end,
+                    label: "PER".into(),
+                }),
+                // The recogniser kept only part of the name ("Teodor [Vasko]").
+                [part]
+                    if part.label == "PER"
+                        && start <= part.tokens.start
+                        && part.tokens.end <= end =>
                 {
-                    end += 1;
+                    widened.push((part.tokens.clone(), start..end));
                 }
-                let overlaps = |e: &Entity| e.tokens.start < end && start < e.tokens.end;
-                let named = self.dictionary.match_names(&self.lower[start..end]);
-                if end > start
-                    && named.is_empty()
-                    && !self.entities.iter().any(overlaps)
-                    && !added.iter().any(overlaps)
-                {
-                    added.push(Entity {
-                        tokens: start..end,
-                        label: "PER".into(),
-                    });
-                }
+                _ => {}
+            }
+        }
+        for (from, to) in widened {
+            if let Some(entity) = self.entities.iter_mut().find(|e| e.tokens == from) {
+                entity.tokens = to;
             }
         }
         self.entities.extend(added);
