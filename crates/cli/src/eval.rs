@@ -58,28 +58,23 @@ pub enum EvalKind {
     },
     /// Statements: quotes and reported speech with their speakers and outlets,
     /// against gold JSON Lines (see gold/statements/README.md).
-    Quotes {
-        /// Gold files (repeatable).
-        #[arg(long, required = true)]
-        gold: Vec<PathBuf>,
-        /// The articles the gold annotates (any input format; files or folders).
-        #[arg(long, required = true)]
-        articles: Vec<PathBuf>,
-        #[command(flatten)]
-        input: crate::InputArgs,
-    },
+    Quotes(GoldArticles),
     /// Actor linking: which actor each mention is, against gold JSON Lines of
     /// `{article, start, end, actor, code, kind}` (see gold/actors/README.md).
-    Actors {
-        /// Gold files (repeatable).
-        #[arg(long, required = true)]
-        gold: Vec<PathBuf>,
-        /// The articles the gold annotates (any input format; files or folders).
-        #[arg(long, required = true)]
-        articles: Vec<PathBuf>,
-        #[command(flatten)]
-        input: crate::InputArgs,
-    },
+    Actors(GoldArticles),
+}
+
+/// Gold over articles: the annotations, and the articles they point into.
+#[derive(clap::Args)]
+pub struct GoldArticles {
+    /// Gold files (repeatable).
+    #[arg(long, required = true)]
+    pub gold: Vec<PathBuf>,
+    /// The articles the gold annotates (any input format; files or folders).
+    #[arg(long, required = true)]
+    pub articles: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: crate::InputArgs,
 }
 
 /// True positives, false positives and false negatives of a span comparison.
@@ -190,16 +185,8 @@ pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|| dateline_nlp::parser::shipped());
             eval_deps(parser, &read_treebank(gold)?)
         }
-        EvalKind::Quotes {
-            gold,
-            articles,
-            input,
-        } => crate::eval_quotes::eval_quotes(gold, articles, input)?,
-        EvalKind::Actors {
-            gold,
-            articles,
-            input,
-        } => crate::eval_actors::eval_actors(gold, articles, input)?,
+        EvalKind::Quotes(args) => crate::eval_quotes::eval_quotes(args)?,
+        EvalKind::Actors(args) => crate::eval_actors::eval_actors(args)?,
         EvalKind::Ner { gold, model } => {
             let loaded = model
                 .as_deref()

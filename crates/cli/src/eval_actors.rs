@@ -31,6 +31,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::InputArgs;
+use crate::eval::GoldArticles;
 use crate::eval::{Counts, round};
 
 #[derive(Debug, Deserialize)]
@@ -43,27 +44,12 @@ struct GoldMention {
     kind: String,
 }
 
-pub fn eval_actors(
-    gold_files: &[PathBuf],
-    articles: &[PathBuf],
-    input: &InputArgs,
-) -> anyhow::Result<serde_json::Value> {
-    let mut gold: BTreeMap<String, Vec<GoldMention>> = BTreeMap::new();
-    for path in gold_files {
-        let file = std::fs::File::open(path)
-            .with_context(|| format!("cannot open gold file {}", path.display()))?;
-        for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let line = line.with_context(|| format!("{}:{}", path.display(), n + 1))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let mention: GoldMention = serde_json::from_str(&line)
-                .with_context(|| format!("{}:{}: not a gold mention", path.display(), n + 1))?;
-            gold.entry(mention.article.clone())
-                .or_default()
-                .push(mention);
-        }
-    }
+pub fn eval_actors(args: &GoldArticles) -> anyhow::Result<serde_json::Value> {
+    let gold: BTreeMap<String, Vec<GoldMention>> =
+        read_gold(&args.gold, "gold mention", |m: &GoldMention| {
+            m.article.clone()
+        })?;
+    let (articles, input) = (&args.articles, &args.input);
     let predicted: HashMap<String, Vec<Mention>> = extract_articles(gold.keys(), articles, input)?
         .into_iter()
         .map(|(id, extraction)| (id, extraction.mentions))
@@ -199,6 +185,30 @@ fn score(
         coded,
         code_right,
     }
+}
+
+/// Gold JSON Lines from every file, grouped by article (`article_of`). A line that is
+/// not a `what` is an error with its file and line.
+pub(crate) fn read_gold<T: serde::de::DeserializeOwned>(
+    files: &[PathBuf],
+    what: &str,
+    article_of: impl Fn(&T) -> String,
+) -> anyhow::Result<BTreeMap<String, Vec<T>>> {
+    let mut gold: BTreeMap<String, Vec<T>> = BTreeMap::new();
+    for path in files {
+        let file = std::fs::File::open(path)
+            .with_context(|| format!("cannot open gold file {}", path.display()))?;
+        for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line.with_context(|| format!("{}:{}", path.display(), n + 1))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let record: T = serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: not a {what}", path.display(), n + 1))?;
+            gold.entry(article_of(&record)).or_default().push(record);
+        }
+    }
+    Ok(gold)
 }
 
 /// Reads `articles` and extracts the ones whose id is in `ids` (the first copy of

@@ -12,17 +12,14 @@
 //! precision of speakers on matched statements, and (d) the outlet (`via`).
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
-use std::path::PathBuf;
 
-use anyhow::Context;
 use dateline_core::Statement;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::InputArgs;
+use crate::eval::GoldArticles;
 use crate::eval::{Counts, round};
-use crate::eval_actors::{extract_articles, one_to_one, overlap};
+use crate::eval_actors::{extract_articles, one_to_one, overlap, read_gold};
 
 #[derive(Debug, Deserialize)]
 struct GoldStatement {
@@ -40,28 +37,12 @@ struct GoldSpeaker {
     anonymous: bool,
 }
 
-pub fn eval_quotes(
-    gold_files: &[PathBuf],
-    articles: &[PathBuf],
-    input: &InputArgs,
-) -> anyhow::Result<serde_json::Value> {
-    let mut gold: BTreeMap<String, Vec<GoldStatement>> = BTreeMap::new();
-    for path in gold_files {
-        let file = std::fs::File::open(path)
-            .with_context(|| format!("cannot open gold file {}", path.display()))?;
-        for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let line = line.with_context(|| format!("{}:{}", path.display(), n + 1))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let statement: GoldStatement = serde_json::from_str(&line)
-                .with_context(|| format!("{}:{}: not a gold statement", path.display(), n + 1))?;
-            gold.entry(statement.article.clone())
-                .or_default()
-                .push(statement);
-        }
-    }
-    let predicted = extract_articles(gold.keys(), articles, input)?;
+pub fn eval_quotes(args: &GoldArticles) -> anyhow::Result<serde_json::Value> {
+    let gold: BTreeMap<String, Vec<GoldStatement>> =
+        read_gold(&args.gold, "gold statement", |s: &GoldStatement| {
+            s.article.clone()
+        })?;
+    let predicted = extract_articles(gold.keys(), &args.articles, &args.input)?;
 
     // Pairs by content overlap.
     let mut pairs: Vec<(&GoldStatement, &Statement)> = Vec::new();

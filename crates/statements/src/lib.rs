@@ -523,7 +523,7 @@ impl Context<'_> {
         let first = &self.document.tokens[*words.first()?];
         let last = &self.document.tokens[*words.last()?];
         let span = self.document.span_of_bytes(first.start, last.end)?;
-        self.is_outlet(&span.text).then(|| Via {
+        self.is_outlet(&span.text).then_some(Via {
             name: span.text,
             actor_id: None,
         })
@@ -599,7 +599,6 @@ impl Context<'_> {
         if range.len() < 3 {
             return None;
         }
-        let quoted: Vec<usize> = range.clone().filter_map(|i| self.quote_of[i]).collect();
         // A clause that is only a quote is direct speech, found by the quote pass.
         let all_quoted = range
             .clone()
@@ -607,24 +606,12 @@ impl Context<'_> {
         if all_quoted {
             return None;
         }
-        let kind = if quoted.is_empty() {
-            "indirect"
-        } else {
-            "mixed"
-        };
-        for q in quoted {
-            covered_quotes[q] = true;
-        }
-        let tokens = &self.document.tokens;
-        let bytes = tokens[range.start].start..tokens[range.end - 1].end;
-        let inside: Vec<usize> = range.collect();
-        self.statement(
-            kind,
-            bytes,
+        self.reported_clause(
+            range,
             attribution.cue,
             attribution.speaker,
             attribution.via,
-            &inside,
+            covered_quotes,
         )
     }
 
@@ -673,7 +660,20 @@ impl Context<'_> {
         if content.len() < 3 {
             return None;
         }
-        let quoted: Vec<usize> = content.clone().filter_map(|i| self.quote_of[i]).collect();
+        self.reported_clause(content, at, speaker, None, covered_quotes)
+    }
+
+    /// A reported clause as a statement: `mixed` when it holds a quote, which it
+    /// then claims from the quote pass.
+    fn reported_clause(
+        &self,
+        clause: Range<usize>,
+        cue: usize,
+        speaker: Speaker,
+        via: Option<Via>,
+        covered_quotes: &mut [bool],
+    ) -> Option<Statement> {
+        let quoted: Vec<usize> = clause.clone().filter_map(|i| self.quote_of[i]).collect();
         let kind = if quoted.is_empty() {
             "indirect"
         } else {
@@ -683,9 +683,9 @@ impl Context<'_> {
             covered_quotes[q] = true;
         }
         let tokens = &self.document.tokens;
-        let bytes = tokens[content.start].start..tokens[content.end - 1].end;
-        let inside: Vec<usize> = content.collect();
-        self.statement(kind, bytes, at, speaker, None, &inside)
+        let bytes = tokens[clause.start].start..tokens[clause.end - 1].end;
+        let inside: Vec<usize> = clause.collect();
+        self.statement(kind, bytes, cue, speaker, via, &inside)
     }
 
     fn negated(&self, verb: usize) -> bool {
