@@ -18,10 +18,11 @@
 //!   role word ("Russian forces" → `RUSMIL`); and last the references that do not name
 //!   their actor: surnames, titles ("the president") and he/she pronouns, each
 //!   linked only to a compatible, recent antecedent in the same article.
-//! * [`key`]: spelling-independent name keys. Ids are made from them (or from the
-//!   dictionary entry), so the same person gets the same id in every article with no
-//!   shared state — that is what lets `dateline extract` stay stateless and still
-//!   agree with the store's registry.
+//! * [`key`]: spelling-independent name keys for people, plain slugs for everything
+//!   else. Ids are made from them (from the dictionary entry's name, or the name the
+//!   text gives), so the same person gets the same id in every article with no shared
+//!   state — that is what lets `dateline extract` stay stateless and still agree with
+//!   the store's registry.
 //!
 //! # Invariants
 //!
