@@ -148,3 +148,26 @@ fn interview_answers_are_the_interviewees_words() {
     );
     assert!(answers[1].content.text.starts_with("The guards will leave"));
 }
+
+#[test]
+fn the_outlet_that_relayed_the_words_is_the_via() {
+    let e = extract(
+        "2031-04-23",
+        "Matvei Orlenko told the Harbour Ledger that the talks would resume soon. \
+         Radio Kestrel reported that Teodor Vasko welcomed the outcome. \
+         Sabine Drost told Matvei Orlenko that the guards would stay on the island.",
+    );
+    let told = find(&e, "the talks would resume");
+    assert_eq!(
+        told.via.as_ref().map(|v| v.name.as_str()),
+        Some("Harbour Ledger")
+    );
+    let reported = find(&e, "Teodor Vasko welcomed");
+    assert_eq!(reported.speaker.name, "Radio Kestrel");
+    assert_eq!(
+        reported.via.as_ref().map(|v| v.name.as_str()),
+        Some("Radio Kestrel")
+    );
+    // Telling a person is not relaying through an outlet.
+    assert!(find(&e, "the guards would stay").via.is_none());
+}

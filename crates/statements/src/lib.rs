@@ -374,10 +374,40 @@ impl Context<'_> {
                 .then_some(next)
             })?;
         let speaker = self.speaker(subject)?;
-        Some(Attribution {
-            cue,
-            speaker,
-            via: self.via(cue),
+        // "Radio Kestrel reported that …": an outlet reporting is also the relay.
+        let reporting_outlet = (self.document.tokens[cue].lemma == "report"
+            && self.is_outlet(&speaker.name))
+        .then(|| Via {
+            name: speaker.name.clone(),
+            actor_id: speaker.actor_id.clone(),
+        });
+        let via = self
+            .via(cue)
+            .or_else(|| self.interview_with(cue))
+            .or(reporting_outlet);
+        Some(Attribution { cue, speaker, via })
+    }
+
+    /// "…, in an interview with Radio Kestrel, …" in the cue's sentence.
+    fn interview_with(&self, cue: usize) -> Option<Via> {
+        let sentence = self.document.sentences[self.sentence_of[cue]].clone();
+        let at = sentence.clone().find(|&i| {
+            self.lower[i] == "interview" && self.lower.get(i + 1).is_some_and(|w| w == "with")
+        })?;
+        let mut start = at + 2;
+        if start < sentence.end && self.lower[start] == "the" {
+            start += 1;
+        }
+        let end = (start..sentence.end)
+            .take_while(|&i| self.document.tokens[i].xpos.starts_with("NNP"))
+            .last()?
+            + 1;
+        let first = &self.document.tokens[start];
+        let last = &self.document.tokens[end - 1];
+        let span = self.document.span_of_bytes(first.start, last.end)?;
+        self.is_outlet(&span.text).then_some(Via {
+            name: span.text,
+            actor_id: None,
         })
     }
 
