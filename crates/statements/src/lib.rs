@@ -4,7 +4,7 @@
 //! # Design
 //!
 //! Input is a `Document` with the language layers and the actor layer's mentions;
-//! output is `Statement` records. Three passes:
+//! output is `Statement` records. Four passes:
 //!
 //! 1. [`quotes`]: quotation marks → quoted spans, recovering locally from odd marks.
 //! 2. Direct speech: each quote of four words or more (or any quote a cue is attached
@@ -172,14 +172,24 @@ impl Context<'_> {
                 out.push(statement);
             }
         }
+        // Each quote's tokens, in one pass (quotes and tokens are both in text order).
+        let mut tokens_of_quote: Vec<Range<usize>> = vec![0..0; self.quotes.len()];
+        for (i, q) in self.quote_of.iter().enumerate() {
+            if let Some(q) = *q {
+                let range = &mut tokens_of_quote[q];
+                if range.start == range.end {
+                    *range = i..i + 1;
+                } else {
+                    range.end = i + 1;
+                }
+            }
+        }
         let mut last: Option<(Speaker, usize, usize)> = None; // speaker, cue, paragraph end
         for (q, quote) in self.quotes.iter().enumerate() {
             if covered_quotes[q] {
                 continue;
             }
-            let inside: Vec<usize> = (0..self.quote_of.len())
-                .filter(|&i| self.quote_of[i] == Some(q))
-                .collect();
+            let inside: Vec<usize> = tokens_of_quote[q].clone().collect();
             let (Some(&first), Some(&last_token)) = (inside.first(), inside.last()) else {
                 continue;
             };
