@@ -116,7 +116,6 @@ pub const CUE_VERBS: &[&str] = &[
     "boast",
     "lament",
     "regret",
-    "acknowledge",
 ];
 
 /// Verbs that only report words: a quote of any length next to one is speech.
