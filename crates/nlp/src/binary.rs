@@ -32,6 +32,21 @@ pub fn read_str(r: &mut &[u8]) -> io::Result<String> {
     String::from_utf8(b).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
+/// A list of strings: its length, then each string.
+pub fn write_strs(out: &mut impl Write, strings: &[String]) -> io::Result<()> {
+    write_u32(out, strings.len() as u32)?;
+    for s in strings {
+        write_str(out, s)?;
+    }
+    Ok(())
+}
+
+/// What [`write_strs`] wrote.
+pub fn read_strs(r: &mut &[u8]) -> io::Result<Vec<String>> {
+    let n = read_u32(r)? as usize;
+    (0..n).map(|_| read_str(r)).collect()
+}
+
 /// The magic bytes at the start of a model file, checked on load.
 pub fn check_magic(r: &mut &[u8], magic: &[u8; 8], what: &str) -> Result<(), String> {
     let mut found = [0u8; 8];

@@ -8,11 +8,10 @@ use std::io::{self, Write};
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+use crate::binary::{read_strs, write_strs};
 use crate::gazetteer::{Gazetteer, KINDS};
 use crate::iob2::{TaggedSentence, entities};
-use crate::perceptron::{
-    Trainer, Weights, argmax_where, check_magic, read_str, read_u32, shuffle, write_str, write_u32,
-};
+use crate::perceptron::{Trainer, Weights, argmax_where, check_magic, shuffle};
 use crate::tagger::Tagger;
 
 /// A trained entity recogniser.
@@ -146,10 +145,7 @@ impl Recognizer {
     /// Writes the model; weights below `min_weight` are dropped.
     pub fn save(&self, out: &mut impl Write, min_weight: f32) -> io::Result<()> {
         out.write_all(MAGIC)?;
-        write_u32(out, self.classes.len() as u32)?;
-        for class in &self.classes {
-            write_str(out, class)?;
-        }
+        write_strs(out, &self.classes)?;
         self.weights.write(out, min_weight)?;
         self.gazetteer.write(out)
     }
@@ -159,11 +155,8 @@ impl Recognizer {
         let mut r = bytes;
         check_magic(&mut r, MAGIC, "entity recogniser")?;
         let truncated = |_| "truncated entity recogniser model".to_string();
-        let n = read_u32(&mut r).map_err(truncated)? as usize;
-        let classes = (0..n)
-            .map(|_| read_str(&mut r))
-            .collect::<io::Result<Vec<_>>>()
-            .map_err(truncated)?;
+        let classes = read_strs(&mut r).map_err(truncated)?;
+        let n = classes.len();
         let weights = Weights::read(&mut r, n)?;
         let gazetteer = Gazetteer::read(&mut r)?;
         Ok(Recognizer {

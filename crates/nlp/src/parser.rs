@@ -10,10 +10,9 @@
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+use crate::binary::{read_strs, write_strs};
 use crate::conllu::Sentence;
-use crate::perceptron::{
-    Trainer, Weights, argmax_where, check_magic, read_str, read_u32, shuffle, write_str, write_u32,
-};
+use crate::perceptron::{Trainer, Weights, argmax_where, check_magic, shuffle};
 use crate::tagger::Tagger;
 
 /// A trained parser. Classes: 0 = shift, `1 + l` = left-arc with label `l`,
@@ -267,10 +266,7 @@ impl Parser {
 
     pub fn save(&self, out: &mut impl std::io::Write, min_weight: f32) -> std::io::Result<()> {
         out.write_all(MAGIC)?;
-        write_u32(out, self.labels.len() as u32)?;
-        for label in &self.labels {
-            write_str(out, label)?;
-        }
+        write_strs(out, &self.labels)?;
         self.weights.write(out, min_weight)
     }
 
@@ -278,11 +274,8 @@ impl Parser {
         let mut r = bytes;
         check_magic(&mut r, MAGIC, "parser")?;
         let truncated = |_| "truncated parser model".to_string();
-        let n = read_u32(&mut r).map_err(truncated)? as usize;
-        let labels = (0..n)
-            .map(|_| read_str(&mut r))
-            .collect::<std::io::Result<Vec<_>>>()
-            .map_err(truncated)?;
+        let labels = read_strs(&mut r).map_err(truncated)?;
+        let n = labels.len();
         let weights = Weights::read(&mut r, 1 + 2 * n)?;
         Ok(Parser { labels, weights })
     }

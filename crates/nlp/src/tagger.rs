@@ -16,6 +16,7 @@ use std::io::{self, Write};
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+use crate::binary::{read_strs, write_strs};
 use crate::conllu::Sentence;
 use crate::perceptron::{
     Trainer, Weights, argmax_where, check_magic, read_str, read_u16, read_u32, shuffle, write_str,
@@ -158,10 +159,7 @@ impl Tagger {
     /// hash, weights as f32, entries below `min_weight` dropped.
     pub fn save(&self, out: &mut impl Write, min_weight: f32) -> io::Result<()> {
         out.write_all(MAGIC)?;
-        write_u32(out, self.classes.len() as u32)?;
-        for class in &self.classes {
-            write_str(out, class)?;
-        }
+        write_strs(out, &self.classes)?;
         let mut dictionary: Vec<(&String, &u16)> = self.tag_dictionary.iter().collect();
         dictionary.sort();
         write_u32(out, dictionary.len() as u32)?;
@@ -185,11 +183,8 @@ impl Tagger {
         let mut r = bytes;
         check_magic(&mut r, MAGIC, "tagger")?;
         let truncated = |_| "truncated tagger model".to_string();
-        let n_classes = read_u32(&mut r).map_err(truncated)? as usize;
-        let classes = (0..n_classes)
-            .map(|_| read_str(&mut r))
-            .collect::<io::Result<Vec<_>>>()
-            .map_err(truncated)?;
+        let classes = read_strs(&mut r).map_err(truncated)?;
+        let n_classes = classes.len();
         let n_words = read_u32(&mut r).map_err(truncated)? as usize;
         let mut tag_dictionary = HashMap::with_capacity(n_words);
         for _ in 0..n_words {
