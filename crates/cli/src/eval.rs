@@ -71,8 +71,12 @@ pub struct GoldArticles {
     #[arg(long, required = true)]
     pub gold: Vec<PathBuf>,
     /// The articles the gold annotates (any input format; files or folders).
-    #[arg(long, required = true)]
+    #[arg(long, required_unless_present = "predictions")]
     pub articles: Vec<PathBuf>,
+    /// Score these saved `dateline extract` lines (ours, or a peer's in the same
+    /// shape) instead of extracting the articles now.
+    #[arg(long, conflicts_with = "articles")]
+    pub predictions: Option<PathBuf>,
     #[command(flatten)]
     pub input: crate::InputArgs,
 }

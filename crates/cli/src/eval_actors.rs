@@ -30,7 +30,6 @@ use dateline_ingest::Item;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::InputArgs;
 use crate::eval::GoldArticles;
 use crate::eval::{Counts, round};
 
@@ -49,8 +48,7 @@ pub fn eval_actors(args: &GoldArticles) -> anyhow::Result<serde_json::Value> {
         read_gold(&args.gold, "gold mention", |m: &GoldMention| {
             m.article.clone()
         })?;
-    let (articles, input) = (&args.articles, &args.input);
-    let predicted: HashMap<String, Vec<Mention>> = extract_articles(gold.keys(), articles, input)?
+    let predicted: HashMap<String, Vec<Mention>> = extract_articles(gold.keys(), args)?
         .into_iter()
         .map(|(id, extraction)| (id, extraction.mentions))
         .collect();
@@ -211,39 +209,67 @@ pub(crate) fn read_gold<T: serde::de::DeserializeOwned>(
     Ok(gold)
 }
 
-/// Reads `articles` and extracts the ones whose id is in `ids` (the first copy of
-/// each), with the dictionaries `input` names. Every id must be found.
+/// The extractions of the articles whose id is in `ids` (the first copy of each):
+/// read from `--predictions`, or extracted from `--articles` with the dictionaries
+/// the input options name. Every id must be found.
 pub(crate) fn extract_articles<'a>(
     ids: impl Iterator<Item = &'a String>,
-    articles: &[PathBuf],
-    input: &InputArgs,
+    args: &GoldArticles,
 ) -> anyhow::Result<HashMap<String, Extraction>> {
     let wanted: HashSet<&String> = ids.collect();
-    let dictionary = input.dictionary()?;
     let mut out: HashMap<String, Extraction> = HashMap::new();
-    let mut failure = None;
-    dateline_ingest::read_paths(articles, &input.read_options(), &mut |item: Item| {
-        match item {
-            Ok(article) if wanted.contains(&article.id) && !out.contains_key(&article.id) => {
-                let id = article.id.clone();
-                out.insert(id, dateline_extract::extract_with(article, &dictionary));
+    if let Some(path) = &args.predictions {
+        let file =
+            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        for (number, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line.with_context(|| format!("reading {}", path.display()))?;
+            if line.trim().is_empty() {
+                continue;
             }
-            Ok(_) => {}
-            Err(e) => {
-                failure = Some(e);
-                return ControlFlow::Break(());
+            let extraction: Extraction = serde_json::from_str(&line).with_context(|| {
+                format!(
+                    "{}:{}: not a `dateline extract` line",
+                    path.display(),
+                    number + 1
+                )
+            })?;
+            if wanted.contains(&extraction.article.id) {
+                out.entry(extraction.article.id.clone())
+                    .or_insert(extraction);
             }
         }
-        ControlFlow::Continue(())
-    });
-    if let Some(e) = failure {
-        anyhow::bail!("reading articles: {e}");
+    } else {
+        let dictionary = args.input.dictionary()?;
+        let mut failure = None;
+        dateline_ingest::read_paths(
+            &args.articles,
+            &args.input.read_options(),
+            &mut |item: Item| {
+                match item {
+                    Ok(article)
+                        if wanted.contains(&article.id) && !out.contains_key(&article.id) =>
+                    {
+                        let id = article.id.clone();
+                        out.insert(id, dateline_extract::extract_with(article, &dictionary));
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        failure = Some(e);
+                        return ControlFlow::Break(());
+                    }
+                }
+                ControlFlow::Continue(())
+            },
+        );
+        if let Some(e) = failure {
+            anyhow::bail!("reading articles: {e}");
+        }
     }
     let mut missing: Vec<&&String> = wanted.iter().filter(|id| !out.contains_key(**id)).collect();
     missing.sort();
     if let Some(first) = missing.first() {
         anyhow::bail!(
-            "{} gold articles are not in the --articles inputs (first: {first})",
+            "{} gold articles are not in the inputs (first: {first})",
             missing.len()
         );
     }

@@ -9,7 +9,9 @@
 //!
 //! Printed: (a) direct quote spans, (b) direct quotes with the right speaker, (c) all
 //! statements with the right speaker (the headline `precision`/`recall`/`f1`), the
-//! precision of speakers on matched statements, and (d) the outlet (`via`).
+//! precision of speakers on matched statements, and (d) the outlet (`via`); then
+//! how often matched statements have the right kind and `said_on` (overall, and
+//! where the text gives a day).
 
 use std::collections::BTreeMap;
 
@@ -28,6 +30,8 @@ struct GoldStatement {
     content: [usize; 2],
     speaker: GoldSpeaker,
     via: Option<String>,
+    /// The day the text gives; `None` when it gives none (then the article's date).
+    said_on: Option<dateline_core::Date>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -42,7 +46,7 @@ pub fn eval_quotes(args: &GoldArticles) -> anyhow::Result<serde_json::Value> {
         read_gold(&args.gold, "gold statement", |s: &GoldStatement| {
             s.article.clone()
         })?;
-    let predicted = extract_articles(gold.keys(), &args.articles, &args.input)?;
+    let predicted = extract_articles(gold.keys(), args)?;
 
     // Pairs by content overlap.
     let mut pairs: Vec<(&GoldStatement, &Statement)> = Vec::new();
@@ -132,6 +136,15 @@ pub fn eval_quotes(args: &GoldArticles) -> anyhow::Result<serde_json::Value> {
     let gold_via = gold.values().flatten().filter(|g| g.via.is_some()).count();
     let ours_via = all_predicted.iter().filter(|p| p.via.is_some()).count();
     let kinds_right = pairs.iter().filter(|(g, p)| g.kind == p.kind).count();
+    let days_right = pairs
+        .iter()
+        .filter(|(g, p)| p.said_on == Some(g.said_on.unwrap_or(p.date)))
+        .count();
+    let dated = pairs.iter().filter(|(g, _)| g.said_on.is_some()).count();
+    let dated_right = pairs
+        .iter()
+        .filter(|(g, p)| g.said_on.is_some() && p.said_on == g.said_on)
+        .count();
     eprintln!(
         "quotes: {} articles, {gold_all} gold statements ({gold_direct} direct), {} predicted ({ours_direct} direct), {} matched",
         gold.len(),
@@ -146,6 +159,8 @@ pub fn eval_quotes(args: &GoldArticles) -> anyhow::Result<serde_json::Value> {
         "all_speaker": headline.report(json!({})),
         "speaker_precision": round(all_speaker as f64 / pairs.len().max(1) as f64),
         "kind_accuracy": round(kinds_right as f64 / pairs.len().max(1) as f64),
+        "said_on_accuracy": round(days_right as f64 / pairs.len().max(1) as f64),
+        "said_on_given": json!({"matched": dated, "right": dated_right}),
         "via": counts(via_right, ours_via, gold_via).report(json!({})),
     })))
 }

@@ -6,12 +6,14 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use dateline_core::Article;
+use dateline_core::{Article, Statement};
+use dateline_store::StatementQuery;
 
 use crate::{WindowArgs, open_existing};
 
-/// Writes `DIR/articles.<format>` (more tables join as they arrive). The file is
-/// written under a temporary name and renamed, so a reader never sees half of it.
+/// Writes `DIR/articles.<format>` and `DIR/statements.<format>` (more tables join as
+/// they arrive). Each file is written under a temporary name and renamed, so a
+/// reader never sees half of one.
 pub fn export(
     out: &Path,
     format: &str,
@@ -20,36 +22,87 @@ pub fn export(
 ) -> anyhow::Result<ExitCode> {
     let store = open_existing(db)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let target = out.join(format!("articles.{format}"));
-    let partial = out.join(format!(".articles.{format}.partial"));
-    let file =
-        File::create(&partial).with_context(|| format!("cannot write {}", partial.display()))?;
-    let mut sink = BufWriter::new(file);
-    let count = match format {
-        "csv" => {
-            let mut csv = csv::Writer::from_writer(&mut sink);
+    let window = window.window();
+    let csv = format == "csv";
+    write_table(out, "articles", format, |sink| {
+        if csv {
+            let mut csv = csv::Writer::from_writer(sink);
             csv.write_record([
                 "id", "date", "title", "source", "url", "lang", "dup_of", "meta", "text",
             ])?;
-            let n = store.for_each_article(&window.window(), |a| {
-                csv.write_record(csv_row(&a)).map_err(std::io::Error::other)
+            let n = store.for_each_article(&window, |a| {
+                csv.write_record(article_row(&a))
+                    .map_err(std::io::Error::other)
             })?;
             csv.flush()?;
-            n
+            Ok(n)
+        } else {
+            Ok(store.for_each_article(&window, |a| json_line(sink, &a))?)
         }
-        _ => store.for_each_article(&window.window(), |a| {
-            serde_json::to_writer(&mut sink, &a)?;
-            sink.write_all(b"\n")
-        })?,
+    })?;
+    let all = StatementQuery {
+        window,
+        ..StatementQuery::default()
     };
-    sink.flush()?;
-    drop(sink);
-    std::fs::rename(&partial, &target)?;
-    eprintln!("wrote {count} articles to {}", target.display());
+    write_table(out, "statements", format, |sink| {
+        if csv {
+            let mut csv = csv::Writer::from_writer(sink);
+            csv.write_record([
+                "id",
+                "article_id",
+                "date",
+                "said_on",
+                "kind",
+                "speaker",
+                "speaker_actor_id",
+                "speaker_resolved_from",
+                "speaker_anonymous",
+                "cue",
+                "content_start",
+                "content_end",
+                "content",
+                "via",
+                "about",
+            ])?;
+            let n = store.for_each_statement(&all, |s| {
+                csv.write_record(statement_row(&s))
+                    .map_err(std::io::Error::other)
+            })?;
+            csv.flush()?;
+            Ok(n)
+        } else {
+            Ok(store.for_each_statement(&all, |s| json_line(sink, &s))?)
+        }
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn csv_row(a: &Article) -> [String; 9] {
+/// Writes `DIR/NAME.FORMAT` through `write`, which returns how many records it wrote.
+fn write_table(
+    out: &Path,
+    name: &str,
+    format: &str,
+    write: impl FnOnce(&mut BufWriter<File>) -> anyhow::Result<u64>,
+) -> anyhow::Result<()> {
+    let target = out.join(format!("{name}.{format}"));
+    let partial = out.join(format!(".{name}.{format}.partial"));
+    let file =
+        File::create(&partial).with_context(|| format!("cannot write {}", partial.display()))?;
+    let mut sink = BufWriter::new(file);
+    let count = write(&mut sink)?;
+    sink.flush()?;
+    drop(sink);
+    std::fs::rename(&partial, &target)?;
+    eprintln!("wrote {count} {name} to {}", target.display());
+    Ok(())
+}
+
+fn json_line(sink: &mut impl Write, record: &impl serde::Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *sink, record)?;
+    sink.write_all(b"\n")
+}
+
+fn article_row(a: &Article) -> [String; 9] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     [
         a.id.clone(),
@@ -64,6 +117,26 @@ fn csv_row(a: &Article) -> [String; 9] {
             .map(|m| serde_json::Value::Object(m.clone()).to_string())
             .unwrap_or_default(),
         a.text.clone(),
+    ]
+}
+
+fn statement_row(s: &Statement) -> [String; 15] {
+    [
+        s.id.clone(),
+        s.article_id.clone(),
+        s.date.to_string(),
+        s.said_on.map(|d| d.to_string()).unwrap_or_default(),
+        s.kind.clone(),
+        s.speaker.name.clone(),
+        s.speaker.actor_id.clone().unwrap_or_default(),
+        s.speaker.resolved_from.clone().unwrap_or_default(),
+        s.speaker.anonymous.to_string(),
+        s.cue.text.clone(),
+        s.content.start.to_string(),
+        s.content.end.to_string(),
+        s.content.text.clone(),
+        s.via.as_ref().map(|v| v.name.clone()).unwrap_or_default(),
+        s.about.join(";"),
     ]
 }
 

@@ -15,6 +15,7 @@ mod eval_quotes;
 mod export;
 mod ingest;
 mod search;
+mod statements;
 mod train;
 
 use std::path::PathBuf;
@@ -180,6 +181,13 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Statements: who said what, by article date. Filters combine.
+    Statements {
+        #[command(flatten)]
+        filters: statements::StatementArgs,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Write the store's tables to files in a directory.
     Export {
         /// Directory to write (created if needed).
@@ -249,6 +257,7 @@ fn main() -> ExitCode {
             json,
             db,
         } => actors::show(&name, &window, json, &db.db),
+        Command::Statements { filters, db } => statements::list(&filters, &db.db),
         Command::Export {
             out,
             format,

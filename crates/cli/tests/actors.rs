@@ -3,27 +3,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::*;
-
-fn examples() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples")
-}
-
-fn ingest_examples(db: &std::path::Path, extra: &[&str]) -> Run {
-    let examples = examples();
-    let dictionary = examples.join("dictionary/fictional.actors");
-    let mut args = vec![
-        "ingest",
-        examples.to_str().unwrap(),
-        "--actors",
-        dictionary.to_str().unwrap(),
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    dateline(&args, db)
-}
 
 #[test]
 fn the_registry_lists_and_shows_actors_as_of_a_date() {

@@ -76,3 +76,23 @@ pub fn paragraph(seed: usize) -> String {
         .join(" ")
         + "."
 }
+
+/// The bundled example corpus.
+pub fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+/// Ingests the example corpus with its fictional actor dictionary, plus `extra` flags.
+pub fn ingest_examples(db: &std::path::Path, extra: &[&str]) -> Run {
+    let examples = examples();
+    let dictionary = examples.join("dictionary/fictional.actors");
+    let mut args = vec![
+        "ingest",
+        examples.to_str().unwrap(),
+        "--actors",
+        dictionary.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    dateline(&args, db)
+}

@@ -22,6 +22,7 @@
 mod document;
 mod ids;
 mod records;
+pub mod time;
 
 pub use document::{Document, Entity, Token};
 pub use ids::{content_hash, content_id, normalize_for_hash};

@@ -38,8 +38,8 @@ pub mod quotes;
 use std::collections::HashMap;
 use std::ops::Range;
 
+use dateline_core::Date;
 use dateline_core::{Actor, Document, Mention, Speaker, Statement, Via};
-use jiff::civil::{Date, Weekday};
 
 pub use cues::{CUE_VERBS, is_cue};
 use quotes::{Quote, find_quotes};
@@ -275,7 +275,7 @@ impl Context<'_> {
                 id: format!("{}:{}", article.id, content.start),
                 article_id: article.id.clone(),
                 date: article.date,
-                said_on: None,
+                said_on: Some(article.date),
                 kind: "direct".into(),
                 speaker: Speaker {
                     span: None,
@@ -776,7 +776,7 @@ impl Context<'_> {
             id: format!("{}:{}", article.id, content.start),
             article_id: article.id.clone(),
             date: article.date,
-            said_on: self.said_on(cue),
+            said_on: Some(self.said_on(cue)),
             kind: kind.to_string(),
             speaker,
             cue: cue_span,
@@ -787,42 +787,46 @@ impl Context<'_> {
         })
     }
 
-    /// "said on Tuesday" (the latest Tuesday on or before the article date),
-    /// "yesterday", "today": the day the cue's clause names.
-    fn said_on(&self, cue: usize) -> Option<Date> {
+    /// The day the cue's clause names ("said on Tuesday", "told reporters last
+    /// week", "said in an interview on Wednesday evening"), by the rules of
+    /// [`dateline_core::time`]; a participial cue (", telling parliament") takes
+    /// the day of the verb it hangs on. Else the article's date, as the contract asks.
+    fn said_on(&self, cue: usize) -> Date {
         let date = self.document.article.date;
-        let words = self.children[cue]
-            .iter()
-            .flat_map(|&c| std::iter::once(c).chain(self.children[c].iter().copied()));
-        for w in words {
-            let word = self.lower[w].as_str();
-            if word == "yesterday" {
-                return date.yesterday().ok();
-            }
-            if word == "today" {
-                return Some(date);
-            }
-            if let Some(day) = weekday(word) {
-                let back = (date.weekday().to_monday_zero_offset() - day.to_monday_zero_offset())
-                    .rem_euclid(7);
-                return date
-                    .checked_sub(jiff::Span::new().days(i64::from(back)))
-                    .ok();
+        let tokens = &self.document.tokens;
+        let mut verbs = vec![cue];
+        if let Some(head) = tokens[cue].head
+            && matches!(tokens[cue].deprel.as_str(), "advcl" | "xcomp" | "conj")
+        {
+            verbs.push(head);
+        }
+        // Time phrases hang on the verb, or inside one of its modifiers ("in an
+        // interview on Wednesday"); never inside what was said or who said it.
+        let mut frontier: Vec<(usize, u8)> = verbs.iter().map(|&v| (v, 0)).collect();
+        while let Some((node, depth)) = frontier.pop() {
+            for &child in &self.children[node] {
+                let relation = tokens[child].deprel.as_str();
+                if matches!(relation, "ccomp" | "parataxis" | "advcl" | "acl" | "conj")
+                    || relation.starts_with("nsubj")
+                    || relation.starts_with("csubj")
+                    || self.quote_of[child].is_some()
+                {
+                    continue;
+                }
+                let dependents: Vec<&str> = self.children[child]
+                    .iter()
+                    .map(|&d| self.lower[d].as_str())
+                    .collect();
+                if let Some(day) =
+                    dateline_core::time::day_named(&self.lower[child], &dependents, date)
+                {
+                    return day;
+                }
+                if depth < 2 {
+                    frontier.push((child, depth + 1));
+                }
             }
         }
-        None
+        date
     }
-}
-
-fn weekday(word: &str) -> Option<Weekday> {
-    Some(match word {
-        "monday" => Weekday::Monday,
-        "tuesday" => Weekday::Tuesday,
-        "wednesday" => Weekday::Wednesday,
-        "thursday" => Weekday::Thursday,
-        "friday" => Weekday::Friday,
-        "saturday" => Weekday::Saturday,
-        "sunday" => Weekday::Sunday,
-        _ => return None,
-    })
 }

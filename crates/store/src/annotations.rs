@@ -79,6 +79,20 @@ impl Store {
         let tx = self.conn.transaction()?;
         {
             let mut delete = tx.prepare_cached("DELETE FROM mentions WHERE article = ?1")?;
+            let mut delete_about = tx.prepare_cached(
+                "DELETE FROM statement_about
+                 WHERE statement IN (SELECT rowid FROM statements WHERE article = ?1)",
+            )?;
+            let mut delete_statements =
+                tx.prepare_cached("DELETE FROM statements WHERE article = ?1")?;
+            let mut statement = tx.prepare_cached(
+                "INSERT INTO statements (article, id, content_start, kind, speaker_name,
+                    speaker_actor, via_name, via_actor, record)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            let mut about = tx.prepare_cached(
+                "INSERT OR IGNORE INTO statement_about (statement, actor) VALUES (?1, ?2)",
+            )?;
             let mut actor = tx.prepare_cached(
                 "INSERT INTO actors (id, name, kind, dictionary_codes) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(id) DO NOTHING",
@@ -91,6 +105,8 @@ impl Store {
                 tx.prepare_cached("UPDATE articles SET extracted = ?2 WHERE rowid = ?1")?;
             for (rowid, extraction) in batch {
                 delete.execute(params![rowid])?;
+                delete_about.execute(params![rowid])?;
+                delete_statements.execute(params![rowid])?;
                 for a in &extraction.actors {
                     // A code the article's own text gave spans exactly its date (see
                     // `dateline_actors::link`); it lives on the mentions, which carry
@@ -116,6 +132,25 @@ impl Store {
                         m.code,
                         m.resolved_from
                     ])?;
+                }
+                for s in &extraction.statements {
+                    let record =
+                        serde_json::to_string(s).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    statement.execute(params![
+                        rowid,
+                        s.id,
+                        s.content.start as i64,
+                        s.kind,
+                        s.speaker.name,
+                        s.speaker.actor_id,
+                        s.via.as_ref().map(|v| &v.name),
+                        s.via.as_ref().and_then(|v| v.actor_id.as_ref()),
+                        record
+                    ])?;
+                    let statement_row = tx.last_insert_rowid();
+                    for actor in &s.about {
+                        about.execute(params![statement_row, actor])?;
+                    }
                 }
                 done.execute(params![rowid, key])?;
             }
@@ -325,7 +360,7 @@ fn parse_date(text: &str) -> Result<Date> {
 }
 
 /// `%`, `_` and the escape itself taken literally in a LIKE pattern.
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -21,7 +21,7 @@
 //!
 //! * Every date-bounded read goes through [`DateWindow`]; an as-of date D admits only
 //!   articles whose date is ≤ D. No query builds its own date bounds.
-//! * Annotations (mentions, the actor registry) are written per batch of articles
+//! * Annotations (mentions, the actor registry, statements) are written per batch of articles
 //!   in one transaction with the mark that says the batch is annotated, so an
 //!   interrupted ingest resumes where it stopped (see `annotations.rs`).
 //! * Nothing stored is altered by a failed write, except the one deliberate update:
@@ -31,6 +31,7 @@
 mod annotations;
 mod schema;
 mod search;
+mod statements;
 mod window;
 mod writer;
 
@@ -42,6 +43,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub use annotations::{ActorDetail, ActorSummary};
 pub use schema::MIGRATIONS;
 pub use search::{ArticleSearch, SearchHit, SearchQuery, fts_query};
+pub use statements::{ActorFilter, StatementQuery};
 pub use window::DateWindow;
 pub use writer::{AddOutcome, BATCH_SIZE, Writer};
 
@@ -57,6 +59,9 @@ pub enum StoreError {
     Query(String),
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// The caller's sink of a streaming read failed (a full disk, a closed pipe).
+    #[error("write failed: {0}")]
+    Write(#[from] std::io::Error),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -137,7 +142,7 @@ impl Store {
         let mut n = 0;
         while let Some(row) = rows.next()? {
             let article = article_from_row(row)??;
-            each(article).map_err(|e| StoreError::Schema(format!("write failed: {e}")))?;
+            each(article)?;
             n += 1;
         }
         Ok(n)

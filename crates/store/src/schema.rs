@@ -66,6 +66,27 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX mentions_article ON mentions(article);
     CREATE INDEX mentions_actor ON mentions(actor, article) WHERE actor IS NOT NULL;",
+    // 3: statements. The columns are what the filters of `dateline statements` look
+    // at; `record` is the whole `Statement` as JSON, returned as is.
+    "CREATE TABLE statements (
+        rowid INTEGER PRIMARY KEY,
+        article INTEGER NOT NULL REFERENCES articles(rowid),
+        id TEXT NOT NULL,
+        content_start INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        speaker_name TEXT NOT NULL,
+        speaker_actor TEXT,
+        via_name TEXT,
+        via_actor TEXT,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX statements_article ON statements(article, content_start);
+    CREATE INDEX statements_speaker ON statements(speaker_actor) WHERE speaker_actor IS NOT NULL;
+    CREATE TABLE statement_about (
+        statement INTEGER NOT NULL REFERENCES statements(rowid),
+        actor TEXT NOT NULL,
+        PRIMARY KEY (actor, statement)
+    ) WITHOUT ROWID;",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
