@@ -111,7 +111,8 @@ fn month_day(head: &str, dependents: &[&str], article: Date) -> Option<Date> {
         .filter(|d| distance(d) <= 183)
 }
 
-fn weekday(word: &str) -> Option<Weekday> {
+/// The weekday a lower-case word names.
+pub fn weekday(word: &str) -> Option<Weekday> {
     Some(match word {
         "monday" => Weekday::Monday,
         "tuesday" => Weekday::Tuesday,

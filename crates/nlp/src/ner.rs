@@ -63,7 +63,14 @@ impl Recognizer {
             .collect();
         entities(&tags)
             .into_iter()
-            .map(|(start, end, label)| Entity { start, end, label })
+            .map(|(start, mut end, label)| {
+                // A headline runs into its dateline ("… Hugh McGuire Sunday, May 28"):
+                // no name ends in a weekday, but the model, seeing capitals, runs on.
+                if end - start > 1 && is_weekday(words[end - 1].as_ref()) {
+                    end -= 1;
+                }
+                Entity { start, end, label }
+            })
             .collect()
     }
 
@@ -347,6 +354,13 @@ impl<'a> Context<'a> {
         add(33, &format!("{}+{}", self.known[i], self.shape[i]));
         add(34, &format!("{}+{}", prev(1), self.known[i]));
     }
+}
+
+fn is_weekday(word: &str) -> bool {
+    matches!(
+        word,
+        "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday"
+    )
 }
 
 #[cfg(test)]

@@ -157,6 +157,8 @@ impl<'a> Linker<'a> {
                 && end - start < 4
                 && self.xpos(end) == "NNP"
                 && self.capitalised(end)
+                // A headline running into its dateline: "… Aner Shalev Wednesday, …".
+                && dateline_core::time::weekday(&self.lower[end]).is_none()
             {
                 end += 1;
             }
