@@ -125,7 +125,8 @@ pub fn weekday(word: &str) -> Option<Weekday> {
     })
 }
 
-fn month(word: &str) -> Option<i8> {
+/// The month (1–12) a lower-case word or abbreviation names.
+pub fn month(word: &str) -> Option<i8> {
     let number = match word.trim_end_matches('.') {
         "january" | "jan" => 1,
         "february" | "feb" => 2,

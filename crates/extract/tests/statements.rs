@@ -171,3 +171,41 @@ fn the_outlet_that_relayed_the_words_is_the_via() {
     // Telling a person is not relaying through an outlet.
     assert!(find(&e, "the guards would stay").via.is_none());
 }
+
+#[test]
+fn the_speaker_is_the_subject_not_its_possessor_or_modifier() {
+    let e = extract(
+        "2031-03-06",
+        "President Ilena Marsk left for Strenholt. Her spokesman, Jonas Kerrow, said \
+         the visit would last two days. Veldoran Defence Minister Ruta Benning accused \
+         Haldmere of moving tanks and said Veldora would complain. According to a Haldish \
+         official, the tanks were on exercise.",
+    );
+    assert_eq!(find(&e, "the visit").speaker.name, "Jonas Kerrow");
+    assert_eq!(find(&e, "Veldora would").speaker.name, "Ruta Benning");
+    let official = find(&e, "the tanks were");
+    assert!(official.speaker.anonymous, "{:?}", official.speaker);
+    assert_eq!(
+        official.speaker.description.as_deref(),
+        Some("a Haldish official")
+    );
+}
+
+#[test]
+fn a_quote_the_cue_runs_into_is_a_fragment_of_reported_speech() {
+    let e = extract(
+        "2031-03-06",
+        "Sabine Drost urged both governments to “read the report, not the headlines about it”. \
+         Drost said last week: “We will read every page of it.”",
+    );
+    let urged = find(&e, "both governments");
+    assert_eq!(urged.kind, "mixed");
+    assert_eq!(urged.cue.text, "urged");
+    let said = find(&e, "We will read");
+    assert_eq!(said.kind, "direct");
+    assert_eq!(
+        said.said_on,
+        Some("2031-02-24".parse().unwrap()),
+        "last week = its Monday"
+    );
+}

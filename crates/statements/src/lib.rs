@@ -228,11 +228,15 @@ impl Context<'_> {
                 continue;
             }
             last = Some((speaker.clone(), cue, quote.end));
-            if let Some(statement) =
-                self.statement("direct", quote.start..quote.end, cue, speaker, via, &inside)
-            {
-                out.push(statement);
-            }
+            let statement = match self.embedding_clause(cue, first, last_token) {
+                Some(clause) => {
+                    self.reported_clause(clause, cue, speaker, via, &mut covered_quotes)
+                }
+                None => {
+                    self.statement("direct", quote.start..quote.end, cue, speaker, via, &inside)
+                }
+            };
+            out.extend(statement);
         }
         self.add_interview_answers(&mut out);
         out.sort_by_key(|s| s.content.start);
@@ -345,6 +349,33 @@ impl Context<'_> {
         self.attribution(cue)
     }
 
+    /// "accused Haldmere of “looking for a door”", "urged both governments to
+    /// “read the report”": a quote the cue's own words run into, with no colon or
+    /// comma to open it, is a fragment of reported speech. The clause, from after
+    /// the cue (or its "that") through the closing mark; `None` for a quote that
+    /// stands on its own (`said: “…”`, `said, “…”`, `said “…”`).
+    fn embedding_clause(&self, cue: usize, first: usize, last: usize) -> Option<Range<usize>> {
+        if cue >= first || self.sentence_of[cue] != self.sentence_of[first] {
+            return None;
+        }
+        let mut before = first - 1;
+        while before > cue && is_quote_mark(&self.lower[before]) {
+            before -= 1;
+        }
+        let word = self.lower[before].chars().any(char::is_alphanumeric);
+        if before == cue || !word || self.lower[before] == "that" {
+            return None;
+        }
+        let start = (cue + 1..before)
+            .find(|&i| self.lower[i] == "that")
+            .map_or(cue + 1, |that| that + 1);
+        let mut end = last + 1;
+        if end < self.lower.len() && is_quote_mark(&self.lower[end]) {
+            end += 1;
+        }
+        Some(start..end)
+    }
+
     fn is_mark_or_comma(&self, i: usize) -> bool {
         matches!(
             self.lower[i].as_str(),
@@ -360,9 +391,15 @@ impl Context<'_> {
     /// The speaker of a cue verb: its subject, or the name right after it ("said
     /// Drost"); and the outlet it was told to.
     fn attribution(&self, cue: usize) -> Option<Attribution> {
+        // A subject stands before its verb, or right after it ("said Drost"); one
+        // further on is the parser taking the reported clause's subject for the
+        // verb's ("said Veldora would …").
         let subject_of = |verb: usize| {
-            self.children[verb].iter().copied().find(|&c| {
-                self.document.tokens[c].deprel.starts_with("nsubj") && self.quote_of[c].is_none()
+            self.children[verb].iter().copied().rev().find(|&c| {
+                self.document.tokens[c].deprel.starts_with("nsubj")
+                    && self.quote_of[c].is_none()
+                    && (c < verb || self.subtree(c).start == verb + 1)
+                    && !is_time_word(&self.lower[c])
             })
         };
         let token = &self.document.tokens[cue];
@@ -428,10 +465,23 @@ impl Context<'_> {
         if self.anonymous_one(subject) {
             return self.anonymous(subject);
         }
+        // "sources in the Foreign Ministry", "a member of the Haldish delegation":
+        // a source word that no name stands on or beside is an unnamed source, not
+        // the body its phrase mentions.
+        let source_word = SOURCE_WORDS.contains(&self.lower[subject].as_str())
+            && self.document.tokens[subject].xpos.starts_with("NN")
+            && !self.document.tokens[subject].xpos.starts_with("NNP");
+        if source_word && self.named_on(subject).is_none() {
+            return self.anonymous(subject);
+        }
         if let Some(m) = self.mention_at_or_under(subject) {
             let mention = &self.mentions[m];
             let actor = mention.actor_id.as_deref();
             if actor.is_none() && mention.label != "PER" && mention.label != "ORG" {
+                return None;
+            }
+            // A bare title nobody resolved ("spokeswoman") is not a name.
+            if actor.is_none() && !mention.span.text.chars().any(char::is_uppercase) {
                 return None;
             }
             let name = actor
@@ -448,7 +498,7 @@ impl Context<'_> {
             });
         }
         // A name the recogniser missed: the proper nouns of the subject.
-        if self.document.tokens[subject].xpos == "NNP" {
+        if self.document.tokens[subject].xpos == "NNP" && !is_time_word(&self.lower[subject]) {
             let range = self.subtree(subject);
             let proper = range
                 .clone()
@@ -466,10 +516,6 @@ impl Context<'_> {
                     description: None,
                 });
             }
-        }
-        // A description with no name: an anonymous source.
-        if SOURCE_WORDS.contains(&self.lower[subject].as_str()) {
-            return self.anonymous(subject);
         }
         None
     }
@@ -489,7 +535,19 @@ impl Context<'_> {
     }
 
     fn anonymous(&self, subject: usize) -> Option<Speaker> {
-        let range = self.subtree(subject);
+        // The description is the phrase, without the "According to" a parse may
+        // hang on it or the punctuation around it.
+        let mut range = self.subtree(subject);
+        let is_word = |i: usize| self.lower[i].chars().any(char::is_alphanumeric);
+        while range.start < subject
+            && (!is_word(range.start)
+                || matches!(self.lower[range.start].as_str(), "according" | "to"))
+        {
+            range.start += 1;
+        }
+        while range.end - 1 > subject && !is_word(range.end - 1) {
+            range.end -= 1;
+        }
         let first = &self.document.tokens[range.start];
         let last = &self.document.tokens[range.end - 1];
         let span = self.document.span_of_bytes(first.start, last.end)?;
@@ -504,22 +562,52 @@ impl Context<'_> {
         })
     }
 
-    /// The mention on a token, or on the head noun's compound/name parts.
+    /// A linked person or organisation on the token or in its apposition
+    /// ("Her spokesman, Jonas Kerrow"; "Haldmere's spokeswoman, Henrike Vael").
+    fn named_on(&self, token: usize) -> Option<usize> {
+        let linked = |i: usize| {
+            let m = self.mention_of[i]?;
+            let mention = &self.mentions[m];
+            (matches!(mention.label.as_str(), "PER" | "ORG") && mention.actor_id.is_some())
+                .then_some(m)
+        };
+        linked(token).or_else(|| {
+            self.children[token]
+                .iter()
+                .filter(|&&c| self.document.tokens[c].deprel == "appos")
+                .find_map(|&c| linked(c))
+        })
+    }
+
+    /// The mention that names a subject: on its head or in its apposition; else
+    /// the person in its phrase, else the organisation ("The acting leader of the
+    /// Civic Union, Paula Sendak"). Possessors are never the speaker ("her
+    /// spokesman" is not her); an unlinked mention on the head comes last.
     fn mention_at_or_under(&self, token: usize) -> Option<usize> {
-        if let Some(m) = self.mention_of[token] {
+        if let Some(m) = self.named_on(token) {
             return Some(m);
         }
-        // "The acting leader of the Civic Union, Paula Sendak": the person
-        // in the subject's phrase, else its organisation.
-        let range = self.subtree(token);
+        let mut inside: Vec<usize> = Vec::new();
+        let mut stack = vec![token];
+        while let Some(node) = stack.pop() {
+            inside.push(node);
+            for &c in &self.children[node] {
+                if self.document.tokens[c].deprel != "nmod:poss" {
+                    stack.push(c);
+                }
+            }
+        }
+        inside.sort_unstable();
         let linked = |label: &str| {
-            range.clone().find_map(|i| {
+            inside.iter().find_map(|&i| {
                 let m = self.mention_of[i]?;
                 let mention = &self.mentions[m];
                 (mention.label == label && mention.actor_id.is_some()).then_some(m)
             })
         };
-        linked("PER").or_else(|| linked("ORG"))
+        linked("PER")
+            .or_else(|| linked("ORG"))
+            .or(self.mention_of[token])
     }
 
     /// "told the Harbour Ledger", "told Izvestia": an organisation the words were
@@ -672,10 +760,20 @@ impl Context<'_> {
         let phrase_end = (name..sentence.end)
             .find(|&i| matches!(self.lower[i].as_str(), "," | "." | ";"))
             .unwrap_or(sentence.end);
-        let head = (name..phrase_end)
-            .find(|&i| self.mention_of[i].is_some())
+        // Its head: the word whose own head lies outside the phrase ("a Haldish
+        // official", not "Haldish"); a parse that gives none, the last noun.
+        let phrase = name..phrase_end;
+        let head = phrase
+            .clone()
+            .find(|&i| {
+                self.document.tokens[i].xpos.starts_with("NN")
+                    && self.document.tokens[i]
+                        .head
+                        .is_none_or(|h| !phrase.contains(&h))
+            })
             .or_else(|| {
-                (name..phrase_end)
+                phrase
+                    .clone()
                     .rev()
                     .find(|&i| self.document.tokens[i].xpos.starts_with("NN"))
             })?;
@@ -829,4 +927,13 @@ impl Context<'_> {
         }
         date
     }
+}
+
+/// Days and months: a subject the parser took from a time phrase ("on Thursday").
+fn is_time_word(word: &str) -> bool {
+    dateline_core::time::weekday(word).is_some() || dateline_core::time::month(word).is_some()
+}
+
+fn is_quote_mark(word: &str) -> bool {
+    matches!(word, "“" | "”" | "\"" | "'" | "’" | "‘")
 }
