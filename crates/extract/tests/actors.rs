@@ -229,3 +229,21 @@ fn hostile_text_does_not_panic() {
         }
     }
 }
+
+#[test]
+fn a_titled_name_in_a_list_is_not_the_previous_persons_apposition() {
+    let e = extract(
+        "l",
+        "2031-06-15",
+        "The agreement was signed, watched by Veldoran President Ilena Marsk, Haldish \
+         Prime Minister Oswin Fairlocke, and the envoy.",
+    );
+    assert_eq!(
+        mention(&e, "Ilena Marsk", 0).code.as_deref(),
+        Some("VLDGOV")
+    );
+    assert_eq!(
+        mention(&e, "Oswin Fairlocke", 0).code.as_deref(),
+        Some("HLDGOV")
+    );
+}

@@ -567,6 +567,14 @@ impl<'a> Linker<'a> {
         else {
             return;
         };
+        // "…, Haldish Prime Minister Oswin Fairlocke, …": a title with its own name
+        // starts the next person of a list, it does not describe this one.
+        let title_end = agents
+            .get(&agent_start)
+            .map_or(agent_start + 1, |&(e, _)| e);
+        if title_end < end && self.capitalised(title_end) && self.xpos(title_end) == "NNP" {
+            return;
+        }
         // Only a determiner, a country, an adjective or a possessive may come before
         // the title ("the Veldoran presidential spokesman").
         let lead_ok = (window.start..agent_start).all(|i| {
