@@ -209,3 +209,20 @@ fn a_quote_the_cue_runs_into_is_a_fragment_of_reported_speech() {
         "last week = its Monday"
     );
 }
+
+#[test]
+fn a_quote_after_its_attribution_and_a_pronoun_after_a_long_quote_keep_the_speaker() {
+    let e = extract(
+        "2031-03-06",
+        "In Pellory the cuts came on top of the lock closure. “First no fish, then no \
+         barges, now no light,” said Ilse Varnaby, who runs a guesthouse near the quay. \
+         “Soon they will close the sky.”\n\n\
+         Matvei Orlenko called the text good. “Nobody gets the island. Nobody loses it. \
+         The herons keep it,” he told reporters.",
+    );
+    assert_eq!(find(&e, "First no fish").speaker.name, "Ilse Varnaby");
+    assert_eq!(find(&e, "Soon they").speaker.name, "Ilse Varnaby");
+    let herons = find(&e, "Nobody gets");
+    assert_eq!(herons.speaker.name, "Matvei Orlenko");
+    assert_eq!(herons.speaker.resolved_from.as_deref(), Some("pronoun"));
+}

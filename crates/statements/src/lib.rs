@@ -200,11 +200,14 @@ impl Context<'_> {
                 Some(a) => (a.speaker, a.cue, a.via),
                 None => {
                     // A paragraph that opens with a quote and names no speaker
-                    // continues the last one's words.
+                    // continues the last one's words; so does a quote in the
+                    // sentence right after the last one's attribution (“…,” said
+                    // Varnaby. “…”).
                     let opens_paragraph = self.opens_paragraph(quote.start);
                     match &last {
                         Some((speaker, cue, _))
-                            if opens_paragraph && inside.len() >= MIN_QUOTE_WORDS =>
+                            if (opens_paragraph || self.follows_attribution(*cue, first))
+                                && inside.len() >= MIN_QUOTE_WORDS =>
                         {
                             (
                                 Speaker {
@@ -305,6 +308,20 @@ impl Context<'_> {
         before[line_start..]
             .trim_matches(|c: char| c.is_whitespace() || "“\"".contains(c))
             .is_empty()
+    }
+
+    /// Whether the quote whose first word is `first` opens the sentence after the
+    /// one holding `cue`, in the same paragraph.
+    fn follows_attribution(&self, cue: usize, first: usize) -> bool {
+        let next = self.sentence_of[cue] + 1;
+        if self.sentence_of[first] != next {
+            return false;
+        }
+        let sentence_start = self.document.sentences[next].start;
+        let opens = (sentence_start..first).all(|i| is_quote_mark(&self.lower[i]));
+        let tokens = &self.document.tokens;
+        let between = &self.document.text()[tokens[cue].end..tokens[first].start];
+        opens && !between.contains('\n')
     }
 
     /// A short quote counts only when a verb of saying is right next to it ("No," she
@@ -416,7 +433,8 @@ impl Context<'_> {
                 // "…,” said Drost": the parser often makes the name an object.
                 let next = cue + 1;
                 (next < self.lower.len()
-                    && self.mention_of[next].is_some()
+                    && (self.mention_of[next].is_some()
+                        || self.document.tokens[next].xpos == "NNP")
                     && self.quote_of[next].is_none())
                 .then_some(next)
             })?;
@@ -498,12 +516,25 @@ impl Context<'_> {
             });
         }
         // A name the recogniser missed: the proper nouns of the subject.
+        // ("said Ilse Varnaby, who runs a guesthouse"): the run of proper nouns
+        // around the subject's head.
         if self.document.tokens[subject].xpos == "NNP" && !is_time_word(&self.lower[subject]) {
-            let range = self.subtree(subject);
-            let proper = range
-                .clone()
-                .all(|i| self.document.tokens[i].xpos.starts_with("NNP") || self.lower[i] == ".");
-            if proper && range.len() <= 4 {
+            let phrase = self.document.sentences[self.sentence_of[subject]].clone();
+            let proper =
+                |i: usize| self.document.tokens[i].xpos == "NNP" && !is_time_word(&self.lower[i]);
+            let mut range = subject..subject + 1;
+            while range.start > phrase.start && proper(range.start - 1) {
+                range.start -= 1;
+            }
+            while range.end < phrase.end && proper(range.end) {
+                range.end += 1;
+            }
+            let text = self.document.text();
+            let capitalised = range.clone().all(|i| {
+                let t = &self.document.tokens[i];
+                text[t.start..t.end].starts_with(|c: char| c.is_uppercase())
+            });
+            if range.len() >= 2 && range.len() <= 4 && capitalised {
                 let first = &self.document.tokens[range.start];
                 let last = &self.document.tokens[range.end - 1];
                 let span = self.document.span_of_bytes(first.start, last.end)?;

@@ -263,8 +263,20 @@ impl<'a> Linker<'a> {
         added: &[Found],
     ) -> Option<usize> {
         let here = self.sentence_of[i];
-        for back in 0..=PRONOUN_REACH {
+        // Sentences wholly inside a quote do not count against the reach: after
+        // "Orlenko said. “…three sentences…,” he added", "he" is still Orlenko. The
+        // look-back stays bounded all the same.
+        let mut narrative = 0;
+        for back in 0..=PRONOUN_REACH + MAX_QUOTED_SENTENCES {
             let sentence = here.checked_sub(back)?;
+            let range = self.document.sentences[sentence].clone();
+            let quoted = range.clone().filter(|&t| self.in_quote[t]).count() * 2 > range.len();
+            if !quoted {
+                narrative += 1;
+                if narrative > PRONOUN_REACH + 1 {
+                    return None;
+                }
+            }
             // People named in the sentence, linked or not: an unlinked name still
             // stands between the pronoun and anyone further back.
             let person = |f: &&Found| match f.actor {

@@ -41,6 +41,8 @@ pub(super) const FEMALE: [&str; 4] = ["she", "her", "hers", "herself"];
 
 /// How many sentences back a pronoun may look for its antecedent.
 pub(super) const PRONOUN_REACH: usize = 2;
+/// How many sentences inside quotes a pronoun's look-back may skip over on top.
+pub(super) const MAX_QUOTED_SENTENCES: usize = 8;
 
 /// Last words that make a "person" the recogniser found an organisation or a place
 /// ("Radio Kestrel", "Kettle Isle").
