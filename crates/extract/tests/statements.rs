@@ -226,3 +226,25 @@ fn a_quote_after_its_attribution_and_a_pronoun_after_a_long_quote_keep_the_speak
     assert_eq!(herons.speaker.name, "Matvei Orlenko");
     assert_eq!(herons.speaker.resolved_from.as_deref(), Some("pronoun"));
 }
+
+#[test]
+fn the_outlet_referred_back_to_is_the_one_named_before() {
+    let e = extract(
+        "2031-03-06",
+        "Edvard Nyle told the Tidewater Post, the Strenholt daily, that the drills were \
+         routine. He told the outlet that they would continue.\n\n\
+         In remarks to the Harbour Ledger, Ruta Benning said the guards would stay. \
+         Sabine Drost was quoted by Radio Kestrel as saying that talks were possible.",
+    );
+    let via = |start: &str| find(&e, start).via.as_ref().map(|v| v.name.clone());
+    assert_eq!(via("the drills").as_deref(), Some("Tidewater Post"));
+    assert_eq!(
+        via("they would continue").as_deref(),
+        Some("Tidewater Post")
+    );
+    assert_eq!(
+        via("the guards would stay").as_deref(),
+        Some("Harbour Ledger")
+    );
+    assert_eq!(via("talks were possible").as_deref(), Some("Radio Kestrel"));
+}

@@ -153,6 +153,7 @@ pub const MEDIA_WORDS: &[&str] = &[
     "magazine",
     "news",
     "observer",
+    "paper",
     "post",
     "press",
     "radio",

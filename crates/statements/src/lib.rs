@@ -33,6 +33,7 @@
 
 mod cues;
 mod interviews;
+mod outlets;
 pub mod quotes;
 
 use std::collections::HashMap;
@@ -328,7 +329,19 @@ impl Context<'_> {
     /// said); "called this “posturing”" characterises, it does not quote.
     fn attached(&self, first: usize, last: usize, cue: usize) -> bool {
         let saying = cues::SAYING_VERBS.contains(&self.document.tokens[cue].lemma.as_str());
-        saying && (cue > last && cue - last <= 4 || cue < first && first - cue <= 3)
+        // After the quote, the quote must end as speech does (“No,” she said); a
+        // word between them ("dismissed as “theatre” and said") makes it a label.
+        let closes_speech = (last..cue).all(|i| {
+            i == last
+                || is_quote_mark(&self.lower[i])
+                || matches!(self.lower[i].as_str(), "," | "!" | "?" | "." | "—")
+                || self.mention_of[i].is_some()
+                || self.document.tokens[i].xpos.starts_with("PRP")
+                || self.document.tokens[i].xpos.starts_with("NNP")
+        }) && matches!(self.lower[last].as_str(), "," | "!" | "?" | "." | "—")
+            || (last + 1..cue).any(|i| self.lower[i] == ",");
+        saying
+            && (cue > last && cue - last <= 4 && closes_speech || cue < first && first - cue <= 3)
     }
 
     /// `“…,” Drost said` / `“…,” said Drost` / `“…,” he told the Ledger`.
@@ -424,20 +437,44 @@ impl Context<'_> {
             // "…and said …", "…, saying …", "…, adding …": a coordinated or
             // participial verb shares the main verb's subject.
             .or_else(|| {
+                // Not when that verb sits in a relative clause ("…, which Haldmere
+                // calls Ketilsey, and said …"): the parse has joined the wrong verbs.
                 (matches!(token.deprel.as_str(), "conj" | "advcl" | "xcomp"))
                     .then_some(token.head)
                     .flatten()
+                    .filter(|&head| !self.document.tokens[head].deprel.starts_with("acl"))
                     .and_then(subject_of)
             })
             .or_else(|| {
                 // "…,” said Drost": the parser often makes the name an object.
-                let next = cue + 1;
-                (next < self.lower.len()
-                    && (self.mention_of[next].is_some()
-                        || self.document.tokens[next].xpos == "NNP")
-                    && self.quote_of[next].is_none())
-                .then_some(next)
+                self.name_after(cue)
+            })
+            .or_else(|| {
+                // "In remarks to the Ledger, Ruta Benning said …", parsed with no
+                // subject: the person or organisation right before the verb.
+                let before = cue.checked_sub(1)?;
+                let mention = &self.mentions[self.mention_of[before]?];
+                (matches!(mention.label.as_str(), "PER" | "ORG")
+                    && mention.actor_id.is_some()
+                    && self.quote_of[before].is_none())
+                .then_some(before)
             })?;
+        // "Veldora's defence minister, Ruta Benning, …": when the parse makes the
+        // possessor the subject, the possessed noun is.
+        let tokens = &self.document.tokens;
+        let possessed = tokens[subject]
+            .head
+            .filter(|&h| tokens[subject].deprel == "nmod:poss" && tokens[h].xpos.starts_with("NN"));
+        let subject = match possessed {
+            Some(head) => head,
+            None if self.children[subject]
+                .iter()
+                .any(|&c| matches!(self.lower[c].as_str(), "'s" | "’s")) =>
+            {
+                tokens[subject].head.unwrap_or(subject)
+            }
+            None => subject,
+        };
         let speaker = self.speaker(subject)?;
         // "Radio Kestrel reported that …": an outlet reporting is also the relay.
         let reporting_outlet = (self.document.tokens[cue].lemma == "report"
@@ -448,32 +485,41 @@ impl Context<'_> {
         });
         let via = self
             .via(cue)
-            .or_else(|| self.interview_with(cue))
+            .or_else(|| self.relayed_in_sentence(cue))
             .or(reporting_outlet);
         Some(Attribution { cue, speaker, via })
     }
 
-    /// "…, in an interview with Radio Kestrel, …" in the cue's sentence.
-    fn interview_with(&self, cue: usize) -> Option<Via> {
-        let sentence = self.document.sentences[self.sentence_of[cue]].clone();
-        let at = sentence.clone().find(|&i| {
-            self.lower[i] == "interview" && self.lower.get(i + 1).is_some_and(|w| w == "with")
-        })?;
-        let mut start = at + 2;
-        if start < sentence.end && self.lower[start] == "the" {
-            start += 1;
+    /// "said Drost", "said Ilse Varnaby, who …": a person or organisation right
+    /// after the cue, ending the clause. Not "said Veldoran forces would …", where
+    /// the name opens what was said.
+    fn name_after(&self, cue: usize) -> Option<usize> {
+        let next = cue + 1;
+        let sentence = &self.document.sentences[self.sentence_of[cue]];
+        if next >= sentence.end || self.quote_of[next].is_some() {
+            return None;
         }
-        let end = (start..sentence.end)
-            .take_while(|&i| self.document.tokens[i].xpos.starts_with("NNP"))
-            .last()?
-            + 1;
-        let first = &self.document.tokens[start];
-        let last = &self.document.tokens[end - 1];
-        let span = self.document.span_of_bytes(first.start, last.end)?;
-        self.is_outlet(&span.text).then_some(Via {
-            name: span.text,
-            actor_id: None,
-        })
+        let end = match self.mention_of[next] {
+            Some(m) => {
+                let mention = &self.mentions[m];
+                if !matches!(mention.label.as_str(), "PER" | "ORG") {
+                    return None;
+                }
+                (next..sentence.end)
+                    .find(|&i| self.mention_of[i] != Some(m))
+                    .unwrap_or(sentence.end)
+            }
+            None if self.document.tokens[next].xpos == "NNP" => (next..sentence.end)
+                .find(|&i| self.document.tokens[i].xpos != "NNP")
+                .unwrap_or(sentence.end),
+            None => return None,
+        };
+        let ends_clause = end == sentence.end
+            || matches!(
+                self.lower[end].as_str(),
+                "," | "." | ";" | ":" | "who" | "(" | "—"
+            );
+        ends_clause.then_some(next)
     }
 
     /// The speaker a subject token stands for, if anyone can tell.
@@ -639,71 +685,6 @@ impl Context<'_> {
         linked("PER")
             .or_else(|| linked("ORG"))
             .or(self.mention_of[token])
-    }
-
-    /// "told the Harbour Ledger", "told Izvestia": an organisation the words were
-    /// told to is the outlet that relayed them.
-    fn via(&self, cue: usize) -> Option<Via> {
-        if !cues::ADDRESSING_VERBS.contains(&self.document.tokens[cue].lemma.as_str()) {
-            return None;
-        }
-        let object = self.children[cue]
-            .iter()
-            .copied()
-            .find(|&c| matches!(self.document.tokens[c].deprel.as_str(), "obj" | "iobj"))?;
-        if let Some(m) = self.mention_of[object].or_else(|| self.mention_at_or_under(object)) {
-            let mention = &self.mentions[m];
-            if mention.label == "PER" {
-                return None; // told a person, not an outlet
-            }
-            let name = mention
-                .actor_id
-                .as_deref()
-                .and_then(|a| self.names.get(a).copied())
-                .unwrap_or(mention.span.text.as_str());
-            let media_code = mention.code.as_deref().is_some_and(|c| c.contains("MED"));
-            return (media_code || self.is_outlet(name)).then(|| Via {
-                name: name.to_string(),
-                actor_id: mention.actor_id.clone(),
-            });
-        }
-        // An outlet the recogniser missed: a capitalised name ("told the Harbour
-        // Ledger", "told Radio Kestrel").
-        let range = self.subtree(object);
-        let words: Vec<usize> = range.filter(|&i| self.lower[i] != "the").collect();
-        let proper = !words.is_empty()
-            && words.len() <= 4
-            && words
-                .iter()
-                .all(|&i| self.document.tokens[i].xpos.starts_with("NNP"));
-        if !proper {
-            return None;
-        }
-        let first = &self.document.tokens[*words.first()?];
-        let last = &self.document.tokens[*words.last()?];
-        let span = self.document.span_of_bytes(first.start, last.end)?;
-        self.is_outlet(&span.text).then_some(Via {
-            name: span.text,
-            actor_id: None,
-        })
-    }
-
-    /// A name that looks like a news outlet's: it has a word newsrooms name
-    /// themselves with, or it is the outlet that published this article. "Told the
-    /// Storhall" is a parliament, not an outlet.
-    fn is_outlet(&self, name: &str) -> bool {
-        let lower = name.to_lowercase();
-        let source = self
-            .document
-            .article
-            .source
-            .as_deref()
-            .map(str::to_lowercase);
-        lower
-            .split_whitespace()
-            .any(|w| cues::MEDIA_WORDS.contains(&w))
-            || source
-                .is_some_and(|s| s.trim_start_matches("the ") == lower.trim_start_matches("the "))
     }
 
     /// Reported speech on a cue verb outside quotes: its clausal complement.
