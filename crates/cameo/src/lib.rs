@@ -33,6 +33,7 @@
 mod actors;
 mod agents;
 mod dates;
+pub mod verbs;
 
 pub use actors::{ActorEntry, Role, code_on, read_actors};
 pub use agents::{Agent, AgentCode, read_agents};

@@ -59,6 +59,9 @@ pub enum EvalKind {
     /// Statements: quotes and reported speech with their speakers and outlets,
     /// against gold JSON Lines (see gold/statements/README.md).
     Quotes(GoldArticles),
+    /// Events: (source, target, CAMEO code) per sentence against the PETRARCH gold
+    /// records (`../shared/data/petrarch2-gold/normalized/*.jsonl`).
+    Events(crate::eval_events::EventGold),
     /// Actor linking: which actor each mention is, against gold JSON Lines of
     /// `{article, start, end, actor, code, kind}` (see gold/actors/README.md).
     Actors(GoldArticles),
@@ -90,6 +93,12 @@ pub(crate) struct Counts {
 }
 
 impl Counts {
+    pub(crate) fn add_counts(&mut self, other: Counts) {
+        self.tp += other.tp;
+        self.fp += other.fp;
+        self.fn_ += other.fn_;
+    }
+
     fn add(&mut self, predicted: &[ByteSpan], gold: &[ByteSpan]) {
         let gold_set: HashSet<&ByteSpan> = gold.iter().collect();
         let hits = predicted.iter().filter(|p| gold_set.contains(p)).count();
@@ -190,6 +199,7 @@ pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
             eval_deps(parser, &read_treebank(gold)?)
         }
         EvalKind::Quotes(args) => crate::eval_quotes::eval_quotes(args)?,
+        EvalKind::Events(args) => crate::eval_events::eval_events(args)?,
         EvalKind::Actors(args) => crate::eval_actors::eval_actors(args)?,
         EvalKind::Ner { gold, model } => {
             let loaded = model

@@ -250,7 +250,13 @@ pub(crate) fn extract_articles<'a>(
                         if wanted.contains(&article.id) && !out.contains_key(&article.id) =>
                     {
                         let id = article.id.clone();
-                        out.insert(id, dateline_extract::extract_with(article, &dictionary));
+                        out.insert(
+                            id,
+                            dateline_extract::extract_with(
+                                article,
+                                dateline_extract::Dictionaries::with_actors(&dictionary),
+                            ),
+                        );
                     }
                     Ok(_) => {}
                     Err(e) => {

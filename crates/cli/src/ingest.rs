@@ -169,7 +169,15 @@ fn annotate_pending(store: &mut Store, dictionary: &Dictionary, quiet: bool) -> 
         }
         let done: Vec<(i64, Extraction)> = batch
             .into_par_iter()
-            .map(|(rowid, article)| (rowid, dateline_extract::extract_with(article, dictionary)))
+            .map(|(rowid, article)| {
+                (
+                    rowid,
+                    dateline_extract::extract_with(
+                        article,
+                        dateline_extract::Dictionaries::with_actors(dictionary),
+                    ),
+                )
+            })
             .collect();
         for (_, extraction) in &done {
             mentions += extraction.mentions.len() as u64;
@@ -242,7 +250,10 @@ pub fn extract(paths: &[PathBuf], input: &InputArgs) -> anyhow::Result<ExitCode>
     read_paths(paths, &opts, &mut |item: Item| {
         match item {
             Ok(article) => {
-                let extraction = dateline_extract::extract_with(article, &dictionary);
+                let extraction = dateline_extract::extract_with(
+                    article,
+                    dateline_extract::Dictionaries::with_actors(&dictionary),
+                );
                 let written = serde_json::to_writer(&mut out, &extraction)
                     .map_err(std::io::Error::from)
                     .and_then(|()| out.write_all(b"\n"));

@@ -11,6 +11,7 @@ mod actors;
 mod bench;
 mod eval;
 mod eval_actors;
+mod eval_events;
 mod eval_quotes;
 mod export;
 mod ingest;

@@ -72,6 +72,19 @@ pub enum TrainKind {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Compile the CAMEO verb dictionary and the CAMEO→PLOVER table into the event
+    /// coder's model.
+    Events {
+        /// The folder with CAMEO.2.0.txt (../shared/data/cameo-dictionaries).
+        #[arg(long)]
+        dictionaries: PathBuf,
+        /// The CAMEO→PLOVER table (../shared/data/plover-gold/CAMEO2PLOVER-2021.txt).
+        #[arg(long)]
+        plover: PathBuf,
+        /// Where to write it (the shipped one is data/models/events.json).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
@@ -89,6 +102,28 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
                 dictionary.name_count()
             );
             write_model(out, &bytes, started, &summary)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        TrainKind::Events {
+            dictionaries,
+            plover,
+            out,
+        } => {
+            let started = Instant::now();
+            let read = |path: &std::path::Path| {
+                std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+            };
+            let verbs = read(&dictionaries.join("CAMEO.2.0.txt"))?;
+            let plover = read(plover)?;
+            let (model, problems) = dateline_events::EventModel::compile(&verbs, Some(&plover));
+            report_problems(&problems);
+            let summary = format!(
+                "{} verb blocks, {} patterns, {} PLOVER codes",
+                model.verbs.blocks.len(),
+                model.verbs.pattern_count(),
+                model.plover.len()
+            );
+            write_model(out, model.to_json().as_bytes(), started, &summary)?;
             Ok(ExitCode::SUCCESS)
         }
         TrainKind::Lemmas {

@@ -156,9 +156,55 @@ pub struct Via {
     pub actor_id: Option<String>,
 }
 
-/// What `dateline extract` prints for one article. Statements and events are filled by
-/// the extractors of later pipeline stages (issues #6, #7); until a stage exists its
-/// list is empty.
+/// Who did what to whom: one CAMEO-coded event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// `{article_id}:{verb start}:{n}`, stable for the same article text.
+    pub id: String,
+    pub article_id: String,
+    /// The article's date.
+    pub date: Date,
+    /// The day the text gives for the event, else the article's date.
+    pub event_date: Date,
+    /// CAMEO event code with its leading zeros ("036", "0311").
+    pub code: String,
+    /// Its first two digits ("03").
+    pub root: String,
+    /// 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material
+    /// conflict.
+    pub quad_class: u8,
+    pub goldstein: f32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plover: Option<String>,
+    pub source: EventActor,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<EventActor>,
+    /// "did not", "refused to" (where the code is not already a refusal).
+    pub negated: bool,
+    /// Could, may, would, if: said as possible, not done.
+    pub hypothetical: bool,
+    /// Spans that condition it ("if there are specific, good ideas").
+    #[serde(default)]
+    pub conditions: Vec<Span>,
+    /// The statement that reports it, when the event is someone's claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_by: Option<String>,
+    /// The verb and its phrase, in its sentence.
+    pub evidence: Span,
+    /// How sure the coder is, 0–1.
+    pub confidence: f32,
+}
+
+/// One side of an event: the actor, its CAMEO code on the day, and the words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventActor {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<String>,
+    pub code: String,
+    pub span: Span,
+}
+
+/// What `dateline extract` prints for one article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {
     pub article: Article,
@@ -168,5 +214,6 @@ pub struct Extraction {
     #[serde(default)]
     pub actors: Vec<Actor>,
     pub statements: Vec<Statement>,
-    pub events: Vec<Value>,
+    #[serde(default)]
+    pub events: Vec<Event>,
 }

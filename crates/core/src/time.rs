@@ -25,7 +25,7 @@
 
 use jiff::civil::Weekday;
 
-use crate::Date;
+use crate::{Date, Document};
 
 /// The day that `head` (with its `dependents`) names, for an article of `article`.
 pub fn day_named(head: &str, dependents: &[&str], article: Date) -> Option<Date> {
@@ -81,6 +81,50 @@ pub fn day_named(head: &str, dependents: &[&str], article: Date) -> Option<Date>
         "year" => Date::new(article.year().checked_add(shift as i16)?, 1, 1).ok(),
         _ => None,
     }
+}
+
+/// The day a verb's own time phrase names ("said on Tuesday", "met last week",
+/// "said in an interview on Wednesday evening"), searched two levels under the verb;
+/// a participial or coordinated verb (", telling parliament") also looks at the verb
+/// it hangs on. Never inside what was said or who said it (clausal complements,
+/// subjects, other clauses), nor in tokens `skip` rejects (quotes).
+pub fn day_of_verb(
+    document: &Document,
+    children: &[Vec<usize>],
+    verb: usize,
+    skip: impl Fn(usize) -> bool,
+) -> Option<Date> {
+    let tokens = &document.tokens;
+    let text = document.text();
+    let lower = |i: usize| text[tokens[i].start..tokens[i].end].to_lowercase();
+    let mut verbs = vec![verb];
+    if let Some(head) = tokens[verb].head
+        && matches!(tokens[verb].deprel.as_str(), "advcl" | "xcomp" | "conj")
+    {
+        verbs.push(head);
+    }
+    let mut frontier: Vec<(usize, u8)> = verbs.iter().map(|&v| (v, 0)).collect();
+    while let Some((node, depth)) = frontier.pop() {
+        for &child in &children[node] {
+            let relation = tokens[child].deprel.as_str();
+            if matches!(relation, "ccomp" | "parataxis" | "advcl" | "acl" | "conj")
+                || relation.starts_with("nsubj")
+                || relation.starts_with("csubj")
+                || skip(child)
+            {
+                continue;
+            }
+            let dependents: Vec<String> = children[child].iter().map(|&d| lower(d)).collect();
+            let dependents: Vec<&str> = dependents.iter().map(String::as_str).collect();
+            if let Some(day) = day_named(&lower(child), &dependents, document.article.date) {
+                return Some(day);
+            }
+            if depth < 2 {
+                frontier.push((child, depth + 1));
+            }
+        }
+    }
+    None
 }
 
 /// "March 3", "3 March", "March 3, 2031".

@@ -35,34 +35,68 @@ use dateline_nlp::{lemmatizer, ner, parser, split_sentences, tagger, tokenize};
 /// The version of what [`extract`] produces. A store remembers what annotated each
 /// article (this, and the dictionaries' fingerprint) and annotates again on the next
 /// ingest when either differs; bump it whenever a change alters the records for the
-/// same input.
+/// same input, including a retrained shipped model (`data/models/events.json`).
 pub const PIPELINE_VERSION: i64 = 2;
 
-/// Runs every pipeline component over `article`, with the shipped actor dictionary.
-pub fn extract(article: Article) -> Extraction {
-    extract_with(article, dateline_actors::shipped())
+/// What the extractors look names and verbs up in.
+#[derive(Clone, Copy)]
+pub struct Dictionaries<'a> {
+    pub actors: &'a Dictionary,
+    pub events: &'a dateline_events::EventModel,
 }
 
-/// [`extract`] with another actor dictionary (the shipped one plus a user's file).
-/// The models are English; an article detected as another language gets no
-/// annotations rather than wrong ones (`und`, undetermined, is tried as English).
-pub fn extract_with(article: Article, dictionary: &Dictionary) -> Extraction {
+impl Dictionaries<'static> {
+    /// The shipped actor dictionary and event model.
+    pub fn shipped() -> Self {
+        Dictionaries::with_actors(dateline_actors::shipped())
+    }
+}
+
+impl<'a> Dictionaries<'a> {
+    /// These actors (the shipped ones plus a user's files) and the shipped event
+    /// model.
+    pub fn with_actors(actors: &'a Dictionary) -> Self {
+        Dictionaries {
+            actors,
+            events: dateline_events::shipped(),
+        }
+    }
+}
+
+/// Runs every pipeline component over `article`, with the shipped dictionaries.
+pub fn extract(article: Article) -> Extraction {
+    extract_with(article, Dictionaries::shipped())
+}
+
+/// [`extract`] with other dictionaries (the shipped ones plus a user's files). The
+/// models are English; an article detected as another language gets no annotations
+/// rather than wrong ones (`und`, undetermined, is tried as English).
+pub fn extract_with(article: Article, dictionaries: Dictionaries) -> Extraction {
     let mut document = Document::new(article);
-    let (linked, statements) = if matches!(document.article.lang.as_str(), "en" | "und") {
-        annotate_language(&mut document);
-        let linked = dateline_actors::link(&document, dictionary);
-        let statements =
-            dateline_statements::statements(&document, &linked.mentions, &linked.actors);
-        (linked, statements)
-    } else {
-        (dateline_actors::Linked::default(), Vec::new())
-    };
+    if !matches!(document.article.lang.as_str(), "en" | "und") {
+        return Extraction {
+            article: document.article,
+            mentions: Vec::new(),
+            actors: Vec::new(),
+            statements: Vec::new(),
+            events: Vec::new(),
+        };
+    }
+    annotate_language(&mut document);
+    let linked = dateline_actors::link(&document, dictionaries.actors);
+    let statements = dateline_statements::statements(&document, &linked.mentions, &linked.actors);
+    let events = dateline_events::events(
+        &document,
+        &linked.mentions,
+        &statements,
+        dictionaries.events,
+    );
     Extraction {
         article: document.article,
         mentions: linked.mentions,
         actors: linked.actors,
         statements,
-        events: Vec::new(),
+        events,
     }
 }
 

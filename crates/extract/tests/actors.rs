@@ -16,7 +16,10 @@ fn dictionary() -> Dictionary {
 
 fn extract(id: &str, date: &str, text: &str) -> Extraction {
     let article = Article::new(id, date.parse().unwrap(), text);
-    dateline_extract::extract_with(article, &dictionary())
+    dateline_extract::extract_with(
+        article,
+        dateline_extract::Dictionaries::with_actors(&dictionary()),
+    )
 }
 
 fn mention<'e>(extraction: &'e Extraction, text: &str, nth: usize) -> &'e Mention {

@@ -7,7 +7,10 @@ const FICTION: &str = "VELDORA_ [VLD]\n+VELDORAN\nHALDMERE_ [HLD]\n+HALDISH_\n";
 
 fn extract(date: &str, text: &str) -> Extraction {
     let (dictionary, _) = dateline_actors::shipped().with_user_text(FICTION, "fiction");
-    dateline_extract::extract_with(Article::new("a", date.parse().unwrap(), text), &dictionary)
+    dateline_extract::extract_with(
+        Article::new("a", date.parse().unwrap(), text),
+        dateline_extract::Dictionaries::with_actors(&dictionary),
+    )
 }
 
 fn find<'e>(e: &'e Extraction, content_starts: &str) -> &'e Statement {

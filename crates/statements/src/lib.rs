@@ -898,46 +898,13 @@ impl Context<'_> {
     }
 
     /// The day the cue's clause names ("said on Tuesday", "told reporters last
-    /// week", "said in an interview on Wednesday evening"), by the rules of
-    /// [`dateline_core::time`]; a participial cue (", telling parliament") takes
-    /// the day of the verb it hangs on. Else the article's date, as the contract asks.
+    /// week"), by [`dateline_core::time::day_of_verb`]; else the article's date, as
+    /// the contract asks.
     fn said_on(&self, cue: usize) -> Date {
-        let date = self.document.article.date;
-        let tokens = &self.document.tokens;
-        let mut verbs = vec![cue];
-        if let Some(head) = tokens[cue].head
-            && matches!(tokens[cue].deprel.as_str(), "advcl" | "xcomp" | "conj")
-        {
-            verbs.push(head);
-        }
-        // Time phrases hang on the verb, or inside one of its modifiers ("in an
-        // interview on Wednesday"); never inside what was said or who said it.
-        let mut frontier: Vec<(usize, u8)> = verbs.iter().map(|&v| (v, 0)).collect();
-        while let Some((node, depth)) = frontier.pop() {
-            for &child in &self.children[node] {
-                let relation = tokens[child].deprel.as_str();
-                if matches!(relation, "ccomp" | "parataxis" | "advcl" | "acl" | "conj")
-                    || relation.starts_with("nsubj")
-                    || relation.starts_with("csubj")
-                    || self.quote_of[child].is_some()
-                {
-                    continue;
-                }
-                let dependents: Vec<&str> = self.children[child]
-                    .iter()
-                    .map(|&d| self.lower[d].as_str())
-                    .collect();
-                if let Some(day) =
-                    dateline_core::time::day_named(&self.lower[child], &dependents, date)
-                {
-                    return day;
-                }
-                if depth < 2 {
-                    frontier.push((child, depth + 1));
-                }
-            }
-        }
-        date
+        dateline_core::time::day_of_verb(self.document, &self.children, cue, |t| {
+            self.quote_of[t].is_some()
+        })
+        .unwrap_or(self.document.article.date)
     }
 }
 

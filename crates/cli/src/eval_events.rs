@@ -1,0 +1,242 @@
+//! `dateline eval events`: events against the PETRARCH gold records
+//! (`../shared/data/petrarch2-gold/normalized/*.jsonl`).
+//!
+//! Each record is one sentence with a date and its expected (source, target, code)
+//! triples; a `noevents` record expects none, so every event there is a false
+//! positive; records with an `error` or `evaluate: false` are skipped, as the peer
+//! was scored. An event counts when it is asserted and has a target: negated and
+//! hypothetical events are left out, as PETRARCH does not code them, and so are
+//! events with no target, as PETRARCH-2 (`require_dyad`, its default) drops them. Matching is on multisets of triples
+//! per record: exact, and on the root code ((source, target, root)). `---` stands
+//! for a missing target.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use dateline_core::Article;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::eval::{Counts, round};
+
+#[derive(clap::Args)]
+pub struct EventGold {
+    /// Gold records, JSON Lines (`id, date, category, text, expected, noevents, error,
+    /// evaluate`).
+    #[arg(long, required = true)]
+    pub gold: Vec<PathBuf>,
+    /// A folder with the record set's own dictionaries (`*actors*.txt`,
+    /// `*agents*.txt`, `*verbs*.txt`, as in `validation-dicts/petr2_02`): its actors
+    /// and agents are added to the shipped ones and its verbs replace the shipped
+    /// verb dictionary. Without it, the shipped dictionaries.
+    #[arg(long)]
+    pub dictionaries: Option<PathBuf>,
+    /// Print each record that is not exactly right to stderr.
+    #[arg(long)]
+    pub show_errors: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct Record {
+    id: String,
+    date: String,
+    #[serde(default)]
+    category: Option<String>,
+    text: String,
+    #[serde(default)]
+    expected: Vec<Expected>,
+    #[serde(default)]
+    noevents: bool,
+    #[serde(default)]
+    error: Option<serde_json::Value>,
+    #[serde(default = "yes")]
+    evaluate: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+struct Expected {
+    source: String,
+    target: String,
+    code: String,
+}
+
+pub fn eval_events(args: &EventGold) -> anyhow::Result<serde_json::Value> {
+    let (actors, events) = dictionaries(args.dictionaries.as_deref())?;
+    let dictionaries = dateline_extract::Dictionaries {
+        actors: &actors,
+        events: &events,
+    };
+    let (mut exact, mut by_root) = (Counts::default(), Counts::default());
+    let mut by_category: BTreeMap<String, Counts> = BTreeMap::new();
+    let (mut records, mut skipped, mut right) = (0usize, 0usize, 0usize);
+    for path in &args.gold {
+        let file =
+            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let record: Record = serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: not a gold record", path.display(), n + 1))?;
+            if record.error.as_ref().is_some_and(|e| !e.is_null()) || !record.evaluate {
+                skipped += 1;
+                continue;
+            }
+            let date = parse_compact_date(&record.date)
+                .with_context(|| format!("{}:{}: date {:?}", path.display(), n + 1, record.date))?;
+            let article = Article::new(&record.id, date, &record.text);
+            let extraction = dateline_extract::extract_with(article, dictionaries);
+            let predicted: Vec<[String; 3]> = extraction
+                .events
+                .iter()
+                .filter(|e| !e.negated && !e.hypothetical && e.target.is_some())
+                .map(|e| {
+                    [
+                        e.source.code.clone(),
+                        e.target.as_ref().map_or("---".into(), |t| t.code.clone()),
+                        e.code.clone(),
+                    ]
+                })
+                .collect();
+            let gold: Vec<[String; 3]> = if record.noevents {
+                Vec::new()
+            } else {
+                record
+                    .expected
+                    .iter()
+                    .map(|e| [e.source.clone(), e.target.clone(), e.code.clone()])
+                    .collect()
+            };
+            let this = multiset_counts(&predicted, &gold, |t| t.clone());
+            let root = |t: &[String; 3]| {
+                [
+                    t[0].clone(),
+                    t[1].clone(),
+                    t[2].get(..2).unwrap_or("").to_string(),
+                ]
+            };
+            exact.add_counts(this);
+            by_root.add_counts(multiset_counts(&predicted, &gold, root));
+            by_category
+                .entry(record.category.clone().unwrap_or_else(|| "-".into()))
+                .or_default()
+                .add_counts(this);
+            records += 1;
+            if this.fp == 0 && this.fn_ == 0 {
+                right += 1;
+            } else if args.show_errors {
+                eprintln!(
+                    "{}: expected {gold:?}, coded {predicted:?}\n    {}",
+                    record.id, record.text
+                );
+            }
+        }
+    }
+    eprintln!("events: {records} records scored, {skipped} skipped, {right} exactly right");
+    let categories: serde_json::Map<String, serde_json::Value> = by_category
+        .iter()
+        .map(|(c, counts)| (c.clone(), counts.report(json!({}))))
+        .collect();
+    Ok(exact.report(json!({
+        "records": records,
+        "skipped": skipped,
+        "records_exactly_right": right,
+        "record_accuracy": round(right as f64 / records.max(1) as f64),
+        "root": by_root.report(json!({})),
+        "by_category": categories,
+    })))
+}
+
+/// True positives etc. of two multisets, compared by `key`.
+fn multiset_counts<K: Ord>(
+    predicted: &[[String; 3]],
+    gold: &[[String; 3]],
+    key: impl Fn(&[String; 3]) -> K,
+) -> Counts {
+    let mut left: BTreeMap<K, usize> = BTreeMap::new();
+    for g in gold {
+        *left.entry(key(g)).or_default() += 1;
+    }
+    let mut tp = 0;
+    for p in predicted {
+        if let Some(n) = left.get_mut(&key(p))
+            && *n > 0
+        {
+            *n -= 1;
+            tp += 1;
+        }
+    }
+    Counts {
+        tp,
+        fp: predicted.len() - tp,
+        fn_: gold.len() - tp,
+    }
+}
+
+/// `19950101`, or `121108` as the dictionaries write two-digit years.
+fn parse_compact_date(text: &str) -> anyhow::Result<dateline_core::Date> {
+    dateline_cameo::parse_date(text).context("not YYYYMMDD or YYMMDD")
+}
+
+/// The shipped dictionaries, or those plus a record set's own.
+fn dictionaries(
+    dir: Option<&Path>,
+) -> anyhow::Result<(dateline_actors::Dictionary, dateline_events::EventModel)> {
+    let mut actors = dateline_actors::shipped().clone();
+    let mut events = dateline_events::shipped().clone();
+    let Some(dir) = dir else {
+        return Ok((actors, events));
+    };
+    let mut found = 0;
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let read = || {
+            std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
+        };
+        let mut problems = Vec::new();
+        if name.contains("actors") {
+            let (extended, p) = actors.with_user_text(&read()?, &name);
+            actors = extended;
+            problems = p;
+        } else if name.contains("agents") {
+            actors.add_agents(&read()?, &mut |line, what| {
+                problems.push(format!("{name}:{line}: {what}"))
+            });
+        } else if name.contains("verbs") {
+            let (model, p) = events.with_verbs(&read()?);
+            events = model;
+            problems = p;
+        } else {
+            continue;
+        }
+        found += 1;
+        if !problems.is_empty() {
+            eprintln!(
+                "{name}: {} lines skipped (first: {})",
+                problems.len(),
+                problems[0]
+            );
+        }
+    }
+    anyhow::ensure!(
+        found > 0,
+        "{} has no *actors*, *agents* or *verbs* files",
+        dir.display()
+    );
+    Ok((actors, events))
+}

@@ -1,0 +1,491 @@
+//! The coder: verbs of a parsed document into events (see the crate doc).
+
+use dateline_cameo::verbs::{Item, Pattern, Verb};
+use dateline_core::{Document, Event, EventActor, Mention, Span, Statement};
+
+use crate::{EventModel, codes};
+
+/// Relations whose subtree is not part of the verb's own phrase.
+const OTHER_CLAUSES: &[&str] = &[
+    "nsubj",
+    "nsubj:pass",
+    "csubj",
+    "ccomp",
+    "advcl",
+    "parataxis",
+    "conj",
+    "cc",
+    "punct",
+    "acl:relcl",
+    "discourse",
+    "vocative",
+    "dislocated",
+    "reparandum",
+];
+
+/// Modal words that make an event possible rather than done.
+const HYPOTHETICAL: &[&str] = &["could", "may", "might", "would", "should", "can"];
+
+/// How many coordinated actors one side may expand into ("a list of 200 countries"
+/// stays bounded).
+const MAX_COMPOUND: usize = 12;
+
+/// The events of a document whose mentions the actor layer linked and coded.
+pub fn events(
+    document: &Document,
+    mentions: &[Mention],
+    statements: &[Statement],
+    model: &EventModel,
+) -> Vec<Event> {
+    let coder = Coder::new(document, mentions, model);
+    let mut out = Vec::new();
+    for verb in 0..document.tokens.len() {
+        coder.code_verb(verb, statements, &mut out);
+    }
+    out
+}
+
+struct Coder<'a> {
+    document: &'a Document,
+    mentions: &'a [Mention],
+    model: &'a EventModel,
+    /// The coded mention on each token.
+    mention_of: Vec<Option<usize>>,
+    children: Vec<Vec<usize>>,
+    sentence_of: Vec<usize>,
+    lower: Vec<String>,
+}
+
+/// Where a pattern matched: the tokens its slots took.
+struct Match<'p> {
+    pattern: &'p Pattern,
+    source: Option<usize>,
+    target: Option<usize>,
+}
+
+impl<'a> Coder<'a> {
+    fn new(document: &'a Document, mentions: &'a [Mention], model: &'a EventModel) -> Self {
+        let tokens = &document.tokens;
+        let text = document.text();
+        let mut mention_of = vec![None; tokens.len()];
+        for (m, mention) in mentions.iter().enumerate() {
+            if mention.code.is_none() {
+                continue;
+            }
+            let (Some(start), Some(end)) = (
+                document.byte_offset(mention.span.start),
+                document.byte_offset(mention.span.end),
+            ) else {
+                continue;
+            };
+            let first = tokens.partition_point(|t| t.start < start);
+            for slot in tokens[first..]
+                .iter()
+                .take_while(|t| t.end <= end)
+                .enumerate()
+                .map(|(k, _)| first + k)
+            {
+                mention_of[slot] = Some(m);
+            }
+        }
+        let mut children = vec![Vec::new(); tokens.len()];
+        for (i, t) in tokens.iter().enumerate() {
+            if let Some(h) = t.head {
+                children[h].push(i);
+            }
+        }
+        let mut sentence_of = vec![0; tokens.len()];
+        for (s, range) in document.sentences.iter().enumerate() {
+            for slot in &mut sentence_of[range.clone()] {
+                *slot = s;
+            }
+        }
+        Coder {
+            document,
+            mentions,
+            model,
+            mention_of,
+            children,
+            sentence_of,
+            lower: tokens
+                .iter()
+                .map(|t| text[t.start..t.end].to_lowercase())
+                .collect(),
+        }
+    }
+
+    fn code_verb(&self, verb: usize, statements: &[Statement], out: &mut Vec<Event>) {
+        let token = &self.document.tokens[verb];
+        if !token.xpos.starts_with("VB") {
+            return;
+        }
+        let lemma = token.lemma.to_lowercase();
+        let Some(entry) = self
+            .model
+            .verbs
+            .verbs_of(&lemma)
+            .iter()
+            .find(|v| self.has_particles(verb, v))
+        else {
+            return;
+        };
+        let block = &self.model.verbs.blocks[entry.block];
+        let passive = self.children[verb].iter().any(|&c| {
+            matches!(
+                self.document.tokens[c].deprel.as_str(),
+                "aux:pass" | "nsubj:pass"
+            )
+        });
+        let after = self.phrase_after(verb);
+        let sentence = self.document.sentences[self.sentence_of[verb]].clone();
+        let before: Vec<usize> = (sentence.start..verb).collect();
+        let best = block
+            .patterns
+            .iter()
+            .filter_map(|p| self.match_pattern(p, &before, &after))
+            .fold(None::<Match>, |best, m| match best {
+                Some(b) if b.pattern.weight() >= m.pattern.weight() => Some(b),
+                _ => Some(m),
+            });
+        let pair = best
+            .as_ref()
+            .map(|m| &m.pattern.code)
+            .or(entry.code.as_ref())
+            .unwrap_or(&block.code);
+        let Some(code) = pair.for_voice(passive) else {
+            return;
+        };
+        if codes::root(code).is_none() {
+            return;
+        }
+
+        // Who acted, and on whom.
+        let (subject, object) = if passive {
+            (self.agent(verb), self.child_with(verb, &["nsubj:pass"]))
+        } else {
+            (self.subject(verb), None)
+        };
+        let sources = match best.as_ref().and_then(|m| m.source) {
+            Some(slot) => self.actors_at(slot),
+            None => subject.map(|s| self.actors_at(s)).unwrap_or_default(),
+        };
+        if sources.is_empty() {
+            return;
+        }
+        let targets = match (best.as_ref().and_then(|m| m.target), object) {
+            (Some(slot), _) => self.actors_at(slot),
+            (None, Some(object)) => self.actors_at(object),
+            (None, None) => self.object_actors(verb),
+        };
+        let negated = self.children[verb].iter().any(|&c| {
+            self.document.tokens[c].deprel == "neg"
+                || matches!(self.lower[c].as_str(), "not" | "n't" | "never")
+        });
+        let hypothetical = self.children[verb].iter().any(|&c| {
+            let relation = self.document.tokens[c].deprel.as_str();
+            relation == "aux" && HYPOTHETICAL.contains(&self.lower[c].as_str())
+                || relation == "mark" && self.lower[c] == "if"
+        }) || self.in_if_clause(verb);
+        let Some(evidence) = self.span_of(sentence.start, sentence.end) else {
+            return;
+        };
+        let Some(verb_span) = self.span_of(verb, verb + 1) else {
+            return;
+        };
+        let reported_by = statements
+            .iter()
+            .find(|s| s.content.start <= verb_span.start && verb_span.end <= s.content.end)
+            .map(|s| s.id.clone());
+        let event_date =
+            dateline_core::time::day_of_verb(self.document, &self.children, verb, |_| false)
+                .unwrap_or(self.document.article.date);
+        let article = &self.document.article;
+        // Who acts on whom: each source on each target. A compound subject with no
+        // object acts on itself in pairs ("Gondor and Osgiliath postponed their
+        // meeting"). A code pair `[a:b]` also gives the reverse event, as the
+        // dictionaries mean it ("arrived in Gondor": 042 to Gondor, 043 from it).
+        let mut dyads: Vec<(&EventActor, Option<&EventActor>, &str)> = Vec::new();
+        let reverse = pair
+            .for_voice(!passive)
+            .filter(|r| pair.active != pair.passive && codes::root(r).is_some());
+        if targets.is_empty() && sources.len() > 1 {
+            for a in &sources {
+                for b in &sources {
+                    if a.code != b.code {
+                        dyads.push((a, Some(b), code));
+                    }
+                }
+            }
+        } else if targets.is_empty() {
+            dyads.extend(sources.iter().map(|s| (s, None, code)));
+        } else {
+            for s in &sources {
+                for t in &targets {
+                    if s.code == t.code {
+                        continue; // an actor acting on itself is not a dyad
+                    }
+                    dyads.push((s, Some(t), code));
+                    if let Some(reverse) = reverse {
+                        dyads.push((t, Some(s), reverse));
+                    }
+                }
+            }
+        }
+        for (source, target, code) in dyads {
+            let Some(root) = codes::root(code) else {
+                continue;
+            };
+            let n = out.len();
+            out.push(Event {
+                id: format!("{}:{}:{}", article.id, verb_span.start, n),
+                article_id: article.id.clone(),
+                date: article.date,
+                event_date,
+                code: code.to_string(),
+                root: root.to_string(),
+                quad_class: codes::quad_class(root),
+                goldstein: codes::goldstein(root),
+                plover: codes::plover(&self.model.plover, code),
+                source: source.clone(),
+                target: target.cloned(),
+                negated,
+                hypothetical,
+                conditions: Vec::new(),
+                reported_by: reported_by.clone(),
+                evidence: evidence.clone(),
+                confidence: if best.is_some() { 0.9 } else { 0.7 },
+            });
+        }
+    }
+
+    /// A multi-word verb's particles ("bring … out") follow it closely or hang on it.
+    fn has_particles(&self, verb: usize, entry: &Verb) -> bool {
+        entry.words[1..].iter().all(|particle| {
+            let near =
+                (verb + 1..(verb + 4).min(self.lower.len())).any(|i| &self.lower[i] == particle);
+            near || self.children[verb]
+                .iter()
+                .any(|&c| &self.lower[c] == particle)
+        })
+    }
+
+    /// The verb's own phrase after it: its subtree without subjects, other clauses
+    /// and coordinated verbs, in text order.
+    fn phrase_after(&self, verb: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = self.children[verb].clone();
+        while let Some(node) = stack.pop() {
+            let relation = self.document.tokens[node].deprel.as_str();
+            if OTHER_CLAUSES.contains(&relation) {
+                continue;
+            }
+            if node > verb {
+                out.push(node);
+            }
+            stack.extend(&self.children[node]);
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Matches a pattern's items in order over the tokens before and after the verb.
+    fn match_pattern<'p>(
+        &self,
+        pattern: &'p Pattern,
+        before: &[usize],
+        after: &[usize],
+    ) -> Option<Match<'p>> {
+        let mut found = Match {
+            pattern,
+            source: None,
+            target: None,
+        };
+        self.match_items(&pattern.before, before, &mut found)?;
+        self.match_items(&pattern.after, after, &mut found)?;
+        Some(found)
+    }
+
+    fn match_items(&self, items: &[Item], tokens: &[usize], found: &mut Match) -> Option<()> {
+        let mut at = 0;
+        for item in items {
+            match item {
+                Item::Words(alternatives) => {
+                    let (start, len) = (at..tokens.len()).find_map(|i| {
+                        alternatives
+                            .iter()
+                            .find(|words| self.words_at(tokens, i, words))
+                            .map(|words| (i, words.len()))
+                    })?;
+                    at = start + len;
+                }
+                Item::Source | Item::Target => {
+                    let i = (at..tokens.len()).find(|&i| self.mention_of[tokens[i]].is_some())?;
+                    if matches!(item, Item::Source) {
+                        found.source = Some(tokens[i]);
+                    } else {
+                        found.target = Some(tokens[i]);
+                    }
+                    let m = self.mention_of[tokens[i]];
+                    at = (i..tokens.len())
+                        .find(|&j| self.mention_of[tokens[j]] != m)
+                        .unwrap_or(tokens.len());
+                }
+                Item::Compound => {}
+            }
+        }
+        Some(())
+    }
+
+    /// Whether `words` stand at `tokens[i..]`, by form or lemma.
+    fn words_at(&self, tokens: &[usize], i: usize, words: &[String]) -> bool {
+        i + words.len() <= tokens.len()
+            && words.iter().enumerate().all(|(k, w)| {
+                let t = tokens[i + k];
+                self.lower[t] == *w || self.document.tokens[t].lemma.eq_ignore_ascii_case(w)
+            })
+    }
+
+    fn child_with(&self, verb: usize, relations: &[&str]) -> Option<usize> {
+        self.children[verb]
+            .iter()
+            .copied()
+            .find(|&c| relations.contains(&self.document.tokens[c].deprel.as_str()))
+    }
+
+    /// The active subject, or the one a controlling or coordinated verb shares
+    /// ("Arnor agreed to restore ties": Arnor restores).
+    fn subject(&self, verb: usize) -> Option<usize> {
+        let mut v = verb;
+        for _ in 0..4 {
+            if let Some(s) = self.child_with(v, &["nsubj"]) {
+                return Some(s);
+            }
+            let t = &self.document.tokens[v];
+            match (t.head, t.deprel.as_str()) {
+                (Some(h), "xcomp" | "conj") => v = h,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The `by` phrase of a passive verb.
+    fn agent(&self, verb: usize) -> Option<usize> {
+        self.child_with(verb, &["obl:agent"]).or_else(|| {
+            self.children[verb].iter().copied().find(|&c| {
+                self.document.tokens[c].deprel == "obl"
+                    && self.children[c].iter().any(|&k| self.lower[k] == "by")
+            })
+        })
+    }
+
+    /// The object's actors, else those of the first prepositional phrase that has one.
+    fn object_actors(&self, verb: usize) -> Vec<EventActor> {
+        for relations in [&["obj", "iobj"][..], &["obl", "obl:tmod", "nmod"][..]] {
+            for &c in &self.children[verb] {
+                if relations.contains(&self.document.tokens[c].deprel.as_str()) {
+                    let actors = self.actors_at(c);
+                    if !actors.is_empty() {
+                        return actors;
+                    }
+                }
+            }
+        }
+        // "restore ties with Gondor", "talks with Gondor": one level further down.
+        for &c in &self.children[verb] {
+            if matches!(self.document.tokens[c].deprel.as_str(), "obj" | "xcomp") {
+                for &g in &self.children[c] {
+                    if matches!(
+                        self.document.tokens[g].deprel.as_str(),
+                        "nmod" | "obl" | "obj"
+                    ) {
+                        let actors = self.actors_at(g);
+                        if !actors.is_empty() {
+                            return actors;
+                        }
+                    }
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// The actors a phrase stands for: the coded mention on its head, else the first
+    /// in its own words (not in its clauses), each with the phrases coordinated with
+    /// it ("ties between Gondor and Osgiliath").
+    fn actors_at(&self, head: usize) -> Vec<EventActor> {
+        let mut out: Vec<EventActor> = Vec::new();
+        self.collect_actors(head, 0, &mut out);
+        out
+    }
+
+    fn collect_actors(&self, head: usize, depth: usize, out: &mut Vec<EventActor>) {
+        if depth > 2 || out.len() >= MAX_COMPOUND {
+            return;
+        }
+        let mut heads = vec![head];
+        let mut k = 0;
+        while k < heads.len() && heads.len() < MAX_COMPOUND {
+            for &c in &self.children[heads[k]] {
+                if self.document.tokens[c].deprel == "conj" && heads.len() < MAX_COMPOUND {
+                    heads.push(c);
+                }
+            }
+            k += 1;
+        }
+        for h in heads {
+            match self.mention_of[h] {
+                Some(m) => self.push_actor(m, out),
+                None => {
+                    if let Some(t) = self.first_coded_in_phrase(h) {
+                        self.collect_actors(t, depth + 1, out);
+                    }
+                }
+            }
+        }
+    }
+
+    fn push_actor(&self, m: usize, out: &mut Vec<EventActor>) {
+        let mention = &self.mentions[m];
+        if let Some(code) = &mention.code
+            && !out.iter().any(|a| &a.code == code)
+        {
+            out.push(EventActor {
+                actor_id: mention.actor_id.clone(),
+                code: code.clone(),
+                span: mention.span.clone(),
+            });
+        }
+    }
+
+    /// The first token with a coded mention among a phrase's modifiers ("Dagolath's
+    /// first Deputy Prime Minister Telemar"), not crossing into clauses, appositions
+    /// or coordinated phrases.
+    fn first_coded_in_phrase(&self, head: usize) -> Option<usize> {
+        let mut stack = vec![head];
+        let mut seen = Vec::new();
+        while let Some(node) = stack.pop() {
+            seen.push(node);
+            for &c in &self.children[node] {
+                let relation = self.document.tokens[c].deprel.as_str();
+                if relation != "conj" && !relation.starts_with("acl") && relation != "appos" {
+                    stack.push(c);
+                }
+            }
+        }
+        seen.sort_unstable();
+        seen.into_iter().find(|&t| self.mention_of[t].is_some())
+    }
+
+    /// Inside the clause of an "if" ("if Gondor attacks, …").
+    fn in_if_clause(&self, verb: usize) -> bool {
+        let t = &self.document.tokens[verb];
+        t.deprel == "advcl" && self.children[verb].iter().any(|&c| self.lower[c] == "if")
+    }
+
+    fn span_of(&self, first: usize, end: usize) -> Option<Span> {
+        let tokens = &self.document.tokens;
+        self.document
+            .span_of_bytes(tokens[first].start, tokens[end - 1].end)
+    }
+}

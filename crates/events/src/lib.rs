@@ -1,0 +1,86 @@
+//! Events: who did what to whom, coded in CAMEO over our own dependency parse.
+//!
+//! # Design
+//!
+//! * **The dictionary decides the code, the parse decides the actors.** A verb found
+//!   in the CAMEO verb dictionary (by lemma, with its particles for multi-word
+//!   verbs) opens its block; the block's patterns are matched, in order, over the
+//!   words of the verb's own phrase (its subtree without subjects, other clauses or
+//!   coordinated verbs) and over the sentence before the verb; the most specific
+//!   matching pattern (most words) gives the code, else the verb's own code, else the
+//!   block's. `---` means no event.
+//! * **Source** is the subject (in the passive, the `by` agent); **target** is the
+//!   actor a pattern's `+` slot took, else the object, else the first actor in a
+//!   prepositional phrase of the verb. Coordinated actors ("Arnor and Gondor") give
+//!   one event each. An actor is a mention the actor layer coded; an uncoded name is
+//!   no actor, so an event needs a coded source.
+//! * **Qualifiers**: `negated` for "not", "never"; `hypothetical` for could, may,
+//!   might, would, should and an "if" clause. Events stay in the output with their
+//!   flags: a reader decides what "did not attack" means for them.
+//! * **Reported events**: an event inside a statement's content is that statement's
+//!   claim (`reported_by`).
+//!
+//! # Invariants
+//!
+//! Pure (document in, records out) and linear in the text: each verb looks at its
+//! own phrase and sentence only. Ids are stable for the same text.
+
+mod coder;
+mod codes;
+
+use std::collections::BTreeMap;
+
+use dateline_cameo::verbs::VerbDictionary;
+use serde::{Deserialize, Serialize};
+
+pub use coder::events;
+pub use codes::{goldstein, quad_class, read_plover, root};
+
+/// What the coder knows: the verb dictionary and the CAMEO→PLOVER table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventModel {
+    pub verbs: VerbDictionary,
+    pub plover: BTreeMap<String, String>,
+}
+
+impl EventModel {
+    /// Compiles the model from the text of a verb dictionary and of the PLOVER
+    /// table; problems come back as `file:line: what`.
+    pub fn compile(verbs: &str, plover: Option<&str>) -> (EventModel, Vec<String>) {
+        let mut problems = Vec::new();
+        let verbs = dateline_cameo::verbs::read_verbs(verbs, |line, what| {
+            problems.push(format!("verbs:{line}: {what}"))
+        });
+        let plover = plover.map_or_else(BTreeMap::new, |text| {
+            read_plover(text, |line, what| {
+                problems.push(format!("plover:{line}: {what}"))
+            })
+        });
+        (EventModel { verbs, plover }, problems)
+    }
+
+    /// The compiled form (`data/models/events.json`).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a model serialises")
+    }
+
+    pub fn load(bytes: &[u8]) -> Result<EventModel, String> {
+        serde_json::from_slice(bytes).map_err(|e| format!("event model: {e}"))
+    }
+
+    /// This model with another verb dictionary (the validation suites' own).
+    pub fn with_verbs(&self, verbs: &str) -> (EventModel, Vec<String>) {
+        let (mut model, problems) = EventModel::compile(verbs, None);
+        model.plover = self.plover.clone();
+        (model, problems)
+    }
+}
+
+/// The shipped model, compiled in; `dateline train events` rebuilds it.
+pub fn shipped() -> &'static EventModel {
+    static MODEL: std::sync::OnceLock<EventModel> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        EventModel::load(include_bytes!("../../../data/models/events.json"))
+            .expect("the shipped event model loads")
+    })
+}
