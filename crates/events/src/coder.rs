@@ -23,6 +23,12 @@ const OTHER_CLAUSES: &[&str] = &[
     "reparandum",
 ];
 
+/// Words that negate a verb.
+const NEGATIONS: &[&str] = &["not", "n't", "never", "no"];
+
+/// Verbs whose infinitive did not happen ("refused to meet").
+const REFUSALS: &[&str] = &["refuse", "decline", "fail"];
+
 /// Modal words that make an event possible rather than done.
 const HYPOTHETICAL: &[&str] = &["could", "may", "might", "would", "should", "can"];
 
@@ -167,7 +173,10 @@ impl<'a> Coder<'a> {
         };
         let sources = match best.as_ref().and_then(|m| m.source) {
             Some(slot) => self.actors_at(slot),
-            None => subject.map(|s| self.actors_at(s)).unwrap_or_default(),
+            None => subject
+                .or_else(|| (!passive).then(|| self.actor_before(verb)).flatten())
+                .map(|s| self.actors_at(s))
+                .unwrap_or_default(),
         };
         if sources.is_empty() {
             return;
@@ -175,12 +184,35 @@ impl<'a> Coder<'a> {
         let targets = match (best.as_ref().and_then(|m| m.target), object) {
             (Some(slot), _) => self.actors_at(slot),
             (None, Some(object)) => self.actors_at(object),
-            (None, None) => self.object_actors(verb),
+            (None, None) => {
+                let found = self.object_actors(verb);
+                match self.actor_after(verb) {
+                    Some(t) if found.is_empty() && !passive => self.actors_at(t),
+                    _ => found,
+                }
+            }
         };
-        let negated = self.children[verb].iter().any(|&c| {
-            self.document.tokens[c].deprel == "neg"
-                || matches!(self.lower[c].as_str(), "not" | "n't" | "never")
+        // "did not attack", "refused to meet"; but not when the pattern that gave the
+        // code already reads the negation ("- NOT * … [050]" codes the denial
+        // itself), nor when the code is itself a refusal.
+        let pattern_negates = best.as_ref().is_some_and(|m| {
+            m.pattern.before.iter().any(|item| match item {
+                Item::Words(alternatives) => alternatives
+                    .iter()
+                    .flatten()
+                    .any(|w| NEGATIONS.contains(&w.as_str())),
+                _ => false,
+            })
         });
+        let refused = token.head.is_some_and(|h| {
+            token.deprel == "xcomp"
+                && REFUSALS.contains(&self.document.tokens[h].lemma.to_lowercase().as_str())
+        });
+        let negated = !pattern_negates
+            && (self.children[verb].iter().any(|&c| {
+                self.document.tokens[c].deprel == "neg"
+                    || NEGATIONS.contains(&self.lower[c].as_str())
+            }) || refused && !code.starts_with("12"));
         let hypothetical = self.children[verb].iter().any(|&c| {
             let relation = self.document.tokens[c].deprel.as_str();
             relation == "aux" && HYPOTHETICAL.contains(&self.lower[c].as_str())
@@ -367,6 +399,32 @@ impl<'a> Coder<'a> {
             }
         }
         None
+    }
+
+    /// When the parse gives the verb no subject (it often makes "Veldora attacked
+    /// Haldmere" a noun phrase), the nearest actor before it with no other verb
+    /// between them.
+    fn actor_before(&self, verb: usize) -> Option<usize> {
+        let sentence = &self.document.sentences[self.sentence_of[verb]];
+        (sentence.start..verb)
+            .rev()
+            .take_while(|&i| !self.is_clause_break(i))
+            .find(|&i| self.mention_of[i].is_some())
+    }
+
+    /// Likewise the nearest actor after the verb, before the next verb.
+    fn actor_after(&self, verb: usize) -> Option<usize> {
+        let sentence = &self.document.sentences[self.sentence_of[verb]];
+        (verb + 1..sentence.end)
+            .take_while(|&i| !self.is_clause_break(i))
+            .find(|&i| self.mention_of[i].is_some())
+    }
+
+    /// A full verb, or punctuation that ends a clause.
+    fn is_clause_break(&self, i: usize) -> bool {
+        let t = &self.document.tokens[i];
+        (t.xpos.starts_with("VB") && !t.deprel.starts_with("aux") && t.deprel != "cop")
+            || matches!(self.lower[i].as_str(), ";" | ":" | "that" | "which" | "who")
     }
 
     /// The `by` phrase of a passive verb.

@@ -112,6 +112,30 @@ impl<'a> Linker<'a> {
                 })
                 .find_map(|i| agents.get(&i).copied());
             let country = self.actor_for_dictionary(m.name.actor);
+            // "soldiers from Gondor", "the government of Haldmere", "lawmakers in
+            // Arnor", "a court in Guyana": a group or body of the country, named
+            // before it. (A seat after "in" is a place; only countries here.)
+            if !m.name.place
+                && m.tokens.start >= 2
+                && matches!(self.lower[m.tokens.start - 1].as_str(), "of" | "from" | "in")
+                && let Some((&agent_start, &(_, agent))) = agents
+                    .iter()
+                    .find(|(s, (e, _))| *e == m.tokens.start - 1 && !self.taken[**s])
+            {
+                let code = self
+                    .dictionary
+                    .agent(agent)
+                    .code
+                    .apply(country_code.as_deref().map(|c| &c[..c.len().min(3)]));
+                self.push(Found {
+                    tokens: agent_start..m.tokens.end,
+                    label: "ORG",
+                    actor: Some(country),
+                    code: Some(code),
+                    resolved_from: None,
+                });
+                continue;
+            }
             if let Some((agent_end, agent)) = agent {
                 let titled_person = agent_end < sentence.end
                     && (self.person_starts_at(agent_end, &names)
