@@ -33,6 +33,11 @@ pub struct EventGold {
     /// verb dictionary. Without it, the shipped dictionaries.
     #[arg(long)]
     pub dictionaries: Option<PathBuf>,
+    /// The peer's per-record output (`peer_outputs/petrarch2/*.json`, `results`
+    /// with `text` and `predicted`): both are then also scored on the records the
+    /// peer coded, matched by text.
+    #[arg(long)]
+    pub peer: Option<PathBuf>,
     /// Print each record that is not exactly right to stderr.
     #[arg(long)]
     pub show_errors: bool,
@@ -75,6 +80,9 @@ pub fn eval_events(args: &EventGold) -> anyhow::Result<serde_json::Value> {
     let (mut exact, mut by_root) = (Counts::default(), Counts::default());
     let mut by_category: BTreeMap<String, Counts> = BTreeMap::new();
     let (mut records, mut skipped, mut right) = (0usize, 0usize, 0usize);
+    let peer = args.peer.as_deref().map(read_peer).transpose()?;
+    let (mut peer_counts, mut ours_on_peer, mut peer_records) =
+        (Counts::default(), Counts::default(), 0usize);
     for path in &args.gold {
         let file =
             std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
@@ -115,6 +123,11 @@ pub fn eval_events(args: &EventGold) -> anyhow::Result<serde_json::Value> {
                     .collect()
             };
             let this = multiset_counts(&predicted, &gold, |t| t.clone());
+            if let Some(theirs) = peer.as_ref().and_then(|p| p.get(record.text.trim())) {
+                peer_counts.add_counts(multiset_counts(theirs, &gold, |t| t.clone()));
+                ours_on_peer.add_counts(this);
+                peer_records += 1;
+            }
             let root = |t: &[String; 3]| {
                 [
                     t[0].clone(),
@@ -144,7 +157,15 @@ pub fn eval_events(args: &EventGold) -> anyhow::Result<serde_json::Value> {
         .iter()
         .map(|(c, counts)| (c.clone(), counts.report(json!({}))))
         .collect();
+    let side_by_side = peer.is_some().then(|| {
+        json!({
+            "records": peer_records,
+            "peer": peer_counts.report(json!({})),
+            "ours": ours_on_peer.report(json!({})),
+        })
+    });
     Ok(exact.report(json!({
+        "on_peer_records": side_by_side,
         "records": records,
         "skipped": skipped,
         "records_exactly_right": right,
@@ -152,6 +173,29 @@ pub fn eval_events(args: &EventGold) -> anyhow::Result<serde_json::Value> {
         "root": by_root.report(json!({})),
         "by_category": categories,
     })))
+}
+
+/// The peer's predictions by sentence text.
+fn read_peer(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<[String; 3]>>> {
+    #[derive(Deserialize)]
+    struct Output {
+        results: Vec<Result>,
+    }
+    #[derive(Deserialize)]
+    struct Result {
+        text: String,
+        #[serde(default)]
+        predicted: Vec<[String; 3]>,
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let output: Output = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a peer output (`results`)", path.display()))?;
+    Ok(output
+        .results
+        .into_iter()
+        .map(|r| (r.text.trim().to_string(), r.predicted))
+        .collect())
 }
 
 /// True positives etc. of two multisets, compared by `key`.

@@ -45,10 +45,46 @@ pub fn events(
 ) -> Vec<Event> {
     let coder = Coder::new(document, mentions, model);
     let mut out = Vec::new();
-    for verb in 0..document.tokens.len() {
-        coder.code_verb(verb, statements, &mut out);
+    let mut coded: Vec<Option<Coded>> = vec![None; document.tokens.len()];
+    for (verb, slot) in coded.iter_mut().enumerate() {
+        let first = out.len();
+        if let Some(from_pattern) = coder.code_verb(verb, statements, &mut out) {
+            *slot = Some(Coded {
+                events: first..out.len(),
+                from_pattern,
+            });
+        }
     }
+    // "wants to attack", "agreed to lift the sanctions": a verb and its
+    // complement are one event. The head's when one of its patterns read the
+    // complement ("want … attack" is a threat), else the complement's.
+    let mut dropped = vec![false; out.len()];
+    for (verb, c) in coded.iter().enumerate() {
+        let token = &document.tokens[verb];
+        let (Some(c), Some(head)) = (c, token.head) else {
+            continue;
+        };
+        if token.deprel != "xcomp" {
+            continue;
+        }
+        let Some(h) = &coded[head] else {
+            continue;
+        };
+        let drop = if h.from_pattern { &c.events } else { &h.events };
+        for i in drop.clone() {
+            dropped[i] = true;
+        }
+    }
+    let mut keep = dropped.iter().map(|d| !d);
+    out.retain(|_| keep.next().unwrap_or(true));
     out
+}
+
+/// The events one verb gave, and whether a pattern (not the verb alone) coded them.
+#[derive(Clone)]
+struct Coded {
+    events: std::ops::Range<usize>,
+    from_pattern: bool,
 }
 
 struct Coder<'a> {
@@ -120,10 +156,17 @@ impl<'a> Coder<'a> {
         }
     }
 
-    fn code_verb(&self, verb: usize, statements: &[Statement], out: &mut Vec<Event>) {
+    /// Codes one verb into `out`; `Some(from_pattern)` when it gave events.
+    fn code_verb(
+        &self,
+        verb: usize,
+        statements: &[Statement],
+        out: &mut Vec<Event>,
+    ) -> Option<bool> {
+        let before_count = out.len();
         let token = &self.document.tokens[verb];
         if !token.xpos.starts_with("VB") {
-            return;
+            return None;
         }
         let lemma = token.lemma.to_lowercase();
         let Some(entry) = self
@@ -133,7 +176,7 @@ impl<'a> Coder<'a> {
             .iter()
             .find(|v| self.has_particles(verb, v))
         else {
-            return;
+            return None;
         };
         let block = &self.model.verbs.blocks[entry.block];
         let passive = self.children[verb].iter().any(|&c| {
@@ -159,10 +202,10 @@ impl<'a> Coder<'a> {
             .or(entry.code.as_ref())
             .unwrap_or(&block.code);
         let Some(code) = pair.for_voice(passive) else {
-            return;
+            return None;
         };
         if codes::root(code).is_none() {
-            return;
+            return None;
         }
 
         // Who acted, and on whom.
@@ -179,7 +222,7 @@ impl<'a> Coder<'a> {
                 .unwrap_or_default(),
         };
         if sources.is_empty() {
-            return;
+            return None;
         }
         let targets = match (best.as_ref().and_then(|m| m.target), object) {
             (Some(slot), _) => self.actors_at(slot),
@@ -219,10 +262,10 @@ impl<'a> Coder<'a> {
                 || relation == "mark" && self.lower[c] == "if"
         }) || self.in_if_clause(verb);
         let Some(evidence) = self.span_of(sentence.start, sentence.end) else {
-            return;
+            return None;
         };
         let Some(verb_span) = self.span_of(verb, verb + 1) else {
-            return;
+            return None;
         };
         let reported_by = statements
             .iter()
@@ -230,6 +273,7 @@ impl<'a> Coder<'a> {
             .map(|s| s.id.clone());
         let event_date =
             dateline_core::time::day_of_verb(self.document, &self.children, verb, |_| false)
+                .or_else(|| self.day_after(verb))
                 .unwrap_or(self.document.article.date);
         let article = &self.document.article;
         // Who acts on whom: each source on each target. A compound subject with no
@@ -288,6 +332,8 @@ impl<'a> Coder<'a> {
                 confidence: if best.is_some() { 0.9 } else { 0.7 },
             });
         }
+        let coded = out.len() > before_count;
+        coded.then_some(best.is_some())
     }
 
     /// A multi-word verb's particles ("bring … out") follow it closely or hang on it.
@@ -418,6 +464,21 @@ impl<'a> Coder<'a> {
         (verb + 1..sentence.end)
             .take_while(|&i| !self.is_clause_break(i))
             .find(|&i| self.mention_of[i].is_some())
+    }
+
+    /// A day named in the words right after the verb ("attacked Haldmere on
+    /// Tuesday"), for a parse that hung the phrase elsewhere.
+    fn day_after(&self, verb: usize) -> Option<dateline_core::Date> {
+        let sentence = &self.document.sentences[self.sentence_of[verb]];
+        (verb + 1..sentence.end)
+            .take_while(|&i| !self.is_clause_break(i))
+            .take(12)
+            .find_map(|i| {
+                let before: Vec<&str> = (i.saturating_sub(2).max(verb + 1)..i)
+                    .map(|j| self.lower[j].as_str())
+                    .collect();
+                dateline_core::time::day_named(&self.lower[i], &before, self.document.article.date)
+            })
     }
 
     /// A full verb, or punctuation that ends a clause.

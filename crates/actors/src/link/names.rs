@@ -117,7 +117,10 @@ impl<'a> Linker<'a> {
             // before it. (A seat after "in" is a place; only countries here.)
             if !m.name.place
                 && m.tokens.start >= 2
-                && matches!(self.lower[m.tokens.start - 1].as_str(), "of" | "from" | "in")
+                && matches!(
+                    self.lower[m.tokens.start - 1].as_str(),
+                    "of" | "from" | "in"
+                )
                 && let Some((&agent_start, &(_, agent))) = agents
                     .iter()
                     .find(|(s, (e, _))| *e == m.tokens.start - 1 && !self.taken[**s])
