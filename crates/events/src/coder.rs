@@ -193,7 +193,7 @@ impl<'a> Coder<'a> {
             .iter()
             .filter_map(|p| self.match_pattern(p, &before, &after))
             .fold(None::<Match>, |best, m| match best {
-                Some(b) if b.pattern.weight() >= m.pattern.weight() => Some(b),
+                Some(b) if b.pattern.weight() > m.pattern.weight() => Some(b),
                 _ => Some(m),
             });
         let pair = best

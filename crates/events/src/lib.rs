@@ -7,8 +7,14 @@
 //!   verbs) opens its block; the block's patterns are matched, in order, over the
 //!   words of the verb's own phrase (its subtree without subjects, other clauses or
 //!   coordinated verbs) and over the sentence before the verb; the most specific
-//!   matching pattern (most words) gives the code, else the verb's own code, else the
-//!   block's. `---` means no event.
+//!   matching pattern (most words; of equals, the later in the file, which the
+//!   dictionaries use to override) gives the code, else the verb's own code, else
+//!   the block's. `---` means no event. A verb and its complement ("wants to
+//!   attack") are one event: the head's when its pattern read the complement, else
+//!   the complement's.
+//! * **When the parse fails** (it often makes "Veldora attacked Haldmere" a noun
+//!   phrase), the nearest coded actor before the verb, and after it, with no other
+//!   verb between, stand in for subject and object.
 //! * **Source** is the subject (in the passive, the `by` agent); **target** is the
 //!   actor a pattern's `+` slot took, else the object, else the first actor in a
 //!   prepositional phrase of the verb. Coordinated actors ("Arnor and Gondor") give
