@@ -261,6 +261,7 @@ impl<'a> Coder<'a> {
             relation == "aux" && HYPOTHETICAL.contains(&self.lower[c].as_str())
                 || relation == "mark" && self.lower[c] == "if"
         }) || self.in_if_clause(verb);
+        let conditions = self.conditions(verb);
         let Some(evidence) = self.span_of(sentence.start, sentence.end) else {
             return None;
         };
@@ -326,7 +327,7 @@ impl<'a> Coder<'a> {
                 target: target.cloned(),
                 negated,
                 hypothetical,
-                conditions: Vec::new(),
+                conditions: conditions.clone(),
                 reported_by: reported_by.clone(),
                 evidence: evidence.clone(),
                 confidence: if best.is_some() { 0.9 } else { 0.7 },
@@ -594,6 +595,101 @@ impl<'a> Coder<'a> {
         }
         seen.sort_unstable();
         seen.into_iter().find(|&t| self.mention_of[t].is_some())
+    }
+
+    /// The clauses that condition the verb: "if there are specific, good ideas",
+    /// "as long as the guards stay", "provided that …", "unless …", "on condition
+    /// that …", "only for negotiations relating to …".
+    fn conditions(&self, verb: usize) -> Vec<Span> {
+        // The conditions of a verb and its complement are one ("agreed to meet …
+        // as long as …").
+        let token = &self.document.tokens[verb];
+        let mut verbs = vec![verb];
+        if token.deprel == "xcomp"
+            && let Some(head) = token.head
+        {
+            verbs.push(head);
+        }
+        verbs.extend(
+            self.children[verb]
+                .iter()
+                .filter(|&&c| self.document.tokens[c].deprel == "xcomp"),
+        );
+        let mut out: Vec<Span> = Vec::new();
+        for &c in verbs.iter().flat_map(|&v| &self.children[v]) {
+            let relation = self.document.tokens[c].deprel.as_str();
+            let subtree = self.subtree(c);
+            let first = subtree.start;
+            let words = |n: usize| -> Vec<&str> {
+                (first..(first + n).min(subtree.end))
+                    .map(|i| self.lower[i].as_str())
+                    .collect()
+            };
+            let conditional = match relation {
+                "advcl" => {
+                    let opening = words(3);
+                    matches!(
+                        opening.first(),
+                        Some(&("if" | "unless" | "provided" | "providing"))
+                    ) || opening.starts_with(&["as", "long", "as"])
+                        || opening.starts_with(&["only", "if"])
+                }
+                "obl" | "advmod" => {
+                    let opening = words(3);
+                    opening.starts_with(&["on", "condition"])
+                        || opening.starts_with(&["as", "long", "as"])
+                        || opening.starts_with(&["only", "for"])
+                        || opening.starts_with(&["only", "on"])
+                }
+                _ => false,
+            };
+            // "only for …" is parsed with "only" outside the phrase as often as in.
+            let only_before = first > 0
+                && self.lower[first - 1] == "only"
+                && matches!(relation, "obl" | "nmod")
+                && matches!(self.lower[first].as_str(), "for" | "on" | "if");
+            if !(conditional || only_before) {
+                continue;
+            }
+            // "on condition that the troops leave": the clause the parse hung
+            // elsewhere still belongs to the condition.
+            let mut end = subtree.end;
+            // "… negotiations relating to the island": a participle right after.
+            if end < self.lower.len()
+                && matches!(self.document.tokens[end].xpos.as_str(), "VBG" | "VBN")
+            {
+                end = end.max(self.subtree(end).end);
+            }
+            if end < self.lower.len()
+                && matches!(self.lower[end].as_str(), "that" | "of")
+                && let Some(clause) = self.document.tokens[end].head
+            {
+                end = end.max(self.subtree(clause).end);
+            }
+            let start = if only_before { first - 1 } else { first };
+            if let Some(span) = self.span_of(start, end)
+                && !out.contains(&span)
+            {
+                out.push(span);
+            }
+        }
+        out
+    }
+
+    /// The tokens a head dominates, as one range (projective parses).
+    fn subtree(&self, head: usize) -> std::ops::Range<usize> {
+        let (mut start, mut end) = (head, head + 1);
+        let mut stack = vec![head];
+        while let Some(node) = stack.pop() {
+            start = start.min(node);
+            end = end.max(node + 1);
+            stack.extend(&self.children[node]);
+        }
+        // Trailing punctuation belongs to the sentence, not the clause.
+        while end > start + 1 && matches!(self.lower[end - 1].as_str(), "," | "." | ";") {
+            end -= 1;
+        }
+        start..end
     }
 
     /// Inside the clause of an "if" ("if Gondor attacks, …").

@@ -99,3 +99,26 @@ fn hostile_input_is_bounded() {
     let _ = extract("no verb here at all just words and Veldora");
     assert!(started.elapsed().as_secs() < 20);
 }
+
+#[test]
+fn conditions_are_kept_with_the_act() {
+    let e = extract(
+        "Veldora offered talks to Haldmere if there are specific, good ideas. \
+         Haldmere agreed to meet Veldora as long as the guards stay on the island.",
+    );
+    let conditions: Vec<Vec<String>> = e
+        .events
+        .iter()
+        .map(|v| v.conditions.iter().map(|c| c.text.clone()).collect())
+        .collect();
+    assert!(
+        conditions.contains(&vec!["if there are specific, good ideas".to_string()]),
+        "{conditions:?}"
+    );
+    assert!(
+        conditions.contains(&vec![
+            "as long as the guards stay on the island".to_string()
+        ]),
+        "{conditions:?}"
+    );
+}
