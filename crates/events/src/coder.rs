@@ -1,5 +1,6 @@
 //! The coder: verbs of a parsed document into events (see the crate doc).
 
+use dateline_cameo::AgentCode;
 use dateline_cameo::verbs::{Item, Pattern, Verb};
 use dateline_core::{Document, Event, EventActor, Mention, Span, Statement};
 
@@ -42,8 +43,10 @@ pub fn events(
     mentions: &[Mention],
     statements: &[Statement],
     model: &EventModel,
+    agents: &dyn Fn(&[String]) -> Option<AgentCode>,
 ) -> Vec<Event> {
-    let coder = Coder::new(document, mentions, model);
+    let mut coder = Coder::new(document, mentions, model);
+    coder.agents = Some(agents);
     let mut out = Vec::new();
     let mut coded: Vec<Option<Coded>> = vec![None; document.tokens.len()];
     for (verb, slot) in coded.iter_mut().enumerate() {
@@ -89,6 +92,9 @@ struct Coded {
 
 struct Coder<'a> {
     document: &'a Document,
+    /// The role a phrase of lower-case words names, from the actor dictionary's
+    /// agents ("security adviser" → `~GOV`).
+    agents: Option<&'a dyn Fn(&[String]) -> Option<AgentCode>>,
     mentions: &'a [Mention],
     model: &'a EventModel,
     /// The coded mention on each token.
@@ -144,6 +150,7 @@ impl<'a> Coder<'a> {
         }
         Coder {
             document,
+            agents: None,
             mentions,
             model,
             mention_of,
@@ -557,12 +564,38 @@ impl<'a> Coder<'a> {
             match self.mention_of[h] {
                 Some(m) => self.push_actor(m, out),
                 None => {
-                    if let Some(t) = self.first_coded_in_phrase(h) {
+                    let Some(t) = self.first_coded_in_phrase(h) else {
+                        continue;
+                    };
+                    // "Iraq's national security adviser", "the US commander": the
+                    // role the head names, of the country the phrase names.
+                    if let Some(actor) = self.role_of_country(h, t) {
+                        if !out.iter().any(|a| a.code == actor.code) {
+                            out.push(actor);
+                        }
+                    } else {
                         self.collect_actors(t, depth + 1, out);
                     }
                 }
             }
         }
+    }
+
+    /// The actor for a role word at `head` (with up to two words before it) whose
+    /// phrase names a country at `country_token`.
+    fn role_of_country(&self, head: usize, country_token: usize) -> Option<EventActor> {
+        let agents = self.agents?;
+        let mention = &self.mentions[self.mention_of[country_token]?];
+        let country = mention.code.as_deref().filter(|c| c.len() == 3)?;
+        let agent = (head.saturating_sub(2)..=head)
+            .filter(|&start| start > country_token)
+            .find_map(|start| agents(&self.lower[start..=head]))?;
+        let span = self.span_of(country_token.min(head), head + 1)?;
+        Some(EventActor {
+            actor_id: mention.actor_id.clone(),
+            code: agent.apply(Some(country)),
+            span,
+        })
     }
 
     fn push_actor(&self, m: usize, out: &mut Vec<EventActor>) {

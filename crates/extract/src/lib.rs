@@ -85,11 +85,14 @@ pub fn extract_with(article: Article, dictionaries: Dictionaries) -> Extraction 
     annotate_language(&mut document);
     let linked = dateline_actors::link(&document, dictionaries.actors);
     let statements = dateline_statements::statements(&document, &linked.mentions, &linked.actors);
+    let actors = dictionaries.actors;
+    let agents = |words: &[String]| actors.agent_of(words).map(|a| actors.agent(a).code.clone());
     let events = dateline_events::events(
         &document,
         &linked.mentions,
         &statements,
         dictionaries.events,
+        &agents,
     );
     Extraction {
         article: document.article,

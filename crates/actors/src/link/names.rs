@@ -124,6 +124,12 @@ impl<'a> Linker<'a> {
                 && let Some((&agent_start, &(_, agent))) = agents
                     .iter()
                     .find(|(s, (e, _))| *e == m.tokens.start - 1 && !self.taken[**s])
+                // "the US commander in Iraq" is the US's: a country named before
+                // the role word owns it.
+                && !names.iter().any(|n| {
+                    n.tokens.end == agent_start
+                        && self.dictionary.actor(n.name.actor).kind == Kind::Country
+                })
             {
                 let code = self
                     .dictionary
