@@ -562,6 +562,13 @@ impl<'a> Coder<'a> {
         }
         for h in heads {
             match self.mention_of[h] {
+                // "Veldora Prime Minister Romendacil" parsed as one flat name headed
+                // by the country: the role in it says who acts.
+                Some(_) if let Some(actor) = self.flat_role(h) => {
+                    if !out.iter().any(|a| a.code == actor.code) {
+                        out.push(actor);
+                    }
+                }
                 Some(m) => self.push_actor(m, out),
                 None => {
                     let Some(t) = self.first_coded_in_phrase(h) else {
@@ -581,15 +588,30 @@ impl<'a> Coder<'a> {
         }
     }
 
+    /// A role in the flat name a country heads ("Veldora Prime Minister …").
+    fn flat_role(&self, head: usize) -> Option<EventActor> {
+        let last = self.children[head]
+            .iter()
+            .copied()
+            .filter(|&c| {
+                c > head && matches!(self.document.tokens[c].deprel.as_str(), "flat" | "compound")
+            })
+            .max()?;
+        self.role_of_country(last, head)
+    }
+
     /// The actor for a role word at `head` (with up to two words before it) whose
     /// phrase names a country at `country_token`.
     fn role_of_country(&self, head: usize, country_token: usize) -> Option<EventActor> {
         let agents = self.agents?;
         let mention = &self.mentions[self.mention_of[country_token]?];
         let country = mention.code.as_deref().filter(|c| c.len() == 3)?;
-        let agent = (head.saturating_sub(2)..=head)
-            .filter(|&start| start > country_token)
-            .find_map(|start| agents(&self.lower[start..=head]))?;
+        // The role ends at the head ("the US commander"), or precedes a name the
+        // dictionaries do not know ("Bree Prime Minister Romendacil").
+        let agent = (country_token + 1..=head).rev().take(4).find_map(|end| {
+            (end.saturating_sub(2).max(country_token + 1)..=end)
+                .find_map(|start| agents(&self.lower[start..=end]))
+        })?;
         let span = self.span_of(country_token.min(head), head + 1)?;
         Some(EventActor {
             actor_id: mention.actor_id.clone(),
