@@ -7,12 +7,12 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use dateline_core::{Article, Statement};
-use dateline_store::StatementQuery;
+use dateline_store::{EventQuery, StatementQuery};
 
 use crate::{WindowArgs, open_existing};
 
-/// Writes `DIR/articles.<format>` and `DIR/statements.<format>` (more tables join as
-/// they arrive). Each file is written under a temporary name and renamed, so a
+/// Writes `DIR/articles.<format>`, `DIR/statements.<format>` and
+/// `DIR/events.<format>` (more tables join as they arrive). Each file is written under a temporary name and renamed, so a
 /// reader never sees half of one.
 pub fn export(
     out: &Path,
@@ -72,6 +72,24 @@ pub fn export(
             Ok(n)
         } else {
             Ok(store.for_each_statement(&all, |s| json_line(sink, &s))?)
+        }
+    })?;
+    let events = EventQuery {
+        window,
+        ..EventQuery::default()
+    };
+    write_table(out, "events", format, |sink| {
+        if csv {
+            let mut csv = csv::Writer::from_writer(sink);
+            csv.write_record(crate::events::CSV_HEADER)?;
+            let n = store.for_each_event(&events, |e| {
+                csv.write_record(crate::events::csv_row(&e))
+                    .map_err(std::io::Error::other)
+            })?;
+            csv.flush()?;
+            Ok(n)
+        } else {
+            Ok(store.for_each_event(&events, |e| json_line(sink, &e))?)
         }
     })?;
     Ok(ExitCode::SUCCESS)

@@ -13,6 +13,7 @@ mod eval;
 mod eval_actors;
 mod eval_events;
 mod eval_quotes;
+mod events;
 mod export;
 mod ingest;
 mod search;
@@ -189,6 +190,13 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Events: who did what to whom, by article date. Filters combine.
+    Events {
+        #[command(flatten)]
+        filters: events::EventArgs,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Write the store's tables to files in a directory.
     Export {
         /// Directory to write (created if needed).
@@ -259,6 +267,7 @@ fn main() -> ExitCode {
             db,
         } => actors::show(&name, &window, json, &db.db),
         Command::Statements { filters, db } => statements::list(&filters, &db.db),
+        Command::Events { filters, db } => events::list(&filters, &db.db),
         Command::Export {
             out,
             format,

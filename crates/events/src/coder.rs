@@ -2,7 +2,7 @@
 
 use dateline_cameo::AgentCode;
 use dateline_cameo::verbs::{Item, Pattern, Verb};
-use dateline_core::{Document, Event, EventActor, Mention, Span, Statement};
+use dateline_core::{Actor, Document, Event, EventActor, Mention, Span, Statement};
 
 use crate::{EventModel, codes};
 
@@ -41,11 +41,12 @@ const MAX_COMPOUND: usize = 12;
 pub fn events(
     document: &Document,
     mentions: &[Mention],
+    actors: &[Actor],
     statements: &[Statement],
     model: &EventModel,
     agents: &dyn Fn(&[String]) -> Option<AgentCode>,
 ) -> Vec<Event> {
-    let mut coder = Coder::new(document, mentions, model);
+    let mut coder = Coder::new(document, mentions, actors, model);
     coder.agents = Some(agents);
     let mut out = Vec::new();
     let mut coded: Vec<Option<Coded>> = vec![None; document.tokens.len()];
@@ -99,6 +100,9 @@ struct Coder<'a> {
     model: &'a EventModel,
     /// The coded mention on each token.
     mention_of: Vec<Option<usize>>,
+    /// Each mention's code: its own, else the one the article gives its actor
+    /// ("she" is coded as the president the article named).
+    code_of: Vec<Option<String>>,
     children: Vec<Vec<usize>>,
     sentence_of: Vec<usize>,
     lower: Vec<String>,
@@ -112,12 +116,34 @@ struct Match<'p> {
 }
 
 impl<'a> Coder<'a> {
-    fn new(document: &'a Document, mentions: &'a [Mention], model: &'a EventModel) -> Self {
+    fn new(
+        document: &'a Document,
+        mentions: &'a [Mention],
+        actors: &[Actor],
+        model: &'a EventModel,
+    ) -> Self {
         let tokens = &document.tokens;
         let text = document.text();
+        let date = document.article.date;
+        let actor_code = |id: &str| {
+            let actor = actors.iter().find(|a| a.id == id)?;
+            actor
+                .codes
+                .iter()
+                .find(|c| c.from.is_none_or(|f| f <= date) && c.to.is_none_or(|t| date < t))
+                .map(|c| c.code.clone())
+        };
+        let code_of: Vec<Option<String>> = mentions
+            .iter()
+            .map(|m| {
+                m.code
+                    .clone()
+                    .or_else(|| m.actor_id.as_deref().and_then(actor_code))
+            })
+            .collect();
         let mut mention_of = vec![None; tokens.len()];
         for (m, mention) in mentions.iter().enumerate() {
-            if mention.code.is_none() {
+            if code_of[m].is_none() {
                 continue;
             }
             let (Some(start), Some(end)) = (
@@ -151,6 +177,7 @@ impl<'a> Coder<'a> {
         Coder {
             document,
             agents: None,
+            code_of,
             mentions,
             model,
             mention_of,
@@ -301,6 +328,11 @@ impl<'a> Coder<'a> {
                 }
             }
         } else if targets.is_empty() {
+            // A statement with no one it is aimed at is the statements layer's
+            // record, not an event.
+            if codes::root(code) == Some("01") {
+                return None;
+            }
             dyads.extend(sources.iter().map(|s| (s, None, code)));
         } else {
             for s in &sources {
@@ -605,7 +637,9 @@ impl<'a> Coder<'a> {
     fn role_of_country(&self, head: usize, country_token: usize) -> Option<EventActor> {
         let agents = self.agents?;
         let mention = &self.mentions[self.mention_of[country_token]?];
-        let country = mention.code.as_deref().filter(|c| c.len() == 3)?;
+        let country = self.code_of[self.mention_of[country_token]?]
+            .as_deref()
+            .filter(|c| c.len() == 3)?;
         // The role ends at the head ("the US commander"), or precedes a name the
         // dictionaries do not know ("Bree Prime Minister Romendacil").
         let agent = (country_token + 1..=head).rev().take(4).find_map(|end| {
@@ -622,7 +656,7 @@ impl<'a> Coder<'a> {
 
     fn push_actor(&self, m: usize, out: &mut Vec<EventActor>) {
         let mention = &self.mentions[m];
-        if let Some(code) = &mention.code
+        if let Some(code) = &self.code_of[m]
             && !out.iter().any(|a| &a.code == code)
         {
             out.push(EventActor {

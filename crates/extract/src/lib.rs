@@ -36,7 +36,7 @@ use dateline_nlp::{lemmatizer, ner, parser, split_sentences, tagger, tokenize};
 /// article (this, and the dictionaries' fingerprint) and annotates again on the next
 /// ingest when either differs; bump it whenever a change alters the records for the
 /// same input, including a retrained shipped model (`data/models/events.json`).
-pub const PIPELINE_VERSION: i64 = 2;
+pub const PIPELINE_VERSION: i64 = 3;
 
 /// What the extractors look names and verbs up in.
 #[derive(Clone, Copy)]
@@ -90,6 +90,7 @@ pub fn extract_with(article: Article, dictionaries: Dictionaries) -> Extraction 
     let events = dateline_events::events(
         &document,
         &linked.mentions,
+        &linked.actors,
         &statements,
         dictionaries.events,
         &agents,

@@ -90,6 +90,12 @@ impl Store {
                     speaker_actor, via_name, via_actor, record)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
+            let mut delete_events = tx.prepare_cached("DELETE FROM events WHERE article = ?1")?;
+            let mut event = tx.prepare_cached(
+                "INSERT INTO events (article, id, position, code, root, source_actor, source_code,
+                    target_actor, target_code, record)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
             let mut about = tx.prepare_cached(
                 "INSERT OR IGNORE INTO statement_about (statement, actor) VALUES (?1, ?2)",
             )?;
@@ -107,6 +113,7 @@ impl Store {
                 delete.execute(params![rowid])?;
                 delete_about.execute(params![rowid])?;
                 delete_statements.execute(params![rowid])?;
+                delete_events.execute(params![rowid])?;
                 for a in &extraction.actors {
                     // A code the article's own text gave spans exactly its date (see
                     // `dateline_actors::link`); it lives on the mentions, which carry
@@ -151,6 +158,22 @@ impl Store {
                     for actor in &s.about {
                         about.execute(params![statement_row, actor])?;
                     }
+                }
+                for (n, e) in extraction.events.iter().enumerate() {
+                    let record =
+                        serde_json::to_string(e).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    event.execute(params![
+                        rowid,
+                        e.id,
+                        n as i64,
+                        e.code,
+                        e.root,
+                        e.source.actor_id,
+                        e.source.code,
+                        e.target.as_ref().and_then(|t| t.actor_id.as_ref()),
+                        e.target.as_ref().map(|t| &t.code),
+                        record
+                    ])?;
                 }
                 done.execute(params![rowid, key])?;
             }

@@ -21,7 +21,7 @@
 //!
 //! * Every date-bounded read goes through [`DateWindow`]; an as-of date D admits only
 //!   articles whose date is ≤ D. No query builds its own date bounds.
-//! * Annotations (mentions, the actor registry, statements) are written per batch of articles
+//! * Annotations (mentions, the actor registry, statements, events) are written per batch of articles
 //!   in one transaction with the mark that says the batch is annotated, so an
 //!   interrupted ingest resumes where it stopped (see `annotations.rs`).
 //! * Nothing stored is altered by a failed write, except the one deliberate update:
@@ -29,6 +29,7 @@
 //!   pointers move to it (see [`Writer::add`]).
 
 mod annotations;
+mod events;
 mod schema;
 mod search;
 mod statements;
@@ -41,6 +42,7 @@ use dateline_core::Article;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub use annotations::{ActorDetail, ActorSummary};
+pub use events::EventQuery;
 pub use schema::MIGRATIONS;
 pub use search::{ArticleSearch, SearchHit, SearchQuery, fts_query};
 pub use statements::{ActorFilter, StatementQuery};

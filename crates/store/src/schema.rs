@@ -87,6 +87,23 @@ pub const MIGRATIONS: &[&str] = &[
         actor TEXT NOT NULL,
         PRIMARY KEY (actor, statement)
     ) WITHOUT ROWID;",
+    // 4: events. As with statements, the record whole beside the filtered columns.
+    "CREATE TABLE events (
+        rowid INTEGER PRIMARY KEY,
+        article INTEGER NOT NULL REFERENCES articles(rowid),
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        root TEXT NOT NULL,
+        source_actor TEXT,
+        source_code TEXT NOT NULL,
+        target_actor TEXT,
+        target_code TEXT,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX events_article ON events(article, position);
+    CREATE INDEX events_source ON events(source_code);
+    CREATE INDEX events_target ON events(target_code) WHERE target_code IS NOT NULL;",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -1,0 +1,93 @@
+//! Events in the store: the query behind `dateline events` and the export.
+//!
+//! Stored like statements (the `Event` whole, as JSON, beside the columns the
+//! filters read), bounded by the same [`DateWindow`] over article dates. An actor
+//! filter matches the event's own record of the actor: its id, or the CAMEO code it
+//! held in that article (`RUS` matches `RUSGOV`), so a code filter needs no join.
+
+use dateline_core::Event;
+use rusqlite::types::Value;
+
+use crate::annotations::escape_like;
+use crate::{ActorFilter, DateWindow, Result, Store, StoreError};
+
+/// The filters of `dateline events`; `None` admits everything.
+#[derive(Debug, Clone, Default)]
+pub struct EventQuery {
+    pub source: Option<ActorFilter>,
+    pub target: Option<ActorFilter>,
+    /// An exact CAMEO code ("036").
+    pub code: Option<String>,
+    /// A root ("03").
+    pub root: Option<String>,
+    pub window: DateWindow,
+    /// At most this many; `None` for all.
+    pub limit: Option<usize>,
+}
+
+impl Store {
+    /// Events that pass `query`, by article date, then article id, then position.
+    pub fn events(&self, query: &EventQuery) -> Result<Vec<Event>> {
+        let mut out = Vec::new();
+        self.for_each_event(query, |e| {
+            out.push(e);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Streams the events that pass `query` to `f`; returns how many.
+    pub fn for_each_event(
+        &self,
+        query: &EventQuery,
+        mut f: impl FnMut(Event) -> std::io::Result<()>,
+    ) -> Result<u64> {
+        let (from, to) = query.window.bounds();
+        let mut sql = String::from(
+            "SELECT e.record FROM events e JOIN articles a ON a.rowid = e.article
+             WHERE a.date >= ?1 AND a.date <= ?2",
+        );
+        let mut values: Vec<Value> = vec![from.into(), to.into()];
+        let mut bind = |value: String| {
+            values.push(value.into());
+            values.len()
+        };
+        for (filter, side) in [(&query.source, "source"), (&query.target, "target")] {
+            let Some(filter) = filter else {
+                continue;
+            };
+            let condition = match filter {
+                ActorFilter::Actor(id) => format!("e.{side}_actor = ?{}", bind(id.clone())),
+                ActorFilter::CodePrefix(prefix) => format!(
+                    "e.{side}_code LIKE ?{} ESCAPE '\\'",
+                    bind(format!("{}%", escape_like(prefix)))
+                ),
+                // Events name their actors by code: a name no actor goes by
+                // matches nothing.
+                ActorFilter::Name(_) => "0".to_string(),
+            };
+            sql.push_str(&format!(" AND ({condition})"));
+        }
+        if let Some(code) = &query.code {
+            sql.push_str(&format!(" AND e.code = ?{}", bind(code.clone())));
+        }
+        if let Some(root) = &query.root {
+            sql.push_str(&format!(" AND e.root = ?{}", bind(root.clone())));
+        }
+        sql.push_str(" ORDER BY a.date, a.id, e.position");
+        if let Some(limit) = query.limit {
+            sql.push_str(&format!(" LIMIT {}", limit.min(i64::MAX as usize)));
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            let record: String = row.get(0)?;
+            let event: Event = serde_json::from_str(&record)
+                .map_err(|e| StoreError::Corrupt(format!("event: {e}")))?;
+            f(event)?;
+            count += 1;
+        }
+        Ok(count)
+    }
+}
