@@ -41,6 +41,12 @@ pub struct EventGold {
     /// Print each record that is not exactly right to stderr.
     #[arg(long)]
     pub show_errors: bool,
+    /// The articles an offset gold annotates (`gold/events/`: `verb` spans into
+    /// stored texts); with it, the gold is read as such.
+    #[arg(long)]
+    pub articles: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: crate::InputArgs,
 }
 
 #[derive(Debug, Deserialize)]
@@ -81,6 +87,9 @@ pub fn eval_events(args: &EventGold) -> anyhow::Result<serde_json::Value> {
         && path.extension().is_some_and(|e| e == "json")
     {
         return eval_plover(path, dictionaries, args.show_errors);
+    }
+    if !args.articles.is_empty() {
+        return eval_hand_check(args);
     }
     let (mut exact, mut by_root) = (Counts::default(), Counts::default());
     let mut by_category: BTreeMap<String, Counts> = BTreeMap::new();
@@ -277,6 +286,130 @@ fn eval_plover(
         "records": scored,
         "with_source": with_source.report(json!({})),
         "by_event": events,
+    })))
+}
+
+/// Our own gold over articles (`gold/events/`, see its README): each line an event
+/// at a verb span. One of our events stands at a gold line when its verb (the start
+/// its id records) lies in the line's verb span; pairs are made one-to-one in text
+/// order. Printed: events found with the right root code (the headline), with the
+/// right dyad too (source and target countries, no target matching no target), and
+/// on those found, how often `negated` and `hypothetical` agree and how many gold
+/// conditions our conditions overlap.
+fn eval_hand_check(args: &EventGold) -> anyhow::Result<serde_json::Value> {
+    #[derive(Deserialize)]
+    struct GoldEvent {
+        article: String,
+        verb: [usize; 2],
+        source: GoldActor,
+        target: Option<GoldActor>,
+        code: String,
+        negated: bool,
+        hypothetical: bool,
+        #[serde(default)]
+        conditions: Vec<[usize; 2]>,
+    }
+    #[derive(Deserialize)]
+    struct GoldActor {
+        code: Option<String>,
+    }
+    let gold: BTreeMap<String, Vec<GoldEvent>> =
+        crate::eval_actors::read_gold(&args.gold, "gold event", |e: &GoldEvent| e.article.clone())?;
+    let selection = crate::eval::GoldArticles {
+        gold: args.gold.clone(),
+        articles: args.articles.clone(),
+        predictions: None,
+        input: args.input.clone(),
+    };
+    let extracted = crate::eval_actors::extract_articles(gold.keys(), &selection)?;
+    let country = |code: &str| code.get(..3).unwrap_or(code).to_string();
+    let (mut found, mut dyad) = (Counts::default(), Counts::default());
+    let (mut matched, mut negated_right, mut hypothetical_right) = (0usize, 0usize, 0usize);
+    let (mut conditions_gold, mut conditions_found) = (0usize, 0usize);
+    for (article, lines) in &gold {
+        let mut ours: Vec<(usize, &dateline_core::Event)> = extracted[article]
+            .events
+            .iter()
+            .filter_map(|e| {
+                let start = e.id.rsplitn(3, ':').nth(1)?.parse().ok()?;
+                Some((start, e))
+            })
+            .collect();
+        ours.sort_by_key(|(start, _)| *start);
+        let mut used = vec![false; ours.len()];
+        let (mut tp_found, mut tp_dyad) = (0, 0);
+        for g in lines {
+            let candidates = || {
+                ours.iter()
+                    .enumerate()
+                    .filter(|(i, (start, e))| {
+                        !used[*i]
+                            && g.verb[0] <= *start
+                            && *start < g.verb[1]
+                            && e.root == g.code.get(..2).unwrap_or("")
+                    })
+                    .map(|(i, (_, e))| (i, *e))
+            };
+            let same_dyad = |e: &dateline_core::Event| {
+                let source = g
+                    .source
+                    .code
+                    .as_deref()
+                    .is_none_or(|c| country(c) == country(&e.source.code));
+                let target = match (&g.target, &e.target) {
+                    (None, None) => true,
+                    (Some(gt), Some(t)) => gt
+                        .code
+                        .as_deref()
+                        .is_none_or(|c| country(c) == country(&t.code)),
+                    _ => false,
+                };
+                source && target
+            };
+            // Prefer the candidate with the right dyad.
+            let pick = candidates()
+                .find(|(_, e)| same_dyad(e))
+                .or_else(|| candidates().next());
+            let Some((i, e)) = pick else {
+                continue;
+            };
+            used[i] = true;
+            tp_found += 1;
+            tp_dyad += usize::from(same_dyad(e));
+            matched += 1;
+            negated_right += usize::from(e.negated == g.negated);
+            hypothetical_right += usize::from(e.hypothetical == g.hypothetical);
+            conditions_gold += g.conditions.len();
+            conditions_found += g
+                .conditions
+                .iter()
+                .filter(|c| e.conditions.iter().any(|o| o.start < c[1] && c[0] < o.end))
+                .count();
+        }
+        found.add_counts(Counts {
+            tp: tp_found,
+            fp: ours.len() - tp_found,
+            fn_: lines.len() - tp_found,
+        });
+        dyad.add_counts(Counts {
+            tp: tp_dyad,
+            fp: ours.len() - tp_dyad,
+            fn_: lines.len() - tp_dyad,
+        });
+    }
+    eprintln!(
+        "events (hand check): {} articles, {} gold events, {} matched",
+        gold.len(),
+        gold.values().map(Vec::len).sum::<usize>(),
+        matched
+    );
+    let share = |n: usize| round(n as f64 / matched.max(1) as f64);
+    Ok(found.report(json!({
+        "articles": gold.len(),
+        "dyad": dyad.report(json!({})),
+        "negated_agreement": share(negated_right),
+        "hypothetical_agreement": share(hypothetical_right),
+        "conditions": {"gold": conditions_gold, "overlapped": conditions_found},
     })))
 }
 
