@@ -331,7 +331,7 @@ fn eval_hand_check(args: &EventGold) -> anyhow::Result<serde_json::Value> {
             .events
             .iter()
             .filter_map(|e| {
-                let start = e.id.rsplitn(3, ':').nth(1)?.parse().ok()?;
+                let start = e.id.rsplit(':').nth(1)?.parse().ok()?;
                 Some((start, e))
             })
             .collect();

@@ -1,7 +1,7 @@
 //! The coder: verbs of a parsed document into events (see the crate doc).
 
 use dateline_cameo::AgentCode;
-use dateline_cameo::verbs::{Item, Pattern, Verb};
+use dateline_cameo::verbs::{CodePair, Item, Pattern, Verb};
 use dateline_core::{Actor, Document, Event, EventActor, Mention, Span, Statement};
 
 use crate::{EventModel, codes};
@@ -46,8 +46,7 @@ pub fn events(
     model: &EventModel,
     agents: &dyn Fn(&[String]) -> Option<AgentCode>,
 ) -> Vec<Event> {
-    let mut coder = Coder::new(document, mentions, actors, model);
-    coder.agents = Some(agents);
+    let coder = Coder::new(document, mentions, actors, model, agents);
     let mut out = Vec::new();
     let mut coded: Vec<Option<Coded>> = vec![None; document.tokens.len()];
     for (verb, slot) in coded.iter_mut().enumerate() {
@@ -84,6 +83,45 @@ pub fn events(
     out
 }
 
+/// Who acts on whom, with which code: each source on each target. A compound subject
+/// with no object acts on itself in pairs ("Gondor and Osgiliath postponed their
+/// meeting"). A code pair `[a:b]` also gives the reverse event, as the dictionaries
+/// mean it ("arrived in Gondor": 042 to Gondor, 043 from it).
+fn dyads<'e>(
+    sources: &'e [EventActor],
+    targets: &'e [EventActor],
+    pair: &CodePair,
+    passive: bool,
+) -> Vec<(&'e EventActor, Option<&'e EventActor>, String)> {
+    let Some(code) = pair.for_voice(passive) else {
+        return Vec::new();
+    };
+    let reverse = pair
+        .for_voice(!passive)
+        .filter(|r| pair.active != pair.passive && codes::root(r).is_some());
+    let mut out = Vec::new();
+    if targets.is_empty() && sources.len() > 1 {
+        for a in sources {
+            for b in sources.iter().filter(|b| b.code != a.code) {
+                out.push((a, Some(b), code.to_string()));
+            }
+        }
+    } else if targets.is_empty() {
+        out.extend(sources.iter().map(|s| (s, None, code.to_string())));
+    } else {
+        // An actor acting on itself is not a dyad.
+        for s in sources {
+            for t in targets.iter().filter(|t| t.code != s.code) {
+                out.push((s, Some(t), code.to_string()));
+                if let Some(reverse) = reverse {
+                    out.push((t, Some(s), reverse.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The events one verb gave, and whether a pattern (not the verb alone) coded them.
 #[derive(Clone)]
 struct Coded {
@@ -95,7 +133,7 @@ struct Coder<'a> {
     document: &'a Document,
     /// The role a phrase of lower-case words names, from the actor dictionary's
     /// agents ("security adviser" → `~GOV`).
-    agents: Option<&'a dyn Fn(&[String]) -> Option<AgentCode>>,
+    agents: &'a dyn Fn(&[String]) -> Option<AgentCode>,
     mentions: &'a [Mention],
     model: &'a EventModel,
     /// The coded mention on each token.
@@ -121,6 +159,7 @@ impl<'a> Coder<'a> {
         mentions: &'a [Mention],
         actors: &[Actor],
         model: &'a EventModel,
+        agents: &'a dyn Fn(&[String]) -> Option<AgentCode>,
     ) -> Self {
         let tokens = &document.tokens;
         let text = document.text();
@@ -176,7 +215,7 @@ impl<'a> Coder<'a> {
         }
         Coder {
             document,
-            agents: None,
+            agents,
             code_of,
             mentions,
             model,
@@ -203,15 +242,12 @@ impl<'a> Coder<'a> {
             return None;
         }
         let lemma = token.lemma.to_lowercase();
-        let Some(entry) = self
+        let entry = self
             .model
             .verbs
             .verbs_of(&lemma)
             .iter()
-            .find(|v| self.has_particles(verb, v))
-        else {
-            return None;
-        };
+            .find(|v| self.has_particles(verb, v))?;
         let block = &self.model.verbs.blocks[entry.block];
         let passive = self.children[verb].iter().any(|&c| {
             matches!(
@@ -235,12 +271,8 @@ impl<'a> Coder<'a> {
             .map(|m| &m.pattern.code)
             .or(entry.code.as_ref())
             .unwrap_or(&block.code);
-        let Some(code) = pair.for_voice(passive) else {
-            return None;
-        };
-        if codes::root(code).is_none() {
-            return None;
-        }
+        let code = pair.for_voice(passive)?;
+        codes::root(code)?;
 
         // Who acted, and on whom.
         let (subject, object) = if passive {
@@ -269,39 +301,11 @@ impl<'a> Coder<'a> {
                 }
             }
         };
-        // "did not attack", "refused to meet"; but not when the pattern that gave the
-        // code already reads the negation ("- NOT * … [050]" codes the denial
-        // itself), nor when the code is itself a refusal.
-        let pattern_negates = best.as_ref().is_some_and(|m| {
-            m.pattern.before.iter().any(|item| match item {
-                Item::Words(alternatives) => alternatives
-                    .iter()
-                    .flatten()
-                    .any(|w| NEGATIONS.contains(&w.as_str())),
-                _ => false,
-            })
-        });
-        let refused = token.head.is_some_and(|h| {
-            token.deprel == "xcomp"
-                && REFUSALS.contains(&self.document.tokens[h].lemma.to_lowercase().as_str())
-        });
-        let negated = !pattern_negates
-            && (self.children[verb].iter().any(|&c| {
-                self.document.tokens[c].deprel == "neg"
-                    || NEGATIONS.contains(&self.lower[c].as_str())
-            }) || refused && !code.starts_with("12"));
-        let hypothetical = self.children[verb].iter().any(|&c| {
-            let relation = self.document.tokens[c].deprel.as_str();
-            relation == "aux" && HYPOTHETICAL.contains(&self.lower[c].as_str())
-                || relation == "mark" && self.lower[c] == "if"
-        }) || self.in_if_clause(verb);
+        let negated = self.negated(verb, best.as_ref().map(|m| m.pattern), code);
+        let hypothetical = self.hypothetical(verb);
         let conditions = self.conditions(verb);
-        let Some(evidence) = self.span_of(sentence.start, sentence.end) else {
-            return None;
-        };
-        let Some(verb_span) = self.span_of(verb, verb + 1) else {
-            return None;
-        };
+        let evidence = self.span_of(sentence.start, sentence.end)?;
+        let verb_span = self.span_of(verb, verb + 1)?;
         let reported_by = statements
             .iter()
             .find(|s| s.content.start <= verb_span.start && verb_span.end <= s.content.end)
@@ -311,44 +315,14 @@ impl<'a> Coder<'a> {
                 .or_else(|| self.day_after(verb))
                 .unwrap_or(self.document.article.date);
         let article = &self.document.article;
-        // Who acts on whom: each source on each target. A compound subject with no
-        // object acts on itself in pairs ("Gondor and Osgiliath postponed their
-        // meeting"). A code pair `[a:b]` also gives the reverse event, as the
-        // dictionaries mean it ("arrived in Gondor": 042 to Gondor, 043 from it).
-        let mut dyads: Vec<(&EventActor, Option<&EventActor>, &str)> = Vec::new();
-        let reverse = pair
-            .for_voice(!passive)
-            .filter(|r| pair.active != pair.passive && codes::root(r).is_some());
-        if targets.is_empty() && sources.len() > 1 {
-            for a in &sources {
-                for b in &sources {
-                    if a.code != b.code {
-                        dyads.push((a, Some(b), code));
-                    }
-                }
-            }
-        } else if targets.is_empty() {
-            // A statement with no one it is aimed at is the statements layer's
-            // record, not an event.
-            if codes::root(code) == Some("01") {
-                return None;
-            }
-            dyads.extend(sources.iter().map(|s| (s, None, code)));
-        } else {
-            for s in &sources {
-                for t in &targets {
-                    if s.code == t.code {
-                        continue; // an actor acting on itself is not a dyad
-                    }
-                    dyads.push((s, Some(t), code));
-                    if let Some(reverse) = reverse {
-                        dyads.push((t, Some(s), reverse));
-                    }
-                }
-            }
+        if targets.is_empty() && sources.len() < 2 && codes::root(code) == Some("01") {
+            // A statement aimed at no one is the statements layer's record, not an
+            // event.
+            return None;
         }
+        let dyads = dyads(&sources, &targets, pair, passive);
         for (source, target, code) in dyads {
-            let Some(root) = codes::root(code) else {
+            let Some(root) = codes::root(&code) else {
                 continue;
             };
             let n = out.len();
@@ -357,11 +331,11 @@ impl<'a> Coder<'a> {
                 article_id: article.id.clone(),
                 date: article.date,
                 event_date,
-                code: code.to_string(),
                 root: root.to_string(),
                 quad_class: codes::quad_class(root),
                 goldstein: codes::goldstein(root),
-                plover: codes::plover(&self.model.plover, code),
+                plover: codes::plover(&self.model.plover, &code),
+                code,
                 source: source.clone(),
                 target: target.cloned(),
                 negated,
@@ -374,6 +348,40 @@ impl<'a> Coder<'a> {
         }
         let coded = out.len() > before_count;
         coded.then_some(best.is_some())
+    }
+
+    /// "did not attack", "refused to meet"; but not when the pattern that gave the
+    /// code already reads the negation ("- NOT * … [050]" codes the denial itself),
+    /// nor "refused" when the code is itself a refusal.
+    fn negated(&self, verb: usize, pattern: Option<&Pattern>, code: &str) -> bool {
+        let pattern_negates = pattern.is_some_and(|p| {
+            p.before.iter().any(|item| match item {
+                Item::Words(alternatives) => alternatives
+                    .iter()
+                    .flatten()
+                    .any(|w| NEGATIONS.contains(&w.as_str())),
+                _ => false,
+            })
+        });
+        let token = &self.document.tokens[verb];
+        let refused = token.head.is_some_and(|h| {
+            token.deprel == "xcomp"
+                && REFUSALS.contains(&self.document.tokens[h].lemma.to_lowercase().as_str())
+        });
+        !pattern_negates
+            && (self.children[verb].iter().any(|&c| {
+                self.document.tokens[c].deprel == "neg"
+                    || NEGATIONS.contains(&self.lower[c].as_str())
+            }) || refused && !code.starts_with("12"))
+    }
+
+    /// Could, may, would, should, can; an "if" on the verb or its clause.
+    fn hypothetical(&self, verb: usize) -> bool {
+        self.children[verb].iter().any(|&c| {
+            let relation = self.document.tokens[c].deprel.as_str();
+            relation == "aux" && HYPOTHETICAL.contains(&self.lower[c].as_str())
+                || relation == "mark" && self.lower[c] == "if"
+        }) || self.in_if_clause(verb)
     }
 
     /// A multi-word verb's particles ("bring … out") follow it closely or hang on it.
@@ -635,7 +643,7 @@ impl<'a> Coder<'a> {
     /// The actor for a role word at `head` (with up to two words before it) whose
     /// phrase names a country at `country_token`.
     fn role_of_country(&self, head: usize, country_token: usize) -> Option<EventActor> {
-        let agents = self.agents?;
+        let agents = self.agents;
         let mention = &self.mentions[self.mention_of[country_token]?];
         let country = self.code_of[self.mention_of[country_token]?]
             .as_deref()
