@@ -1,8 +1,9 @@
 //! Readers for the CAMEO/Phoenix dictionary formats used by PETRARCH and its
-//! successors: the actor dictionaries (countries, international, non-state) and the
-//! agents dictionary. Formats only — no matching, no tokenisation — so the language
-//! layer (gazetteer features) and the actor layer (codes and roles) read the files
-//! one way.
+//! successors: the actor dictionaries (countries, international, non-state), the
+//! agents dictionary, and the verb dictionary ([`verbs`], its format in that module's
+//! doc). Formats only — no matching, no tokenisation — so the language layer
+//! (gazetteer features), the actor layer (codes and roles) and the event coder
+//! (verbs and patterns) read the files one way.
 //!
 //! # Format, as we read it
 //!
