@@ -67,7 +67,7 @@ pub fn events(
         let (Some(c), Some(head)) = (c, token.head) else {
             continue;
         };
-        if token.deprel != "xcomp" {
+        if !is_complement(document, verb) {
             continue;
         }
         let Some(h) = &coded[head] else {
@@ -120,6 +120,18 @@ fn dyads<'e>(
         }
     }
     out
+}
+
+/// A verb's infinitive complement: "agreed to meet", and "offered to mediate", which
+/// the parser often makes an adverbial clause with "to".
+fn is_complement(document: &Document, verb: usize) -> bool {
+    let token = &document.tokens[verb];
+    let text = document.text();
+    token.deprel == "xcomp"
+        || token.deprel == "advcl"
+            && document.tokens[..verb].iter().rev().take(2).any(|t| {
+                t.head == Some(verb) && t.deprel == "mark" && &text[t.start..t.end] == "to"
+            })
 }
 
 /// The events one verb gave, and whether a pattern (not the verb alone) coded them.
@@ -365,7 +377,7 @@ impl<'a> Coder<'a> {
         });
         let token = &self.document.tokens[verb];
         let refused = token.head.is_some_and(|h| {
-            token.deprel == "xcomp"
+            is_complement(self.document, verb)
                 && REFUSALS.contains(&self.document.tokens[h].lemma.to_lowercase().as_str())
         });
         !pattern_negates
@@ -487,8 +499,8 @@ impl<'a> Coder<'a> {
                 return Some(s);
             }
             let t = &self.document.tokens[v];
-            match (t.head, t.deprel.as_str()) {
-                (Some(h), "xcomp" | "conj") => v = h,
+            match t.head {
+                Some(h) if t.deprel == "conj" || is_complement(self.document, v) => v = h,
                 _ => return None,
             }
         }
@@ -560,7 +572,7 @@ impl<'a> Coder<'a> {
         }
         // "restore ties with Gondor", "talks with Gondor": one level further down.
         for &c in &self.children[verb] {
-            if matches!(self.document.tokens[c].deprel.as_str(), "obj" | "xcomp") {
+            if self.document.tokens[c].deprel == "obj" || is_complement(self.document, c) {
                 for &g in &self.children[c] {
                     if matches!(
                         self.document.tokens[g].deprel.as_str(),
@@ -702,7 +714,7 @@ impl<'a> Coder<'a> {
         // as long as …").
         let token = &self.document.tokens[verb];
         let mut verbs = vec![verb];
-        if token.deprel == "xcomp"
+        if is_complement(self.document, verb)
             && let Some(head) = token.head
         {
             verbs.push(head);
@@ -710,7 +722,7 @@ impl<'a> Coder<'a> {
         verbs.extend(
             self.children[verb]
                 .iter()
-                .filter(|&&c| self.document.tokens[c].deprel == "xcomp"),
+                .filter(|&&c| is_complement(self.document, c)),
         );
         let mut out: Vec<Span> = Vec::new();
         for &c in verbs.iter().flat_map(|&v| &self.children[v]) {
