@@ -1,14 +1,17 @@
-//! `dateline eval events`: events against the PETRARCH gold records
-//! (`../shared/data/petrarch2-gold/normalized/*.jsonl`).
+//! `dateline eval events`: events against three kinds of gold.
 //!
-//! Each record is one sentence with a date and its expected (source, target, code)
-//! triples; a `noevents` record expects none, so every event there is a false
-//! positive; records with an `error` or `evaluate: false` are skipped, as the peer
-//! was scored. An event counts when it is asserted and has a target: negated and
-//! hypothetical events are left out, as PETRARCH does not code them, and so are
-//! events with no target, as PETRARCH-2 (`require_dyad`, its default) drops them. Matching is on multisets of triples
-//! per record: exact, and on the root code ((source, target, root)). `---` stands
-//! for a missing target.
+//! * **PETRARCH records** (`../shared/data/petrarch2-gold/normalized/*.jsonl`): each
+//!   record is one sentence with a date and its expected (source, target, code)
+//!   triples; a `noevents` record expects none, so every event there is a false
+//!   positive; records with an `error` or `evaluate: false` are skipped, as the peer
+//!   was scored. An event counts when it is asserted and has a target: negated and
+//!   hypothetical events are left out, as PETRARCH does not code them, and so are
+//!   events with no target, as PETRARCH-2 (`require_dyad`, its default) drops them.
+//!   Matching is on multisets of triples per record: exact, and on the root code.
+//!   `---` stands for a missing target. `--peer` scores PETRARCH-2's own output on
+//!   the same records.
+//! * **PLOVER gold** (a `.json` array): see [`eval_plover`].
+//! * **Our hand check** (`gold/events/`, with `--articles`): see [`eval_hand_check`].
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
