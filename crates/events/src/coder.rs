@@ -24,6 +24,18 @@ const OTHER_CLAUSES: &[&str] = &[
     "reparandum",
 ];
 
+/// Prepositions that aim force or a visit at a place.
+const PLACE_PREPOSITIONS: &[&str] = &["at", "on", "in", "into", "to", "toward", "towards"];
+
+/// Codes whose target may be a place: visits (042–044) and force (15–20).
+fn aims_at_place(code: &str) -> bool {
+    matches!(code.get(..3), Some("042" | "043" | "044"))
+        || code
+            .get(..2)
+            .and_then(|r| r.parse::<u8>().ok())
+            .is_some_and(|r| (15..=20).contains(&r))
+}
+
 /// Words that negate a verb.
 const NEGATIONS: &[&str] = &["not", "n't", "never", "no"];
 
@@ -44,9 +56,9 @@ pub fn events(
     actors: &[Actor],
     statements: &[Statement],
     model: &EventModel,
-    agents: &dyn Fn(&[String]) -> Option<AgentCode>,
+    lookups: Lookups,
 ) -> Vec<Event> {
-    let coder = Coder::new(document, mentions, actors, model, agents);
+    let coder = Coder::new(document, mentions, actors, model, lookups);
     let mut out = Vec::new();
     let mut coded: Vec<Option<Coded>> = vec![None; document.tokens.len()];
     for (verb, slot) in coded.iter_mut().enumerate() {
@@ -122,6 +134,15 @@ fn dyads<'e>(
     out
 }
 
+/// What the coder asks the actor dictionary, given lower-case words.
+#[derive(Clone, Copy)]
+pub struct Lookups<'a> {
+    /// The role a phrase names ("security adviser" → `~GOV`).
+    pub agent: &'a dyn Fn(&[String]) -> Option<AgentCode>,
+    /// The country a place stands in ("seoul" → `KOR`).
+    pub place: &'a dyn Fn(&[String]) -> Option<String>,
+}
+
 /// A verb's infinitive complement: "agreed to meet", and "offered to mediate", which
 /// the parser often makes an adverbial clause with "to".
 fn is_complement(document: &Document, verb: usize) -> bool {
@@ -143,9 +164,7 @@ struct Coded {
 
 struct Coder<'a> {
     document: &'a Document,
-    /// The role a phrase of lower-case words names, from the actor dictionary's
-    /// agents ("security adviser" → `~GOV`).
-    agents: &'a dyn Fn(&[String]) -> Option<AgentCode>,
+    lookups: Lookups<'a>,
     mentions: &'a [Mention],
     model: &'a EventModel,
     /// The coded mention on each token.
@@ -171,7 +190,7 @@ impl<'a> Coder<'a> {
         mentions: &'a [Mention],
         actors: &[Actor],
         model: &'a EventModel,
-        agents: &'a dyn Fn(&[String]) -> Option<AgentCode>,
+        lookups: Lookups<'a>,
     ) -> Self {
         let tokens = &document.tokens;
         let text = document.text();
@@ -227,7 +246,7 @@ impl<'a> Coder<'a> {
         }
         Coder {
             document,
-            agents,
+            lookups,
             code_of,
             mentions,
             model,
@@ -309,6 +328,9 @@ impl<'a> Coder<'a> {
                 let found = self.object_actors(verb);
                 match self.actor_after(verb) {
                     Some(t) if found.is_empty() && !passive => self.actors_at(t),
+                    _ if found.is_empty() && aims_at_place(code) => {
+                        self.place_target(verb).into_iter().collect()
+                    }
                     _ => found,
                 }
             }
@@ -394,6 +416,45 @@ impl<'a> Coder<'a> {
             relation == "aux" && HYPOTHETICAL.contains(&self.lower[c].as_str())
                 || relation == "mark" && self.lower[c] == "if"
         }) || self.in_if_clause(verb)
+    }
+
+    /// The place force was used against or a visit went to ("fired two shells at
+    /// Seoul", "arrived in Gondor"): the country it stands in. Places are not actors
+    /// elsewhere ("talks in Moscow" are not Russia's), only as the target of these.
+    fn place_target(&self, verb: usize) -> Option<EventActor> {
+        let mut phrases: Vec<usize> = Vec::new();
+        for &c in &self.children[verb] {
+            match self.document.tokens[c].deprel.as_str() {
+                "obl" => phrases.push(c),
+                "obj" => phrases.extend(
+                    self.children[c]
+                        .iter()
+                        .filter(|&&g| self.document.tokens[g].deprel == "nmod"),
+                ),
+                _ => {}
+            }
+        }
+        phrases.into_iter().find_map(|head| {
+            let preposition = self.children[head]
+                .iter()
+                .find(|&&k| self.document.tokens[k].deprel == "case")?;
+            if !PLACE_PREPOSITIONS.contains(&self.lower[*preposition].as_str()) {
+                return None;
+            }
+            let mut start = head;
+            while start > 0
+                && self.document.tokens[start - 1].xpos == "NNP"
+                && self.document.tokens[start - 1].head == Some(head)
+            {
+                start -= 1;
+            }
+            let country = (self.lookups.place)(&self.lower[start..=head])?;
+            Some(EventActor {
+                actor_id: None,
+                code: country,
+                span: self.span_of(start, head + 1)?,
+            })
+        })
     }
 
     /// A multi-word verb's particles ("bring … out") follow it closely or hang on it.
@@ -655,7 +716,7 @@ impl<'a> Coder<'a> {
     /// The actor for a role word at `head` (with up to two words before it) whose
     /// phrase names a country at `country_token`.
     fn role_of_country(&self, head: usize, country_token: usize) -> Option<EventActor> {
-        let agents = self.agents;
+        let agents = self.lookups.agent;
         let mention = &self.mentions[self.mention_of[country_token]?];
         let country = self.code_of[self.mention_of[country_token]?]
             .as_deref()

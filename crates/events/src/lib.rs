@@ -19,7 +19,8 @@
 //!   actor a pattern's `+` slot took, else the object, else the first actor in a
 //!   prepositional phrase of the verb. Coordinated actors ("Arnor and Gondor") give
 //!   one event each. An actor is a mention the actor layer coded; an uncoded name is
-//!   no actor, so an event needs a coded source.
+//!   no actor, so an event needs a coded source. A place is an actor only as the
+//!   target of a visit or of force ("arrived in Gondor", "shelled …").
 //! * **Qualifiers**: `negated` for "not", "never"; `hypothetical` for could, may,
 //!   might, would, should and an "if" clause. Events stay in the output with their
 //!   flags: a reader decides what "did not attack" means for them.
@@ -39,7 +40,7 @@ use std::collections::BTreeMap;
 use dateline_cameo::verbs::VerbDictionary;
 use serde::{Deserialize, Serialize};
 
-pub use coder::events;
+pub use coder::{Lookups, events};
 pub use codes::{goldstein, quad_class, read_plover, root};
 
 /// What the coder knows: the verb dictionary and the CAMEO→PLOVER table.

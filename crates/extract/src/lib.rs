@@ -86,14 +86,33 @@ pub fn extract_with(article: Article, dictionaries: Dictionaries) -> Extraction 
     let linked = dateline_actors::link(&document, dictionaries.actors);
     let statements = dateline_statements::statements(&document, &linked.mentions, &linked.actors);
     let actors = dictionaries.actors;
-    let agents = |words: &[String]| actors.agent_of(words).map(|a| actors.agent(a).code.clone());
+    let date = document.article.date;
+    let agent = |words: &[String]| actors.agent_of(words).map(|a| actors.agent(a).code.clone());
+    let place = |words: &[String]| {
+        let found = actors.match_names(words);
+        let whole = found.iter().find(|m| {
+            m.tokens == (0..words.len())
+                && (m.name.place
+                    || actors.actor(m.name.actor).kind == dateline_actors::Kind::Country)
+        })?;
+        let code = whole.name.code.clone().or_else(|| {
+            actors
+                .actor(whole.name.actor)
+                .code_on(date)
+                .map(str::to_string)
+        })?;
+        Some(code.get(..3).unwrap_or(&code).to_string())
+    };
     let events = dateline_events::events(
         &document,
         &linked.mentions,
         &linked.actors,
         &statements,
         dictionaries.events,
-        &agents,
+        dateline_events::Lookups {
+            agent: &agent,
+            place: &place,
+        },
     );
     Extraction {
         article: document.article,
