@@ -7,13 +7,13 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use dateline_core::{Article, Statement};
-use dateline_store::{EventQuery, StatementQuery};
+use dateline_store::{EventQuery, StatementQuery, StoreError};
 
 use crate::{WindowArgs, open_existing};
 
 /// Writes `DIR/articles.<format>`, `DIR/statements.<format>` and
-/// `DIR/events.<format>` (more tables join as they arrive). Each file is written under a temporary name and renamed, so a
-/// reader never sees half of one.
+/// `DIR/events.<format>` (more tables join as they arrive). Each file is written
+/// under a temporary name and renamed, so a reader never sees half of one.
 pub fn export(
     out: &Path,
     format: &str,
@@ -24,90 +24,84 @@ pub fn export(
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let window = window.window();
     let csv = format == "csv";
-    write_table(out, "articles", format, |sink| {
-        if csv {
-            let mut csv = csv::Writer::from_writer(sink);
-            csv.write_record([
-                "id", "date", "title", "source", "url", "lang", "dup_of", "meta", "text",
-            ])?;
-            let n = store.for_each_article(&window, |a| {
-                csv.write_record(article_row(&a))
-                    .map_err(std::io::Error::other)
-            })?;
-            csv.flush()?;
-            Ok(n)
-        } else {
-            Ok(store.for_each_article(&window, |a| json_line(sink, &a))?)
-        }
-    })?;
-    let all = StatementQuery {
+    write_table(
+        out,
+        "articles",
+        csv,
+        &[
+            "id", "date", "title", "source", "url", "lang", "dup_of", "meta", "text",
+        ],
+        |each| store.for_each_article(&window, each),
+        |a| article_row(a).to_vec(),
+    )?;
+    let statements = StatementQuery {
         window,
         ..StatementQuery::default()
     };
-    write_table(out, "statements", format, |sink| {
-        if csv {
-            let mut csv = csv::Writer::from_writer(sink);
-            csv.write_record([
-                "id",
-                "article_id",
-                "date",
-                "said_on",
-                "kind",
-                "speaker",
-                "speaker_actor_id",
-                "speaker_resolved_from",
-                "speaker_anonymous",
-                "cue",
-                "content_start",
-                "content_end",
-                "content",
-                "via",
-                "about",
-            ])?;
-            let n = store.for_each_statement(&all, |s| {
-                csv.write_record(statement_row(&s))
-                    .map_err(std::io::Error::other)
-            })?;
-            csv.flush()?;
-            Ok(n)
-        } else {
-            Ok(store.for_each_statement(&all, |s| json_line(sink, &s))?)
-        }
-    })?;
+    write_table(
+        out,
+        "statements",
+        csv,
+        &[
+            "id",
+            "article_id",
+            "date",
+            "said_on",
+            "kind",
+            "speaker",
+            "speaker_actor_id",
+            "speaker_resolved_from",
+            "speaker_anonymous",
+            "cue",
+            "content_start",
+            "content_end",
+            "content",
+            "via",
+            "about",
+        ],
+        |each| store.for_each_statement(&statements, each),
+        |s| statement_row(s).to_vec(),
+    )?;
     let events = EventQuery {
         window,
         ..EventQuery::default()
     };
-    write_table(out, "events", format, |sink| {
-        if csv {
-            let mut csv = csv::Writer::from_writer(sink);
-            csv.write_record(crate::events::CSV_HEADER)?;
-            let n = store.for_each_event(&events, |e| {
-                csv.write_record(crate::events::csv_row(&e))
-                    .map_err(std::io::Error::other)
-            })?;
-            csv.flush()?;
-            Ok(n)
-        } else {
-            Ok(store.for_each_event(&events, |e| json_line(sink, &e))?)
-        }
-    })?;
+    write_table(
+        out,
+        "events",
+        csv,
+        &crate::events::CSV_HEADER,
+        |each| store.for_each_event(&events, each),
+        |e| crate::events::csv_row(e).to_vec(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `DIR/NAME.FORMAT` through `write`, which returns how many records it wrote.
-fn write_table(
+/// Writes `DIR/NAME.jsonl` (or `.csv`, with `header` and `row`) from the records
+/// `stream` hands to the callback it is given.
+fn write_table<R: serde::Serialize>(
     out: &Path,
     name: &str,
-    format: &str,
-    write: impl FnOnce(&mut BufWriter<File>) -> anyhow::Result<u64>,
+    csv: bool,
+    header: &[&str],
+    stream: impl FnOnce(&mut dyn FnMut(R) -> std::io::Result<()>) -> Result<u64, StoreError>,
+    row: impl Fn(&R) -> Vec<String>,
 ) -> anyhow::Result<()> {
+    let format = if csv { "csv" } else { "jsonl" };
     let target = out.join(format!("{name}.{format}"));
     let partial = out.join(format!(".{name}.{format}.partial"));
     let file =
         File::create(&partial).with_context(|| format!("cannot write {}", partial.display()))?;
     let mut sink = BufWriter::new(file);
-    let count = write(&mut sink)?;
+    let count = if csv {
+        let mut writer = csv::Writer::from_writer(&mut sink);
+        writer.write_record(header)?;
+        let n = stream(&mut |r| writer.write_record(row(&r)).map_err(std::io::Error::other))?;
+        writer.flush()?;
+        n
+    } else {
+        stream(&mut |r| json_line(&mut sink, &r))?
+    };
     sink.flush()?;
     drop(sink);
     std::fs::rename(&partial, &target)?;

@@ -96,3 +96,10 @@ pub fn ingest_examples(db: &std::path::Path, extra: &[&str]) -> Run {
     args.extend_from_slice(extra);
     dateline(&args, db)
 }
+
+/// JSON Lines output as values.
+pub fn lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}

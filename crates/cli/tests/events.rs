@@ -7,12 +7,6 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-fn lines(text: &str) -> Vec<Value> {
-    text.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn events_are_stored_listed_filtered_and_exported() {
     let dir = tempfile::tempdir().unwrap();

@@ -106,6 +106,53 @@ impl Document {
         }
     }
 
+    /// Each token's sentence index (every layer that walks the parse needs it).
+    pub fn sentence_of_tokens(&self) -> Vec<usize> {
+        let mut out = vec![0; self.tokens.len()];
+        for (index, sentence) in self.sentences.iter().enumerate() {
+            for slot in &mut out[sentence.clone()] {
+                *slot = index;
+            }
+        }
+        out
+    }
+
+    /// Each token's dependents in the parse, in text order.
+    pub fn children(&self) -> Vec<Vec<usize>> {
+        let mut out = vec![Vec::new(); self.tokens.len()];
+        for (i, t) in self.tokens.iter().enumerate() {
+            if let Some(h) = t.head {
+                out[h].push(i);
+            }
+        }
+        out
+    }
+
+    /// Each token's text, lower-cased.
+    pub fn lower_tokens(&self) -> Vec<String> {
+        let text = self.text();
+        self.tokens
+            .iter()
+            .map(|t| text[t.start..t.end].to_lowercase())
+            .collect()
+    }
+
+    /// The tokens wholly inside a span of code points (empty when the span is out of
+    /// range).
+    pub fn tokens_within(&self, span: &Span) -> Range<usize> {
+        let (Some(start), Some(end)) = (self.byte_offset(span.start), self.byte_offset(span.end))
+        else {
+            return 0..0;
+        };
+        let first = self.tokens.partition_point(|t| t.start < start);
+        let last = first
+            + self.tokens[first..]
+                .iter()
+                .take_while(|t| t.end <= end)
+                .count();
+        first..last
+    }
+
     /// The span of code points `[start, end)`, or `None` when it is empty-reversed or
     /// out of range.
     pub fn span(&self, start: usize, end: usize) -> Option<Span> {

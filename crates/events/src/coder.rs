@@ -192,8 +192,6 @@ impl<'a> Coder<'a> {
         model: &'a EventModel,
         lookups: Lookups<'a>,
     ) -> Self {
-        let tokens = &document.tokens;
-        let text = document.text();
         let date = document.article.date;
         let actor_code = |id: &str| {
             let actor = actors.iter().find(|a| a.id == id)?;
@@ -211,37 +209,12 @@ impl<'a> Coder<'a> {
                     .or_else(|| m.actor_id.as_deref().and_then(actor_code))
             })
             .collect();
-        let mut mention_of = vec![None; tokens.len()];
+        let mut mention_of = vec![None; document.tokens.len()];
         for (m, mention) in mentions.iter().enumerate() {
-            if code_of[m].is_none() {
-                continue;
-            }
-            let (Some(start), Some(end)) = (
-                document.byte_offset(mention.span.start),
-                document.byte_offset(mention.span.end),
-            ) else {
-                continue;
-            };
-            let first = tokens.partition_point(|t| t.start < start);
-            for slot in tokens[first..]
-                .iter()
-                .take_while(|t| t.end <= end)
-                .enumerate()
-                .map(|(k, _)| first + k)
-            {
-                mention_of[slot] = Some(m);
-            }
-        }
-        let mut children = vec![Vec::new(); tokens.len()];
-        for (i, t) in tokens.iter().enumerate() {
-            if let Some(h) = t.head {
-                children[h].push(i);
-            }
-        }
-        let mut sentence_of = vec![0; tokens.len()];
-        for (s, range) in document.sentences.iter().enumerate() {
-            for slot in &mut sentence_of[range.clone()] {
-                *slot = s;
+            if code_of[m].is_some() {
+                for slot in &mut mention_of[document.tokens_within(&mention.span)] {
+                    *slot = Some(m);
+                }
             }
         }
         Coder {
@@ -251,12 +224,9 @@ impl<'a> Coder<'a> {
             mentions,
             model,
             mention_of,
-            children,
-            sentence_of,
-            lower: tokens
-                .iter()
-                .map(|t| text[t.start..t.end].to_lowercase())
-                .collect(),
+            children: document.children(),
+            sentence_of: document.sentence_of_tokens(),
+            lower: document.lower_tokens(),
         }
     }
 

@@ -108,30 +108,8 @@ pub fn statements(document: &Document, mentions: &[Mention], actors: &[Actor]) -
     }
     let mut mention_of = vec![None; tokens.len()];
     for (m, mention) in mentions.iter().enumerate() {
-        let (Some(start), Some(end)) = (
-            document.byte_offset(mention.span.start),
-            document.byte_offset(mention.span.end),
-        ) else {
-            continue;
-        };
-        let first = tokens.partition_point(|t| t.start < start);
-        for (i, t) in tokens.iter().enumerate().skip(first) {
-            if t.end > end {
-                break;
-            }
-            mention_of[i] = Some(m);
-        }
-    }
-    let mut children = vec![Vec::new(); tokens.len()];
-    for (i, t) in tokens.iter().enumerate() {
-        if let Some(h) = t.head {
-            children[h].push(i);
-        }
-    }
-    let mut sentence_of = vec![0; tokens.len()];
-    for (s, range) in document.sentences.iter().enumerate() {
-        for slot in &mut sentence_of[range.clone()] {
-            *slot = s;
+        for slot in &mut mention_of[document.tokens_within(&mention.span)] {
+            *slot = Some(m);
         }
     }
     let context = Context {
@@ -144,12 +122,9 @@ pub fn statements(document: &Document, mentions: &[Mention], actors: &[Actor]) -
         mention_of,
         quote_of,
         quotes,
-        children,
-        sentence_of,
-        lower: tokens
-            .iter()
-            .map(|t| text[t.start..t.end].to_lowercase())
-            .collect(),
+        children: document.children(),
+        sentence_of: document.sentence_of_tokens(),
+        lower: document.lower_tokens(),
     };
     context.run()
 }

@@ -9,7 +9,7 @@ use dateline_core::Event;
 use rusqlite::types::Value;
 
 use crate::annotations::escape_like;
-use crate::{ActorFilter, DateWindow, Result, Store, StoreError};
+use crate::{ActorFilter, DateWindow, Result, Store};
 
 /// The filters of `dateline events`; `None` admits everything.
 #[derive(Debug, Clone, Default)]
@@ -40,7 +40,7 @@ impl Store {
     pub fn for_each_event(
         &self,
         query: &EventQuery,
-        mut f: impl FnMut(Event) -> std::io::Result<()>,
+        f: impl FnMut(Event) -> std::io::Result<()>,
     ) -> Result<u64> {
         let (from, to) = query.window.bounds();
         let mut sql = String::from(
@@ -78,16 +78,6 @@ impl Store {
         if let Some(limit) = query.limit {
             sql.push_str(&format!(" LIMIT {}", limit.min(i64::MAX as usize)));
         }
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
-        let mut count = 0;
-        while let Some(row) = rows.next()? {
-            let record: String = row.get(0)?;
-            let event: Event = serde_json::from_str(&record)
-                .map_err(|e| StoreError::Corrupt(format!("event: {e}")))?;
-            f(event)?;
-            count += 1;
-        }
-        Ok(count)
+        self.stream_json::<Event>(&sql, values, "event", f)
     }
 }

@@ -150,6 +150,29 @@ impl Store {
         Ok(n)
     }
 
+    /// Runs `sql` (its first column a record stored as JSON) with `values` bound,
+    /// and streams the records to `f`; returns how many. `what` names the record in
+    /// a corruption message.
+    fn stream_json<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        values: Vec<rusqlite::types::Value>,
+        what: &str,
+        mut f: impl FnMut(T) -> std::io::Result<()>,
+    ) -> Result<u64> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            let record: String = row.get(0)?;
+            let record: T = serde_json::from_str(&record)
+                .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?;
+            f(record)?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
     /// Merges the full-text index into one segment. Costs time in proportion to the
     /// index (≈ 2 s at 100k articles) and makes ranked queries faster; worth it after
     /// a bulk load, wasted after a handful of articles.

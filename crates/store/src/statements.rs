@@ -11,7 +11,7 @@ use dateline_core::Statement;
 use rusqlite::types::Value;
 
 use crate::annotations::escape_like;
-use crate::{DateWindow, Result, Store, StoreError};
+use crate::{DateWindow, Result, Store};
 
 /// What an actor argument (`--speaker`, `--about`) stands for once resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +57,7 @@ impl Store {
     pub fn for_each_statement(
         &self,
         query: &StatementQuery,
-        mut f: impl FnMut(Statement) -> std::io::Result<()>,
+        f: impl FnMut(Statement) -> std::io::Result<()>,
     ) -> Result<u64> {
         let (from, to) = query.window.bounds();
         let mut sql = String::from(
@@ -117,16 +117,6 @@ impl Store {
         if let Some(limit) = query.limit {
             sql.push_str(&format!(" LIMIT {}", limit.min(i64::MAX as usize)));
         }
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
-        let mut count = 0;
-        while let Some(row) = rows.next()? {
-            let record: String = row.get(0)?;
-            let statement: Statement = serde_json::from_str(&record)
-                .map_err(|e| StoreError::Corrupt(format!("statement: {e}")))?;
-            f(statement)?;
-            count += 1;
-        }
-        Ok(count)
+        self.stream_json::<Statement>(&sql, values, "statement", f)
     }
 }

@@ -90,18 +90,8 @@ struct Linker<'a> {
 /// Links the mentions of `document` (which must carry the language layers) to actors,
 /// with codes as of the article's date.
 pub fn link(document: &Document, dictionary: &Dictionary) -> Linked {
-    let text = document.text();
-    let lower: Vec<String> = document
-        .tokens
-        .iter()
-        .map(|t| text[t.start..t.end].to_lowercase())
-        .collect();
-    let mut sentence_of = vec![0; document.tokens.len()];
-    for (index, sentence) in document.sentences.iter().enumerate() {
-        for slot in &mut sentence_of[sentence.clone()] {
-            *slot = index;
-        }
-    }
+    let lower = document.lower_tokens();
+    let sentence_of = document.sentence_of_tokens();
     let entities = document
         .entities
         .iter()
