@@ -193,14 +193,18 @@ impl<'a> Coder<'a> {
         lookups: Lookups<'a>,
     ) -> Self {
         let date = document.article.date;
-        let actor_code = |id: &str| {
-            let actor = actors.iter().find(|a| a.id == id)?;
-            actor
-                .codes
-                .iter()
-                .find(|c| c.from.is_none_or(|f| f <= date) && c.to.is_none_or(|t| date < t))
-                .map(|c| c.code.clone())
-        };
+        // Looked up once per actor, not once per mention: an article may have many.
+        let codes: std::collections::HashMap<&str, &str> = actors
+            .iter()
+            .filter_map(|a| {
+                let code = a
+                    .codes
+                    .iter()
+                    .find(|c| c.from.is_none_or(|f| f <= date) && c.to.is_none_or(|t| date < t))?;
+                Some((a.id.as_str(), code.code.as_str()))
+            })
+            .collect();
+        let actor_code = |id: &str| codes.get(id).map(|c| c.to_string());
         let code_of: Vec<Option<String>> = mentions
             .iter()
             .map(|m| {
