@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use dateline_core::ActorCode;
-use dateline_store::{ActorDetail, ActorFilter, DateWindow, Store};
+use dateline_store::{ActorDetail, DateWindow};
 
 use crate::search::truncate;
 use crate::{WindowArgs, open_existing};
@@ -58,7 +58,7 @@ pub fn list(
 pub fn show(name: &str, window: &WindowArgs, json: bool, db: &Path) -> anyhow::Result<ExitCode> {
     let store = open_existing(db)?;
     let window = window.window();
-    let Some(id) = resolve(&store, name, &window)? else {
+    let Some(id) = dateline_query::resolve_actor(&store, name, &window)? else {
         eprintln!(
             "no actor called {name:?} in the store{}",
             as_of_note(&window)
@@ -78,42 +78,6 @@ pub fn show(name: &str, window: &WindowArgs, json: bool, db: &Path) -> anyhow::R
         print_detail(&detail);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// An id, an alias in any case, a spelling variant of one (by name key:
-/// "Zelensky" finds "Zelenskyy"), or a CAMEO code prefix (the most mentioned actor
-/// holding it).
-fn resolve(store: &Store, name: &str, window: &DateWindow) -> anyhow::Result<Option<String>> {
-    Ok(match actor_filter(store, name, window)? {
-        ActorFilter::Actor(id) => Some(id),
-        ActorFilter::CodePrefix(code) => store
-            .actors(Some(&code), window, 1)?
-            .into_iter()
-            .next()
-            .map(|a| a.id),
-        ActorFilter::Name(_) => None,
-    })
-}
-
-/// What an actor argument (`--speaker A`, `--about A`) means in the window: an id or
-/// an alias in any case, a spelling variant of one (by name key), a CAMEO code
-/// prefix in capitals of 3+ letters, or else a plain name.
-pub(crate) fn actor_filter(
-    store: &Store,
-    name: &str,
-    window: &DateWindow,
-) -> anyhow::Result<ActorFilter> {
-    if let Some(id) = store.resolve_actor(name, window)? {
-        return Ok(ActorFilter::Actor(id));
-    }
-    let key = dateline_actors::name_key(name.split_whitespace());
-    if let Some(id) = store.resolve_actor(&key, window)? {
-        return Ok(ActorFilter::Actor(id));
-    }
-    if name.len() >= 3 && name.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Ok(ActorFilter::CodePrefix(name.to_string()));
-    }
-    Ok(ActorFilter::Name(name.to_string()))
 }
 
 fn print_detail(detail: &ActorDetail) {

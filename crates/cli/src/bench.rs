@@ -457,6 +457,7 @@ fn search_latencies(db: &Path, queries: &[String]) -> anyhow::Result<Vec<f64>> {
             text: q.clone(),
             window: DateWindow::default(),
             limit: 10,
+            offset: 0,
         })?;
         Ok(started.elapsed().as_secs_f64() * 1000.0)
     };

@@ -8,9 +8,10 @@ use std::process::ExitCode;
 use dateline_core::Event;
 use dateline_store::EventQuery;
 
-use crate::actors::actor_filter;
 use crate::search::truncate;
+use crate::table::{self, Cell, Column, Kind};
 use crate::{WindowArgs, open_existing};
+use dateline_query::actor_filter;
 
 #[derive(clap::Args)]
 pub struct EventArgs {
@@ -22,10 +23,10 @@ pub struct EventArgs {
     #[arg(long)]
     target: Option<String>,
     /// Only this CAMEO event code ("036").
-    #[arg(long, value_parser = parse_code)]
+    #[arg(long, value_parser = dateline_events::parse_code)]
     code: Option<String>,
     /// Only this root ("03").
-    #[arg(long, value_parser = parse_root)]
+    #[arg(long, value_parser = dateline_events::parse_root)]
     root: Option<String>,
     #[command(flatten)]
     window: WindowArgs,
@@ -39,18 +40,6 @@ pub struct EventArgs {
     /// Same as --format json.
     #[arg(long)]
     json: bool,
-}
-
-fn parse_code(text: &str) -> Result<String, String> {
-    (matches!(text.len(), 2..=4) && text.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| text.to_string())
-        .ok_or_else(|| format!("{text:?} is not a CAMEO event code (two to four digits, \"036\")"))
-}
-
-fn parse_root(text: &str) -> Result<String, String> {
-    (text.len() == 2 && dateline_events::root(text).is_some())
-        .then(|| text.to_string())
-        .ok_or_else(|| format!("{text:?} is not a CAMEO root (01 to 20)"))
 }
 
 pub fn list(args: &EventArgs, db: &Path) -> anyhow::Result<ExitCode> {
@@ -68,6 +57,7 @@ pub fn list(args: &EventArgs, db: &Path) -> anyhow::Result<ExitCode> {
         root: args.root.clone(),
         window,
         limit: Some(args.limit),
+        ..EventQuery::default()
     };
     let events = store.events(&query)?;
     if events.is_empty() {
@@ -90,9 +80,9 @@ pub fn list(args: &EventArgs, db: &Path) -> anyhow::Result<ExitCode> {
         }
         "csv" => {
             let mut csv = csv::Writer::from_writer(out);
-            csv.write_record(CSV_HEADER)?;
+            csv.write_record(table::csv_header(&COLUMNS))?;
             for e in &events {
-                csv.write_record(csv_row(e))?;
+                csv.write_record(table::csv_record(&COLUMNS, e))?;
             }
             csv.flush()?;
         }
@@ -150,58 +140,109 @@ pub fn list(args: &EventArgs, db: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub const CSV_HEADER: [&str; 20] = [
-    "id",
-    "article_id",
-    "date",
-    "event_date",
-    "code",
-    "root",
-    "quad_class",
-    "goldstein",
-    "plover",
-    "source_actor_id",
-    "source_code",
-    "source_text",
-    "target_actor_id",
-    "target_code",
-    "target_text",
-    "negated",
-    "hypothetical",
-    "conditions",
-    "reported_by",
-    "evidence",
+/// The columns of `events --format csv` and of the exported events table.
+pub const COLUMNS: [Column<Event>; 20] = [
+    Column {
+        name: "id",
+        kind: Kind::Text,
+        cell: |e| Cell::text(&e.id),
+    },
+    Column {
+        name: "article_id",
+        kind: Kind::Text,
+        cell: |e| Cell::text(&e.article_id),
+    },
+    Column {
+        name: "date",
+        kind: Kind::Date,
+        cell: |e| Cell::Date(e.date),
+    },
+    Column {
+        name: "event_date",
+        kind: Kind::Date,
+        cell: |e| Cell::Date(e.event_date),
+    },
+    Column {
+        name: "code",
+        kind: Kind::Text,
+        cell: |e| Cell::text(&e.code),
+    },
+    Column {
+        name: "root",
+        kind: Kind::Text,
+        cell: |e| Cell::text(&e.root),
+    },
+    Column {
+        name: "quad_class",
+        kind: Kind::Int,
+        cell: |e| Cell::Int(e.quad_class.into()),
+    },
+    Column {
+        name: "goldstein",
+        kind: Kind::Float,
+        cell: |e| Cell::score(e.goldstein),
+    },
+    Column {
+        name: "plover",
+        kind: Kind::Text,
+        cell: |e| Cell::opt(e.plover.as_deref()),
+    },
+    Column {
+        name: "source_actor_id",
+        kind: Kind::Text,
+        cell: |e| Cell::opt(e.source.actor_id.as_deref()),
+    },
+    Column {
+        name: "source_code",
+        kind: Kind::Text,
+        cell: |e| Cell::text(&e.source.code),
+    },
+    Column {
+        name: "source_text",
+        kind: Kind::Text,
+        cell: |e| Cell::text(&e.source.span.text),
+    },
+    Column {
+        name: "target_actor_id",
+        kind: Kind::Text,
+        cell: |e| Cell::opt(e.target.as_ref().and_then(|t| t.actor_id.as_deref())),
+    },
+    Column {
+        name: "target_code",
+        kind: Kind::Text,
+        cell: |e| Cell::opt(e.target.as_ref().map(|t| t.code.as_str())),
+    },
+    Column {
+        name: "target_text",
+        kind: Kind::Text,
+        cell: |e| Cell::opt(e.target.as_ref().map(|t| t.span.text.as_str())),
+    },
+    Column {
+        name: "negated",
+        kind: Kind::Bool,
+        cell: |e| Cell::Bool(e.negated),
+    },
+    Column {
+        name: "hypothetical",
+        kind: Kind::Bool,
+        cell: |e| Cell::Bool(e.hypothetical),
+    },
+    Column {
+        name: "conditions",
+        kind: Kind::List(" | "),
+        cell: |e| Cell::List(e.conditions.iter().map(|c| c.text.as_str()).collect()),
+    },
+    Column {
+        name: "reported_by",
+        kind: Kind::Text,
+        cell: |e| Cell::opt(e.reported_by.as_deref()),
+    },
+    Column {
+        name: "evidence",
+        kind: Kind::Text,
+        cell: |e| Cell::text(&e.evidence.text),
+    },
 ];
-
-pub fn csv_row(e: &Event) -> [String; 20] {
-    let target = e.target.as_ref();
-    [
-        e.id.clone(),
-        e.article_id.clone(),
-        e.date.to_string(),
-        e.event_date.to_string(),
-        e.code.clone(),
-        e.root.clone(),
-        e.quad_class.to_string(),
-        e.goldstein.to_string(),
-        e.plover.clone().unwrap_or_default(),
-        e.source.actor_id.clone().unwrap_or_default(),
-        e.source.code.clone(),
-        e.source.span.text.clone(),
-        target.and_then(|t| t.actor_id.clone()).unwrap_or_default(),
-        target.map(|t| t.code.clone()).unwrap_or_default(),
-        target.map(|t| t.span.text.clone()).unwrap_or_default(),
-        e.negated.to_string(),
-        e.hypothetical.to_string(),
-        e.conditions
-            .iter()
-            .map(|c| c.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" | "),
-        e.reported_by.clone().unwrap_or_default(),
-        e.evidence.text.clone(),
-    ]
-}
 
 /// One GDELT 2.0 event row (61 columns, in GDELT's order). Filled: the id (0), the
 /// day, month, year and fraction of the event date (1–4), each actor's code, name

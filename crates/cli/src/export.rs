@@ -9,6 +9,7 @@ use anyhow::Context;
 use dateline_core::{Article, Statement};
 use dateline_store::{EventQuery, StatementQuery, StoreError};
 
+use crate::table::{self, Cell, Column, Kind, ParquetTable};
 use crate::{WindowArgs, open_existing};
 
 /// Writes `DIR/articles.<format>`, `DIR/statements.<format>` and
@@ -23,84 +24,59 @@ pub fn export(
     let store = open_existing(db)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let window = window.window();
-    let csv = format == "csv";
-    write_table(
-        out,
-        "articles",
-        csv,
-        &[
-            "id", "date", "title", "source", "url", "lang", "dup_of", "meta", "text",
-        ],
-        |each| store.for_each_article(&window, each),
-        |a| article_row(a).to_vec(),
-    )?;
+    write_table(out, "articles", format, &ARTICLE_COLUMNS, |each| {
+        store.for_each_article(&window, each)
+    })?;
     let statements = StatementQuery {
         window,
         ..StatementQuery::default()
     };
-    write_table(
-        out,
-        "statements",
-        csv,
-        &[
-            "id",
-            "article_id",
-            "date",
-            "said_on",
-            "kind",
-            "speaker",
-            "speaker_actor_id",
-            "speaker_resolved_from",
-            "speaker_anonymous",
-            "cue",
-            "content_start",
-            "content_end",
-            "content",
-            "via",
-            "about",
-        ],
-        |each| store.for_each_statement(&statements, each),
-        |s| statement_row(s).to_vec(),
-    )?;
+    write_table(out, "statements", format, &STATEMENT_COLUMNS, |each| {
+        store.for_each_statement(&statements, each)
+    })?;
     let events = EventQuery {
         window,
         ..EventQuery::default()
     };
-    write_table(
-        out,
-        "events",
-        csv,
-        &crate::events::CSV_HEADER,
-        |each| store.for_each_event(&events, each),
-        |e| crate::events::csv_row(e).to_vec(),
-    )?;
+    write_table(out, "events", format, &crate::events::COLUMNS, |each| {
+        store.for_each_event(&events, each)
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `DIR/NAME.jsonl` (or `.csv`, with `header` and `row`) from the records
-/// `stream` hands to the callback it is given.
+/// Writes `DIR/NAME.FORMAT` from the records `stream` hands to the callback it is
+/// given: `jsonl` as the records serialize, `csv` and `parquet` by `columns`.
 fn write_table<R: serde::Serialize>(
     out: &Path,
     name: &str,
-    csv: bool,
-    header: &[&str],
+    format: &str,
+    columns: &[Column<R>],
     stream: impl FnOnce(&mut dyn FnMut(R) -> std::io::Result<()>) -> Result<u64, StoreError>,
-    row: impl Fn(&R) -> Vec<String>,
 ) -> anyhow::Result<()> {
-    let format = if csv { "csv" } else { "jsonl" };
     let target = out.join(format!("{name}.{format}"));
     let partial = out.join(format!(".{name}.{format}.partial"));
     let file =
         File::create(&partial).with_context(|| format!("cannot write {}", partial.display()))?;
     let mut sink = BufWriter::new(file);
-    let count = if csv {
-        let mut writer = csv::Writer::from_writer(&mut sink);
-        writer.write_record(header)?;
-        let n = stream(&mut |r| writer.write_record(row(&r)).map_err(std::io::Error::other))?;
-        writer.flush()?;
-        n
-    } else {
-        stream(&mut |r| json_line(&mut sink, &r))?
+    let count = match format {
+        "csv" => {
+            let mut writer = csv::Writer::from_writer(&mut sink);
+            writer.write_record(table::csv_header(columns))?;
+            let n = stream(&mut |r| {
+                writer
+                    .write_record(table::csv_record(columns, &r))
+                    .map_err(std::io::Error::other)
+            })?;
+            writer.flush()?;
+            n
+        }
+        "parquet" => {
+            let mut writer = ParquetTable::new(columns, &mut sink, table::BATCH_ROWS)?;
+            let n = stream(&mut |r| writer.push(&r).map_err(std::io::Error::other))?;
+            writer.finish()?;
+            n
+        }
+        _ => stream(&mut |r| json_line(&mut sink, &r))?,
     };
     sink.flush()?;
     drop(sink);
@@ -114,43 +90,137 @@ fn json_line(sink: &mut impl Write, record: &impl serde::Serialize) -> std::io::
     sink.write_all(b"\n")
 }
 
-fn article_row(a: &Article) -> [String; 9] {
-    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    [
-        a.id.clone(),
-        a.date.to_string(),
-        opt(&a.title),
-        opt(&a.source),
-        opt(&a.url),
-        a.lang.clone(),
-        opt(&a.dup_of),
-        a.meta
-            .as_ref()
-            .map(|m| serde_json::Value::Object(m.clone()).to_string())
-            .unwrap_or_default(),
-        a.text.clone(),
-    ]
-}
+const ARTICLE_COLUMNS: [Column<Article>; 9] = [
+    Column {
+        name: "id",
+        kind: Kind::Text,
+        cell: |a| Cell::text(&a.id),
+    },
+    Column {
+        name: "date",
+        kind: Kind::Date,
+        cell: |a| Cell::Date(a.date),
+    },
+    Column {
+        name: "title",
+        kind: Kind::Text,
+        cell: |a| Cell::opt(a.title.as_deref()),
+    },
+    Column {
+        name: "source",
+        kind: Kind::Text,
+        cell: |a| Cell::opt(a.source.as_deref()),
+    },
+    Column {
+        name: "url",
+        kind: Kind::Text,
+        cell: |a| Cell::opt(a.url.as_deref()),
+    },
+    Column {
+        name: "lang",
+        kind: Kind::Text,
+        cell: |a| Cell::text(&a.lang),
+    },
+    Column {
+        name: "dup_of",
+        kind: Kind::Text,
+        cell: |a| Cell::opt(a.dup_of.as_deref()),
+    },
+    // The input's other fields, as one JSON object.
+    Column {
+        name: "meta",
+        kind: Kind::Text,
+        cell: |a| {
+            a.meta.as_ref().map_or(Cell::Null, |m| {
+                Cell::Text(serde_json::Value::Object(m.clone()).to_string().into())
+            })
+        },
+    },
+    Column {
+        name: "text",
+        kind: Kind::Text,
+        cell: |a| Cell::text(&a.text),
+    },
+];
 
-fn statement_row(s: &Statement) -> [String; 15] {
-    [
-        s.id.clone(),
-        s.article_id.clone(),
-        s.date.to_string(),
-        s.said_on.map(|d| d.to_string()).unwrap_or_default(),
-        s.kind.clone(),
-        s.speaker.name.clone(),
-        s.speaker.actor_id.clone().unwrap_or_default(),
-        s.speaker.resolved_from.clone().unwrap_or_default(),
-        s.speaker.anonymous.to_string(),
-        s.cue.text.clone(),
-        s.content.start.to_string(),
-        s.content.end.to_string(),
-        s.content.text.clone(),
-        s.via.as_ref().map(|v| v.name.clone()).unwrap_or_default(),
-        s.about.join(";"),
-    ]
-}
+/// A statement's spans flattened to their text and offsets.
+const STATEMENT_COLUMNS: [Column<Statement>; 15] = [
+    Column {
+        name: "id",
+        kind: Kind::Text,
+        cell: |s| Cell::text(&s.id),
+    },
+    Column {
+        name: "article_id",
+        kind: Kind::Text,
+        cell: |s| Cell::text(&s.article_id),
+    },
+    Column {
+        name: "date",
+        kind: Kind::Date,
+        cell: |s| Cell::Date(s.date),
+    },
+    Column {
+        name: "said_on",
+        kind: Kind::Date,
+        cell: |s| s.said_on.map_or(Cell::Null, Cell::Date),
+    },
+    Column {
+        name: "kind",
+        kind: Kind::Text,
+        cell: |s| Cell::text(&s.kind),
+    },
+    Column {
+        name: "speaker",
+        kind: Kind::Text,
+        cell: |s| Cell::text(&s.speaker.name),
+    },
+    Column {
+        name: "speaker_actor_id",
+        kind: Kind::Text,
+        cell: |s| Cell::opt(s.speaker.actor_id.as_deref()),
+    },
+    Column {
+        name: "speaker_resolved_from",
+        kind: Kind::Text,
+        cell: |s| Cell::opt(s.speaker.resolved_from.as_deref()),
+    },
+    Column {
+        name: "speaker_anonymous",
+        kind: Kind::Bool,
+        cell: |s| Cell::Bool(s.speaker.anonymous),
+    },
+    Column {
+        name: "cue",
+        kind: Kind::Text,
+        cell: |s| Cell::text(&s.cue.text),
+    },
+    Column {
+        name: "content_start",
+        kind: Kind::Int,
+        cell: |s| Cell::offset(s.content.start),
+    },
+    Column {
+        name: "content_end",
+        kind: Kind::Int,
+        cell: |s| Cell::offset(s.content.end),
+    },
+    Column {
+        name: "content",
+        kind: Kind::Text,
+        cell: |s| Cell::text(&s.content.text),
+    },
+    Column {
+        name: "via",
+        kind: Kind::Text,
+        cell: |s| Cell::opt(s.via.as_ref().map(|v| v.name.as_str())),
+    },
+    Column {
+        name: "about",
+        kind: Kind::List(";"),
+        cell: |s| Cell::List(s.about.iter().map(String::as_str).collect()),
+    },
+];
 
 pub fn check(db: &Path) -> anyhow::Result<ExitCode> {
     let store = open_existing(db)?;

@@ -30,6 +30,8 @@ struct Tally {
     rejected: u64,
     /// Rejections by reason (the message without its location), for the summary.
     reasons: BTreeMap<String, u64>,
+    /// The first few rejections in full, with their locations.
+    errors: Vec<String>,
 }
 
 pub fn ingest(
@@ -48,55 +50,9 @@ pub fn ingest(
     opts.bytes_read = Some(Arc::clone(&bytes_read));
     let progress = progress_bar(paths, &opts, quiet);
     let started = Instant::now();
-    let mut tally = Tally::default();
-    let mut failure: Option<anyhow::Error> = None;
-    let mut writer = store.writer()?;
-    let summary = read_paths(paths, &opts, &mut |item: Item| {
-        match item {
-            Ok(article) => {
-                tally.read += 1;
-                match writer.add(&article) {
-                    Ok(AddOutcome::New) => tally.new += 1,
-                    Ok(AddOutcome::Duplicate { exact, .. }) => {
-                        tally.duplicate += 1;
-                        tally.near_duplicate += u64::from(!exact);
-                    }
-                    Ok(AddOutcome::AlreadyStored) => tally.already_stored += 1,
-                    Ok(AddOutcome::IdConflict) => {
-                        reject(
-                            &progress,
-                            &mut tally,
-                            format!(
-                                "id {:?} is already stored with different text; kept the stored article",
-                                article.id
-                            ),
-                            "id already stored with different text",
-                        );
-                    }
-                    Err(e) => {
-                        // Stop reading: nothing more can be stored, and what was
-                        // committed stays valid for a re-run to resume from.
-                        failure = Some(anyhow::Error::new(e).context("storing failed"));
-                        return ControlFlow::Break(());
-                    }
-                }
-            }
-            Err(error) => {
-                tally.read += 1;
-                reject(&progress, &mut tally, error.to_string(), &error.message);
-            }
-        }
-        progress.set_position(bytes_read.load(Ordering::Relaxed));
-        progress.set_message(format!("{} new, {} rejected", tally.new, tally.rejected));
-        ControlFlow::Continue(())
-    });
-    writer.finish()?;
-    progress.finish_and_clear();
-    if let Some(e) = failure {
-        return Err(e.context(
-            "ingest stopped; everything before the failing article is stored, re-run to resume",
-        ));
-    }
+    let (tally, summary) = store_items(&mut store, &progress, &bytes_read, |sink| {
+        read_paths(paths, &opts, sink)
+    })?;
     let counts = store.counts()?;
     // A bulk load (≥ 10% of the store, and not a handful) leaves many index segments;
     // merging them once keeps search latency low. Small top-ups skip it.
@@ -128,6 +84,107 @@ pub fn ingest(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Stores every article `read` produces, counting what happened to each, and
+/// stops at the first failed write. What was committed before a failure stays, so
+/// a re-run resumes.
+fn store_items<R>(
+    store: &mut Store,
+    progress: &ProgressBar,
+    bytes_read: &AtomicU64,
+    read: impl FnOnce(&mut dyn FnMut(Item) -> ControlFlow<()>) -> R,
+) -> anyhow::Result<(Tally, R)> {
+    let mut tally = Tally::default();
+    let mut failure: Option<anyhow::Error> = None;
+    let mut writer = store.writer()?;
+    let summary = read(&mut |item: Item| {
+        match item {
+            Ok(article) => {
+                tally.read += 1;
+                match writer.add(&article) {
+                    Ok(AddOutcome::New) => tally.new += 1,
+                    Ok(AddOutcome::Duplicate { exact, .. }) => {
+                        tally.duplicate += 1;
+                        tally.near_duplicate += u64::from(!exact);
+                    }
+                    Ok(AddOutcome::AlreadyStored) => tally.already_stored += 1,
+                    Ok(AddOutcome::IdConflict) => {
+                        reject(
+                            progress,
+                            &mut tally,
+                            format!(
+                                "id {:?} is already stored with different text; kept the stored article",
+                                article.id
+                            ),
+                            "id already stored with different text",
+                        );
+                    }
+                    Err(e) => {
+                        // Stop reading: nothing more can be stored, and what was
+                        // committed stays valid for a re-run to resume from.
+                        failure = Some(anyhow::Error::new(e).context("storing failed"));
+                        return ControlFlow::Break(());
+                    }
+                }
+            }
+            Err(error) => {
+                tally.read += 1;
+                reject(progress, &mut tally, error.to_string(), &error.message);
+            }
+        }
+        progress.set_position(bytes_read.load(Ordering::Relaxed));
+        progress.set_message(format!("{} new, {} rejected", tally.new, tally.rejected));
+        ControlFlow::Continue(())
+    });
+    writer.finish()?;
+    progress.finish_and_clear();
+    if let Some(e) = failure {
+        return Err(e.context(
+            "ingest stopped; everything before the failing article is stored, re-run to resume",
+        ));
+    }
+    Ok((tally, summary))
+}
+
+/// The write path of `dateline serve --token`: a JSON Lines body (or `--format`)
+/// is stored and annotated like `dateline ingest -`. Posts are taken one at a time.
+/// A body with bad records is refused with their file lines (`<request>:N`), after
+/// the good ones are stored, as an ingest would.
+pub fn body_ingester(
+    db: &Path,
+    input: &InputArgs,
+) -> anyhow::Result<Arc<dateline_server::IngestFn>> {
+    let dictionary = input.dictionary()?;
+    let opts = input.read_options();
+    let db = db.to_path_buf();
+    let one_at_a_time = std::sync::Mutex::new(());
+    Ok(Arc::new(move |body: &[u8]| {
+        let _turn = one_at_a_time.lock().unwrap_or_else(|e| e.into_inner());
+        let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+        let bytes_read = AtomicU64::new(0);
+        let (tally, _) = store_items(&mut store, &ProgressBar::hidden(), &bytes_read, |sink| {
+            dateline_ingest::read_reader(Path::new("<request>"), Box::new(body), &opts, sink)
+        })
+        .map_err(|e| format!("{e:#}"))?;
+        annotate_pending(&mut store, &dictionary, true).map_err(|e| format!("{e:#}"))?;
+        let summary = serde_json::json!({
+            "read": tally.read,
+            "new": tally.new,
+            "duplicate": tally.duplicate + tally.already_stored,
+            "rejected": tally.rejected,
+        });
+        if tally.rejected > 0 {
+            return Err(format!(
+                "{} of {} records rejected ({} stored): {}",
+                tally.rejected,
+                tally.read,
+                tally.new,
+                tally.errors.join("; ")
+            ));
+        }
+        Ok(summary)
+    }))
 }
 
 /// Articles annotated per transaction: small enough that an interrupted ingest
@@ -205,6 +262,9 @@ fn reject(progress: &ProgressBar, tally: &mut Tally, full: String, reason: &str)
     tally.rejected += 1;
     *tally.reasons.entry(reason_key(reason)).or_default() += 1;
     progress.suspend(|| eprintln!("rejected: {full}"));
+    if tally.errors.len() < 20 {
+        tally.errors.push(full);
+    }
 }
 
 /// Groups messages that differ only in numbers and quoted values.

@@ -17,7 +17,9 @@ mod events;
 mod export;
 mod ingest;
 mod search;
+mod serve;
 mod statements;
+mod table;
 mod train;
 
 use std::path::PathBuf;
@@ -197,12 +199,49 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Dated timeline of an actor's (or a pair's) statements and events, with
+    /// stance and stance shifts marked.
+    Timeline {
+        /// Actor id, CAMEO code prefix (VLD), name or alias.
+        actor: String,
+        /// A counterpart: the timeline of the pair.
+        #[arg(long)]
+        with: Option<String>,
+        /// Only what bears on this topic (negotiation, relations).
+        #[arg(long, value_parser = dateline_query::TOPICS)]
+        topic: Option<String>,
+        #[command(flatten)]
+        window: WindowArgs,
+        /// JSON Lines on stdout (one entry a line) instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// HTTP API and web UI on the store (Ctrl-C stops it).
+    Serve {
+        /// Address to listen on; port 0 picks a free one.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Allow `POST /api/articles` with `Authorization: Bearer TOKEN`.
+        #[arg(long, env = "DATELINE_TOKEN")]
+        token: Option<String>,
+        /// Longest a request may spend in the store, in milliseconds.
+        #[arg(long, default_value_t = 5000)]
+        query_ms: u64,
+        /// Dictionaries for articles posted to the API.
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Write the store's tables to files in a directory.
     Export {
         /// Directory to write (created if needed).
         #[arg(long)]
         out: PathBuf,
-        #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "csv"])]
+        /// jsonl (the records), csv, or parquet (typed columns, Snappy-compressed).
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "csv", "parquet"])]
         format: String,
         #[command(flatten)]
         window: WindowArgs,
@@ -268,6 +307,21 @@ fn main() -> ExitCode {
         } => actors::show(&name, &window, json, &db.db),
         Command::Statements { filters, db } => statements::list(&filters, &db.db),
         Command::Events { filters, db } => events::list(&filters, &db.db),
+        Command::Timeline {
+            actor,
+            with,
+            topic,
+            window,
+            json,
+            db,
+        } => serve::timeline(&actor, with, topic, &window, json, &db.db),
+        Command::Serve {
+            addr,
+            token,
+            query_ms,
+            input,
+            db,
+        } => serve::serve(addr, token, query_ms, &input, &db.db),
         Command::Export {
             out,
             format,

@@ -19,6 +19,7 @@ pub fn search(
         text: text.to_string(),
         window: window.window(),
         limit,
+        offset: 0,
     };
     let hits = match store.search(&query) {
         Ok(hits) => hits,

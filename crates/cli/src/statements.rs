@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use dateline_core::Statement;
 use dateline_store::{ActorFilter, StatementQuery};
 
-use crate::actors::actor_filter;
 use crate::search::truncate;
 use crate::{WindowArgs, open_existing};
+use dateline_query::actor_filter;
 
 /// The filters as the command line gives them.
 #[derive(clap::Args)]
@@ -40,7 +40,7 @@ pub struct StatementArgs {
 pub fn list(args: &StatementArgs, db: &Path) -> anyhow::Result<ExitCode> {
     let store = open_existing(db)?;
     let window = args.window.window();
-    let resolve = |name: &Option<String>| -> anyhow::Result<Option<ActorFilter>> {
+    let resolve = |name: &Option<String>| {
         name.as_deref()
             .map(|name| actor_filter(&store, name, &window))
             .transpose()
@@ -52,6 +52,7 @@ pub fn list(args: &StatementArgs, db: &Path) -> anyhow::Result<ExitCode> {
         kind: args.kind.clone(),
         window,
         limit: Some(args.limit),
+        ..StatementQuery::default()
     };
     if let Some(ActorFilter::Name(name)) = &query.about {
         eprintln!("no actor called {name:?} in the store; --about needs a linked actor");

@@ -204,6 +204,26 @@ pub struct EventActor {
     pub span: Span,
 }
 
+/// Where an actor stands on a topic toward a counterpart, as one piece of evidence
+/// shows it. Derived at query time from the statements and events of the window
+/// (see `dateline-timeline`), never stored, so it cannot outlive what it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stance {
+    pub actor_id: String,
+    /// `negotiation` or `relations`.
+    pub topic: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_actor_id: Option<String>,
+    /// −1 against (refuses), 0 conditional or undecided, +1 for (open to it).
+    pub polarity: i8,
+    /// When the evidence says it happened.
+    pub date: Date,
+    /// Ids of the events and statements it rests on.
+    pub evidence: Vec<String>,
+    #[serde(default)]
+    pub conditions: Vec<Span>,
+}
+
 /// What `dateline extract` prints for one article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {

@@ -27,6 +27,52 @@ pub fn root(code: &str) -> Option<&str> {
     (1..=20).contains(&n).then_some(root)
 }
 
+/// A user's CAMEO event code ("036"): two to four digits under a known root.
+pub fn parse_code(text: &str) -> Result<String, String> {
+    (matches!(text.len(), 2..=4)
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && root(text).is_some())
+    .then(|| text.to_string())
+    .ok_or_else(|| format!("{text:?} is not a CAMEO event code (two to four digits, \"036\")"))
+}
+
+/// A user's CAMEO root ("03").
+pub fn parse_root(text: &str) -> Result<String, String> {
+    (text.len() == 2 && root(text).is_some())
+        .then(|| text.to_string())
+        .ok_or_else(|| format!("{text:?} is not a CAMEO root (01 to 20)"))
+}
+
+/// CAMEO root categories (CAMEO codebook 1.1b3, Gerner, Schrodt & Yilmaz 2012).
+const ROOT_NAMES: [&str; 20] = [
+    "make public statement",
+    "appeal",
+    "express intent to cooperate",
+    "consult",
+    "engage in diplomatic cooperation",
+    "engage in material cooperation",
+    "provide aid",
+    "yield",
+    "investigate",
+    "demand",
+    "disapprove",
+    "reject",
+    "threaten",
+    "protest",
+    "exhibit force posture",
+    "reduce relations",
+    "coerce",
+    "assault",
+    "fight",
+    "use unconventional mass violence",
+];
+
+/// What a root means ("03" → "express intent to cooperate").
+pub fn root_name(code: &str) -> Option<&'static str> {
+    let n: usize = root(code)?.parse().ok()?;
+    ROOT_NAMES.get(n - 1).copied()
+}
+
 pub fn quad_class(root: &str) -> u8 {
     match root.parse::<u8>().unwrap_or(0) {
         1..=5 => 1,

@@ -41,7 +41,7 @@ use dateline_cameo::verbs::VerbDictionary;
 use serde::{Deserialize, Serialize};
 
 pub use coder::{Lookups, events};
-pub use codes::{goldstein, quad_class, read_plover, root};
+pub use codes::{goldstein, parse_code, parse_root, quad_class, read_plover, root, root_name};
 
 /// What the coder knows: the verb dictionary and the CAMEO→PLOVER table.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

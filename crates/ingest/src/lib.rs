@@ -41,7 +41,7 @@ use std::sync::atomic::AtomicU64;
 
 pub use date::parse_date;
 pub use draft::Draft;
-pub use walk::{Format, WalkSummary, input_bytes, read_paths, read_stdin};
+pub use walk::{Format, WalkSummary, input_bytes, read_paths, read_reader, read_stdin};
 
 use dateline_core::{Article, Date};
 

@@ -162,14 +162,23 @@ pub fn read_stdin(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
-    let format = opts.format.unwrap_or(Format::Jsonl);
-    read_stream(
+    read_reader(
         Path::new("<stdin>"),
-        format,
         Box::new(io::stdin().lock()),
         opts,
         sink,
     )
+}
+
+/// Reads JSON Lines (or `opts.format`) from `reader`; errors name it `name`.
+pub fn read_reader(
+    name: &Path,
+    reader: Box<dyn BufRead + '_>,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let format = opts.format.unwrap_or(Format::Jsonl);
+    read_stream(name, format, reader, opts, sink)
 }
 
 fn walk_dir(

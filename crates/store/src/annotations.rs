@@ -7,10 +7,12 @@
 //! query's [`DateWindow`], so an as-of query cannot see a name or a role that was
 //! only published later.
 
-use dateline_core::{ActorCode, Article, Date, Extraction};
+use dateline_core::{ActorCode, Article, Date, Extraction, Mention, Span};
 use rusqlite::{OptionalExtension, params};
 
-use crate::{ARTICLE_COLUMNS, DateWindow, Result, Store, StoreError, article_from_row_at};
+use crate::{
+    ARTICLE_COLUMNS, Cursor, DateWindow, Page, Result, Store, StoreError, article_from_row_at,
+};
 
 /// One actor as a listing shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -182,6 +184,30 @@ impl Store {
         Ok(())
     }
 
+    /// The mentions of one article, in text order.
+    pub fn mentions(&self, article_id: &str) -> Result<Vec<Mention>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.start, m.end, m.text, m.label, m.actor, m.code, m.resolved_from
+             FROM mentions m JOIN articles a ON a.rowid = m.article
+             WHERE a.id = ?1 ORDER BY m.start, m.end",
+        )?;
+        let rows = stmt.query_map(params![article_id], |r| {
+            Ok(Mention {
+                article_id: article_id.to_string(),
+                span: Span {
+                    start: r.get::<_, i64>(0)? as usize,
+                    end: r.get::<_, i64>(1)? as usize,
+                    text: r.get(2)?,
+                },
+                label: r.get(3)?,
+                actor_id: r.get(4)?,
+                code: r.get(5)?,
+                resolved_from: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Actors with at least one mention in the window, most mentioned first. A
     /// `query` matches a case-insensitive part of an id, name or alias, or (in
     /// capitals, 3+ letters) a CAMEO code prefix (`RUS` matches `RUSGOV`).
@@ -189,6 +215,34 @@ impl Store {
         &self,
         query: Option<&str>,
         window: &DateWindow,
+        limit: usize,
+    ) -> Result<Vec<ActorSummary>> {
+        self.actors_from(query, window, 0, limit)
+    }
+
+    /// One page of [`Store::actors`], continuing after `after`.
+    pub fn actors_page(
+        &self,
+        query: Option<&str>,
+        window: &DateWindow,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page<ActorSummary>> {
+        let offset = Cursor::offset(after)?;
+        let mut items = self.actors_from(query, window, offset, limit.saturating_add(1))?;
+        let more = items.len() > limit;
+        items.truncate(limit);
+        Ok(Page {
+            next: more.then(|| Cursor::Offset(offset + items.len() as u64)),
+            items,
+        })
+    }
+
+    fn actors_from(
+        &self,
+        query: Option<&str>,
+        window: &DateWindow,
+        offset: u64,
         limit: usize,
     ) -> Result<Vec<ActorSummary>> {
         let (from, to) = window.bounds();
@@ -206,17 +260,27 @@ impl Store {
                     WHERE m2.actor IS NOT NULL AND a2.date >= ?1 AND a2.date <= ?2
                       AND ((m2.text LIKE ?3 ESCAPE '\\' AND (m2.resolved_from IS NULL OR m2.resolved_from IN ('surname', 'short_name')))
                            OR m2.code LIKE ?4 ESCAPE '\\')))
-            GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT ?5";
+            GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT ?5 OFFSET ?6";
         let mut stmt = self.conn.prepare(sql)?;
-        let rows = stmt.query_map(params![from, to, like, code, limit as i64], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
+        let rows = stmt.query_map(
+            params![
+                from,
+                to,
+                like,
+                code,
+                limit.min(i64::MAX as usize) as i64,
+                offset.min(i64::MAX as u64) as i64
+            ],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            },
+        )?;
         let mut out = Vec::new();
         for row in rows {
             let (id, mentions, articles, first, last) = row?;
@@ -377,7 +441,7 @@ impl Store {
     }
 }
 
-fn parse_date(text: &str) -> Result<Date> {
+pub(crate) fn parse_date(text: &str) -> Result<Date> {
     text.parse()
         .map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
 }

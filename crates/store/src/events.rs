@@ -9,7 +9,8 @@ use dateline_core::Event;
 use rusqlite::types::Value;
 
 use crate::annotations::escape_like;
-use crate::{ActorFilter, DateWindow, Result, Store};
+use crate::page::keyset_condition;
+use crate::{ActorFilter, Cursor, DateWindow, Page, Result, Store};
 
 /// The filters of `dateline events`; `None` admits everything.
 #[derive(Debug, Clone, Default)]
@@ -20,7 +21,11 @@ pub struct EventQuery {
     pub code: Option<String>,
     /// A root ("03").
     pub root: Option<String>,
+    /// Only the records of this article.
+    pub article: Option<String>,
     pub window: DateWindow,
+    /// Continue after this record (a cursor from an earlier page).
+    pub after: Option<Cursor>,
     /// At most this many; `None` for all.
     pub limit: Option<usize>,
 }
@@ -40,18 +45,36 @@ impl Store {
     pub fn for_each_event(
         &self,
         query: &EventQuery,
-        f: impl FnMut(Event) -> std::io::Result<()>,
+        mut f: impl FnMut(Event) -> std::io::Result<()>,
+    ) -> Result<u64> {
+        self.stream_events(query, |record, _| f(record))
+    }
+
+    /// One page of at most `limit` events that pass `query`, and the cursor of the next.
+    pub fn events_page(&self, query: &EventQuery, limit: usize) -> Result<Page<Event>> {
+        let query = EventQuery {
+            limit: Some(limit.saturating_add(1)),
+            ..query.clone()
+        };
+        crate::page::collect(limit, |f| self.stream_events(&query, f))
+    }
+
+    fn stream_events(
+        &self,
+        query: &EventQuery,
+        f: impl FnMut(Event, Cursor) -> std::io::Result<()>,
     ) -> Result<u64> {
         let (from, to) = query.window.bounds();
         let mut sql = String::from(
-            "SELECT e.record FROM events e JOIN articles a ON a.rowid = e.article
+            "SELECT e.record, a.date, a.id, e.position, e.rowid FROM events e JOIN articles a ON a.rowid = e.article
              WHERE a.date >= ?1 AND a.date <= ?2",
         );
         let mut values: Vec<Value> = vec![from.into(), to.into()];
-        let mut bind = |value: String| {
-            values.push(value.into());
+        let mut bind_value = |value: Value| {
+            values.push(value);
             values.len()
         };
+        let mut bind = |value: String| bind_value(value.into());
         for (filter, side) in [(&query.source, "source"), (&query.target, "target")] {
             let Some(filter) = filter else {
                 continue;
@@ -74,7 +97,15 @@ impl Store {
         if let Some(root) = &query.root {
             sql.push_str(&format!(" AND e.root = ?{}", bind(root.clone())));
         }
-        sql.push_str(" ORDER BY a.date, a.id, e.position");
+        if let Some(article) = &query.article {
+            sql.push_str(&format!(" AND a.id = ?{}", bind(article.clone())));
+        }
+        sql.push_str(&keyset_condition(
+            query.after.as_ref(),
+            ["a.date", "a.id", "e.position", "e.rowid"],
+            bind_value,
+        )?);
+        sql.push_str(" ORDER BY a.date, a.id, e.position, e.rowid");
         if let Some(limit) = query.limit {
             sql.push_str(&format!(" LIMIT {}", limit.min(i64::MAX as usize)));
         }

@@ -30,6 +30,7 @@
 
 mod annotations;
 mod events;
+mod page;
 mod schema;
 mod search;
 mod statements;
@@ -38,11 +39,13 @@ mod writer;
 
 use std::path::Path;
 
-use dateline_core::Article;
+use dateline_core::{Article, Date};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use annotations::parse_date;
 pub use annotations::{ActorDetail, ActorSummary};
 pub use events::EventQuery;
+pub use page::{Cursor, Page};
 pub use schema::MIGRATIONS;
 pub use search::{ArticleSearch, SearchHit, SearchQuery, fts_query};
 pub use statements::{ActorFilter, StatementQuery};
@@ -61,6 +64,9 @@ pub enum StoreError {
     Query(String),
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// A query ran past the limit set with [`Store::set_time_limit`].
+    #[error("the query took longer than {0:?} and was stopped; narrow it (dates, filters)")]
+    Timeout(std::time::Duration),
     /// The caller's sink of a streaming read failed (a full disk, a closed pipe).
     #[error("write failed: {0}")]
     Write(#[from] std::io::Error),
@@ -71,6 +77,18 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// An open store.
 pub struct Store {
     conn: Connection,
+}
+
+/// An article as a listing shows it: everything but the text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ArticleSummary {
+    pub id: String,
+    pub date: Date,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub lang: String,
+    pub dup_of: Option<String>,
 }
 
 /// Row counts, for summaries and tests.
@@ -128,6 +146,16 @@ impl Store {
             .transpose()
     }
 
+    /// The article with this id without its text, if stored.
+    pub fn article_summary(&self, id: &str) -> Result<Option<ArticleSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, date, title, source, url, lang, dup_of FROM articles WHERE id = ?1",
+        )?;
+        stmt.query_row(params![id], summary_from_row)
+            .optional()?
+            .transpose()
+    }
+
     /// Calls `each` for every article in the window, by date then id, one row at a
     /// time (memory does not grow with the store).
     pub fn for_each_article(
@@ -150,15 +178,94 @@ impl Store {
         Ok(n)
     }
 
-    /// Runs `sql` (its first column a record stored as JSON) with `values` bound,
-    /// and streams the records to `f`; returns how many. `what` names the record in
-    /// a corruption message.
+    /// A page of the articles in the window (without their text), by date then id.
+    pub fn articles_page(
+        &self,
+        window: &DateWindow,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page<ArticleSummary>> {
+        let (from, to) = window.bounds();
+        let mut values: Vec<rusqlite::types::Value> = vec![from.into(), to.into()];
+        let keyset = page::keyset_condition(after, ["a.date", "a.id", "0", "0"], |v| {
+            values.push(v);
+            values.len()
+        })?;
+        let sql = format!(
+            "SELECT a.id, a.date, a.title, a.source, a.url, a.lang, a.dup_of FROM articles a
+             WHERE a.date >= ?1 AND a.date <= ?2{keyset} ORDER BY a.date, a.id LIMIT {}",
+            limit.saturating_add(1).min(i64::MAX as usize)
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+        let mut items = Vec::new();
+        let mut more = false;
+        while let Some(row) = rows.next()? {
+            if items.len() == limit {
+                more = true;
+                break;
+            }
+            items.push(summary_from_row(row)??);
+        }
+        let next = match (more, items.last()) {
+            (true, Some(last)) => Some(Cursor::After {
+                date: last.date.to_string(),
+                article: last.id.clone(),
+                position: 0,
+                row: 0,
+            }),
+            _ => None,
+        };
+        Ok(Page { items, next })
+    }
+
+    /// The first and last article dates in the store (`None` when it is empty).
+    pub fn date_range(&self) -> Result<Option<(Date, Date)>> {
+        let (first, last): (Option<String>, Option<String>) =
+            self.conn
+                .query_row("SELECT min(date), max(date) FROM articles", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+        match (first, last) {
+            (Some(first), Some(last)) => Ok(Some((parse_date(&first)?, parse_date(&last)?))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Runs `f` with every SQLite statement it makes bounded to `limit` in total; a
+    /// query that runs over is interrupted and `f` fails with
+    /// [`StoreError::Timeout`]. A server wraps each request in it so that no request
+    /// holds a connection for long.
+    pub fn with_time_limit<T>(
+        &mut self,
+        limit: std::time::Duration,
+        f: impl FnOnce(&Store) -> Result<T>,
+    ) -> Result<T> {
+        let deadline = std::time::Instant::now() + limit;
+        self.conn
+            .progress_handler(10_000, Some(move || std::time::Instant::now() > deadline))?;
+        let result = f(self);
+        self.conn.progress_handler(10_000, None::<fn() -> bool>)?;
+        match result {
+            Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
+                if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+            {
+                Err(StoreError::Timeout(limit))
+            }
+            other => other,
+        }
+    }
+
+    /// Runs `sql` with `values` bound and streams its records to `f`, each with the
+    /// cursor that continues after it; returns how many. The columns are the record
+    /// as JSON, then its sort key: article date, article id, position, row. `what`
+    /// names the record in a corruption message.
     fn stream_json<T: serde::de::DeserializeOwned>(
         &self,
         sql: &str,
         values: Vec<rusqlite::types::Value>,
         what: &str,
-        mut f: impl FnMut(T) -> std::io::Result<()>,
+        mut f: impl FnMut(T, Cursor) -> std::io::Result<()>,
     ) -> Result<u64> {
         let mut stmt = self.conn.prepare(sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
@@ -167,7 +274,13 @@ impl Store {
             let record: String = row.get(0)?;
             let record: T = serde_json::from_str(&record)
                 .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?;
-            f(record)?;
+            let cursor = Cursor::After {
+                date: row.get(1)?,
+                article: row.get(2)?,
+                position: row.get(3)?,
+                row: row.get(4)?,
+            };
+            f(record, cursor)?;
             count += 1;
         }
         Ok(count)
@@ -204,6 +317,23 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// An [`ArticleSummary`] from the columns id, date, title, source, url, lang, dup_of.
+fn summary_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<ArticleSummary>> {
+    let date: String = row.get(1)?;
+    Ok(match parse_date(&date) {
+        Err(e) => Err(e),
+        Ok(date) => Ok(ArticleSummary {
+            id: row.get(0)?,
+            date,
+            title: row.get(2)?,
+            source: row.get(3)?,
+            url: row.get(4)?,
+            lang: row.get(5)?,
+            dup_of: row.get(6)?,
+        }),
+    })
 }
 
 const ARTICLE_COLUMNS: &str = "id, date, title, text, source, url, lang, dup_of, meta";

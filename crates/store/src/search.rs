@@ -13,6 +13,8 @@ pub struct SearchQuery {
     pub text: String,
     pub window: DateWindow,
     pub limit: usize,
+    /// Skip this many of the best hits (the next page of a listing).
+    pub offset: usize,
 }
 
 /// One ranked hit.
@@ -90,21 +92,23 @@ impl ArticleSearch for Store {
         // before sorting, which dominated latency for common words.
         let top: Vec<(i64, f64)> = if query.window == DateWindow::default() {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rank LIMIT ?2",
+                "SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rank LIMIT ?2 OFFSET ?3",
             )?;
-            let rows = stmt.query_map(params![fts, query.limit as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+            let rows = stmt
+                .query_map(params![fts, query.limit as i64, query.offset as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
             rows.collect::<rusqlite::Result<_>>()?
         } else {
             let (from, to) = query.window.bounds();
             let mut stmt = self.conn.prepare_cached(
                 "SELECT f.rowid, f.rank FROM articles_fts f JOIN articles a ON a.rowid = f.rowid
-                 WHERE articles_fts MATCH ?1 AND a.date >= ?2 AND a.date <= ?3 ORDER BY f.rank LIMIT ?4",
+                 WHERE articles_fts MATCH ?1 AND a.date >= ?2 AND a.date <= ?3 ORDER BY f.rank LIMIT ?4 OFFSET ?5",
             )?;
-            let rows = stmt.query_map(params![fts, from, to, query.limit as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+            let rows = stmt.query_map(
+                params![fts, from, to, query.limit as i64, query.offset as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         let mut hit_stmt = self.conn.prepare_cached(

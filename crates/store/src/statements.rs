@@ -11,7 +11,8 @@ use dateline_core::Statement;
 use rusqlite::types::Value;
 
 use crate::annotations::escape_like;
-use crate::{DateWindow, Result, Store};
+use crate::page::keyset_condition;
+use crate::{Cursor, DateWindow, Page, Result, Store};
 
 /// What an actor argument (`--speaker`, `--about`) stands for once resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +37,11 @@ pub struct StatementQuery {
     pub via: Option<String>,
     /// `direct`, `indirect` or `mixed`.
     pub kind: Option<String>,
+    /// Only the records of this article.
+    pub article: Option<String>,
     pub window: DateWindow,
+    /// Continue after this record (a cursor from an earlier page).
+    pub after: Option<Cursor>,
     /// At most this many; `None` for all.
     pub limit: Option<usize>,
 }
@@ -57,18 +62,36 @@ impl Store {
     pub fn for_each_statement(
         &self,
         query: &StatementQuery,
-        f: impl FnMut(Statement) -> std::io::Result<()>,
+        mut f: impl FnMut(Statement) -> std::io::Result<()>,
+    ) -> Result<u64> {
+        self.stream_statements(query, |record, _| f(record))
+    }
+
+    /// One page of at most `limit` statements that pass `query`, and the cursor of the next.
+    pub fn statements_page(&self, query: &StatementQuery, limit: usize) -> Result<Page<Statement>> {
+        let query = StatementQuery {
+            limit: Some(limit.saturating_add(1)),
+            ..query.clone()
+        };
+        crate::page::collect(limit, |f| self.stream_statements(&query, f))
+    }
+
+    fn stream_statements(
+        &self,
+        query: &StatementQuery,
+        f: impl FnMut(Statement, Cursor) -> std::io::Result<()>,
     ) -> Result<u64> {
         let (from, to) = query.window.bounds();
         let mut sql = String::from(
-            "SELECT s.record FROM statements s JOIN articles a ON a.rowid = s.article
+            "SELECT s.record, a.date, a.id, s.content_start, s.rowid FROM statements s JOIN articles a ON a.rowid = s.article
              WHERE a.date >= ?1 AND a.date <= ?2",
         );
         let mut values: Vec<Value> = vec![from.into(), to.into()];
-        let mut bind = |value: String| {
-            values.push(value.into());
+        let mut bind_value = |value: Value| {
+            values.push(value);
             values.len()
         };
+        let mut bind = |value: String| bind_value(value.into());
         if let Some(speaker) = &query.speaker {
             let condition = match speaker {
                 ActorFilter::Actor(id) => format!("s.speaker_actor = ?{}", bind(id.clone())),
@@ -113,7 +136,15 @@ impl Store {
         if let Some(kind) = &query.kind {
             sql.push_str(&format!(" AND s.kind = ?{}", bind(kind.clone())));
         }
-        sql.push_str(" ORDER BY a.date, a.id, s.content_start");
+        if let Some(article) = &query.article {
+            sql.push_str(&format!(" AND a.id = ?{}", bind(article.clone())));
+        }
+        sql.push_str(&keyset_condition(
+            query.after.as_ref(),
+            ["a.date", "a.id", "s.content_start", "s.rowid"],
+            bind_value,
+        )?);
+        sql.push_str(" ORDER BY a.date, a.id, s.content_start, s.rowid");
         if let Some(limit) = query.limit {
             sql.push_str(&format!(" LIMIT {}", limit.min(i64::MAX as usize)));
         }

@@ -152,6 +152,7 @@ fn search_ranks_matches_and_respects_as_of() {
             ..DateWindow::default()
         },
         limit: 10,
+        offset: 0,
     };
     let hits = store.search(&query("ferry strike", None)).unwrap();
     assert_eq!(
@@ -191,7 +192,7 @@ proptest! {
         let mut w = store.writer().unwrap();
         w.add(&article(Some("a"), date(2031, 3, 2), WIRE)).unwrap();
         w.finish().unwrap();
-        let result = store.search(&SearchQuery { text: q.clone(), window: DateWindow::default(), limit: 5 });
+        let result = store.search(&SearchQuery { text: q.clone(), window: DateWindow::default(), limit: 5, offset: 0 });
         match result {
             Ok(_) => {}
             Err(dateline_store::StoreError::Query(_)) => prop_assert!(dateline_store::fts_query(&q).is_none()),

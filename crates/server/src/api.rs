@@ -1,0 +1,294 @@
+//! The handlers: parameters in, one store or query call, JSON out.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use dateline_store::{ArticleSearch, EventQuery, Page, SearchQuery, StatementQuery, Store};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::params::Params;
+use crate::routes::{self, Route};
+use crate::{ApiError, App};
+
+type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+pub fn routes(app: Arc<App>) -> Router {
+    Router::new()
+        .route(routes::HEALTH.path, get(health))
+        .route(routes::OPENAPI.path, get(openapi))
+        .route(routes::ARTICLES.path, get(articles).post(post_articles))
+        .route(routes::ARTICLE.path, get(article))
+        .route(routes::SEARCH.path, get(search))
+        .route(routes::STATEMENTS.path, get(statements))
+        .route(routes::EVENTS.path, get(events))
+        .route(routes::ACTORS.path, get(actors))
+        .route(routes::ACTOR.path, get(actor))
+        .route(routes::TIMELINE.path, get(timeline))
+        .route("/", get(|| asset("text/html; charset=utf-8", INDEX_HTML)))
+        .route(
+            "/assets/app.js",
+            get(|| asset("text/javascript; charset=utf-8", APP_JS)),
+        )
+        .route(
+            "/assets/style.css",
+            get(|| asset("text/css; charset=utf-8", STYLE_CSS)),
+        )
+        .fallback(|| async { ApiError::status(StatusCode::NOT_FOUND, "no such route") })
+        .with_state(app)
+}
+
+const INDEX_HTML: &str = include_str!("../assets/index.html");
+const APP_JS: &str = include_str!("../assets/app.js");
+const STYLE_CSS: &str = include_str!("../assets/style.css");
+
+async fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Checks the query string against `route`, then runs `work` on a pooled store
+/// connection off the async threads, under the request time limit.
+async fn run<T: Serialize + Send + 'static>(
+    app: Arc<App>,
+    route: &'static Route,
+    pairs: Pairs,
+    work: impl FnOnce(&Store, &Params) -> Result<T, ApiError> + Send + 'static,
+) -> Response {
+    let pairs = match pairs {
+        Ok(Query(pairs)) => pairs,
+        Err(e) => {
+            return ApiError::status(StatusCode::BAD_REQUEST, e.body_text()).into_response();
+        }
+    };
+    let params = match Params::parse(route, pairs) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let limit = app.options.query_time;
+    let answer = tokio::task::spawn_blocking(move || {
+        app.pool
+            .with(|store| store.with_time_limit(limit, |s| Ok(work(s, &params))))
+    })
+    .await;
+    match answer {
+        Ok(Ok(Ok(value))) => axum::Json(value).into_response(),
+        Ok(Ok(Err(e))) => e.into_response(),
+        Ok(Err(e)) => ApiError::from(e).into_response(),
+        Err(e) => {
+            ApiError::status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
+        }
+    }
+}
+
+/// A page as the API sends it.
+#[derive(Serialize)]
+struct Listing<T> {
+    items: Vec<T>,
+    next_cursor: Option<String>,
+}
+
+impl<T> From<Page<T>> for Listing<T> {
+    fn from(page: Page<T>) -> Listing<T> {
+        Listing {
+            items: page.items,
+            next_cursor: page.next.map(|c| c.encode()),
+        }
+    }
+}
+
+async fn health(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
+    let writes = app.options.token.is_some() && app.options.ingest.is_some();
+    run(app, &routes::HEALTH, pairs, move |store, _| {
+        let counts = store.counts()?;
+        let range = store.date_range()?;
+        Ok(json!({
+            "status": "ok",
+            "articles": counts.articles,
+            "first_date": range.map(|r| r.0),
+            "last_date": range.map(|r| r.1),
+            "writes": writes,
+        }))
+    })
+    .await
+}
+
+async fn openapi(pairs: Pairs) -> Response {
+    match pairs
+        .map_err(|e| e.body_text())
+        .and_then(|Query(p)| Params::parse(&routes::OPENAPI, p).map_err(|e| e.message))
+    {
+        Ok(_) => axum::Json(routes::openapi()).into_response(),
+        Err(message) => ApiError::status(StatusCode::BAD_REQUEST, message).into_response(),
+    }
+}
+
+async fn articles(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
+    run(app, &routes::ARTICLES, pairs, |store, p| {
+        let page = store.articles_page(&p.window(), p.cursor().as_ref(), p.limit())?;
+        Ok(Listing::from(page))
+    })
+    .await
+}
+
+async fn article(State(app): State<Arc<App>>, Path(id): Path<String>, pairs: Pairs) -> Response {
+    run(app, &routes::ARTICLE, pairs, move |store, p| {
+        dateline_query::annotated_article(store, &id, &p.window())?
+            .ok_or_else(|| not_found(format!("no article {id:?} in the window")))
+    })
+    .await
+}
+
+async fn search(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
+    run(app, &routes::SEARCH, pairs, |store, p| {
+        let offset = match p.cursor() {
+            None => 0,
+            Some(dateline_store::Cursor::Offset(n)) => n as usize,
+            Some(_) => {
+                return Err(ApiError::bad(
+                    "cursor",
+                    "this cursor belongs to another listing".into(),
+                ));
+            }
+        };
+        let limit = p.limit();
+        let mut items = store.search(&SearchQuery {
+            text: p.text("q").unwrap_or_default(),
+            window: p.window(),
+            limit: limit + 1,
+            offset,
+        })?;
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let next = more.then(|| dateline_store::Cursor::Offset((offset + items.len()) as u64));
+        Ok(Listing::from(Page { items, next }))
+    })
+    .await
+}
+
+async fn statements(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
+    run(app, &routes::STATEMENTS, pairs, |store, p| {
+        let window = p.window();
+        let filter = |name: &str| {
+            p.text(name)
+                .map(|a| dateline_query::actor_filter(store, &a, &window))
+                .transpose()
+        };
+        let query = StatementQuery {
+            speaker: filter("speaker")?,
+            about: filter("about")?,
+            via: p.text("via"),
+            kind: p.text("kind"),
+            window,
+            after: p.cursor(),
+            ..StatementQuery::default()
+        };
+        Ok(Listing::from(store.statements_page(&query, p.limit())?))
+    })
+    .await
+}
+
+async fn events(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
+    run(app, &routes::EVENTS, pairs, |store, p| {
+        let window = p.window();
+        let filter = |name: &str| {
+            p.text(name)
+                .map(|a| dateline_query::actor_filter(store, &a, &window))
+                .transpose()
+        };
+        let query = EventQuery {
+            source: filter("source")?,
+            target: filter("target")?,
+            code: p.text("code"),
+            root: p.text("root"),
+            window,
+            after: p.cursor(),
+            ..EventQuery::default()
+        };
+        Ok(Listing::from(store.events_page(&query, p.limit())?))
+    })
+    .await
+}
+
+async fn actors(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
+    run(app, &routes::ACTORS, pairs, |store, p| {
+        let q = p.text("q");
+        let page = store.actors_page(q.as_deref(), &p.window(), p.cursor().as_ref(), p.limit())?;
+        Ok(Listing::from(page))
+    })
+    .await
+}
+
+async fn actor(State(app): State<Arc<App>>, Path(id): Path<String>, pairs: Pairs) -> Response {
+    run(app, &routes::ACTOR, pairs, move |store, p| {
+        let window = p.window();
+        let resolved = dateline_query::resolve_actor(store, &id, &window)?;
+        resolved
+            .map(|id| store.actor(&id, &window))
+            .transpose()?
+            .flatten()
+            .ok_or_else(|| not_found(format!("no actor {id:?} in the window")))
+    })
+    .await
+}
+
+async fn timeline(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
+    run(app, &routes::TIMELINE, pairs, |store, p| {
+        let request = dateline_query::TimelineRequest {
+            actor: p.text("actor").unwrap_or_default(),
+            with: p.text("with"),
+            topic: p.text("topic"),
+            window: p.window(),
+        };
+        Ok(dateline_query::timeline(store, &request)?)
+    })
+    .await
+}
+
+async fn post_articles(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let (Some(token), Some(ingest)) = (&app.options.token, &app.options.ingest) else {
+        return ApiError::status(
+            StatusCode::FORBIDDEN,
+            "writes are off; start the server with --token to allow them",
+        )
+        .into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if !given.is_some_and(|g| same_secret(g.as_bytes(), token.as_bytes())) {
+        return ApiError::status(StatusCode::UNAUTHORIZED, "missing or wrong bearer token")
+            .into_response();
+    }
+    let ingest = Arc::clone(ingest);
+    match tokio::task::spawn_blocking(move || ingest(&body)).await {
+        Ok(Ok(summary)) => axum::Json(summary).into_response(),
+        Ok(Err(message)) => ApiError::status(StatusCode::BAD_REQUEST, message).into_response(),
+        Err(e) => {
+            ApiError::status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
+        }
+    }
+}
+
+/// Compares without stopping at the first difference, so response time does not
+/// tell how much of a guessed token was right.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn not_found(message: String) -> ApiError {
+    ApiError::status(StatusCode::NOT_FOUND, message)
+}

@@ -1,0 +1,234 @@
+//! `dateline serve`: the HTTP API of SPEC §5 and the web UI, over one store.
+//!
+//! # Design
+//!
+//! * **A thin shell.** Handlers check parameters against the route table
+//!   ([`routes`]), then call the store or `dateline-query`, and serialise the
+//!   answer. No extraction and no SQL here.
+//! * **Blocking work off the async threads.** SQLite calls run in
+//!   `spawn_blocking` on one of a few pooled connections ([`Pool`]); each request's
+//!   store work is bounded by [`Options::query_time`] through the store's
+//!   `with_time_limit`, so a slow query answers 503, never hangs a worker.
+//! * **Errors are JSON.** Every refusal is `{"error", "parameter"?}` with 400 (bad
+//!   parameter), 404 (nothing in the window), 401/403 (writes), 413 (body too big)
+//!   or 503 (too slow); 500 is left for a broken store.
+//! * **The UI is three static files** compiled into the binary (`assets/`), served
+//!   under a strict Content Security Policy (no inline script or style), and builds
+//!   its DOM with `textContent`: stored text never becomes markup.
+//!
+//! # Invariants
+//!
+//! * Every store read takes the request's date window, so `as_of` holds for every
+//!   route, derived answers included.
+//! * Writes are off unless the server was started with a token; then they need it.
+//! * CORS is off: no `Access-Control-Allow-Origin` is ever sent.
+
+mod api;
+mod params;
+pub mod routes;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use dateline_store::{Store, StoreError};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use params::{DEFAULT_LIMIT, MAX_LIMIT};
+
+/// How to serve.
+#[derive(Clone)]
+pub struct Options {
+    pub db: PathBuf,
+    /// Writes (`POST /api/articles`) need `Authorization: Bearer TOKEN`; `None`
+    /// turns them off.
+    pub token: Option<String>,
+    /// Longest store work for one request.
+    pub query_time: Duration,
+    /// Largest request body, in bytes.
+    pub max_body: usize,
+    /// Pooled store connections.
+    pub connections: usize,
+    /// Stores a JSON Lines body of articles and annotates them; returns what it
+    /// did as JSON, or a message for a 400. Given by the binary, which owns the
+    /// ingest pipeline.
+    pub ingest: Option<Arc<IngestFn>>,
+}
+
+/// The write path: a JSON Lines body in, a summary or a bad-input message out.
+pub type IngestFn = dyn Fn(&[u8]) -> Result<serde_json::Value, String> + Send + Sync;
+
+impl Options {
+    pub fn new(db: PathBuf) -> Options {
+        Options {
+            db,
+            token: None,
+            query_time: Duration::from_secs(5),
+            max_body: 8 * 1024 * 1024,
+            connections: 4,
+            ingest: None,
+        }
+    }
+}
+
+/// A few store connections shared by the request handlers.
+pub struct Pool {
+    stores: Vec<Mutex<Store>>,
+    next: AtomicUsize,
+}
+
+impl Pool {
+    fn open(options: &Options) -> Result<Pool, StoreError> {
+        let stores = (0..options.connections.max(1))
+            .map(|_| Store::open(&options.db).map(Mutex::new))
+            .collect::<Result<_, _>>()?;
+        Ok(Pool {
+            stores,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// Runs `f` on a free connection (or waits for the next in turn).
+    fn with<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        for store in &self.stores {
+            if let Ok(mut store) = store.try_lock() {
+                return f(&mut store);
+            }
+        }
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.stores.len();
+        let mut store = self.stores[i].lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut store)
+    }
+}
+
+/// What every handler shares.
+pub struct App {
+    pool: Pool,
+    options: Options,
+}
+
+/// A refusal, sent as `{"error": message, "parameter": name}`.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+    pub parameter: Option<String>,
+}
+
+impl ApiError {
+    fn bad(parameter: &str, message: String) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message,
+            parameter: Some(parameter.to_string()),
+        }
+    }
+
+    fn status(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+            parameter: None,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::Query(message) => ApiError::status(StatusCode::BAD_REQUEST, message),
+            StoreError::Timeout(_) => {
+                ApiError::status(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+            }
+            other => {
+                tracing_error(&other);
+                ApiError::status(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the store failed; see the server log",
+                )
+            }
+        }
+    }
+}
+
+impl From<dateline_query::QueryError> for ApiError {
+    fn from(e: dateline_query::QueryError) -> ApiError {
+        use dateline_query::QueryError;
+        match e {
+            QueryError::Store(e) => e.into(),
+            QueryError::UnknownActor(_) => ApiError {
+                status: StatusCode::NOT_FOUND,
+                message: e.to_string(),
+                parameter: Some("actor".into()),
+            },
+            QueryError::UnknownTopic(_) => ApiError::bad("topic", e.to_string()),
+        }
+    }
+}
+
+/// The server log is stderr.
+fn tracing_error(e: &dyn std::fmt::Display) {
+    eprintln!("dateline serve: {e}");
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = serde_json::json!({ "error": self.message });
+        if let Some(p) = self.parameter {
+            body["parameter"] = p.into();
+        }
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+/// The whole application: API, UI and the headers every response carries.
+pub fn router(options: Options) -> Result<Router, StoreError> {
+    let app = Arc::new(App {
+        pool: Pool::open(&options)?,
+        options,
+    });
+    let max_body = app.options.max_body;
+    Ok(api::routes(app)
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                 connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        )))
+}
+
+/// Serves until Ctrl-C; `ready` is called with the bound address (port 0 picks one).
+pub async fn serve(
+    addr: SocketAddr,
+    options: Options,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let router = router(options).map_err(std::io::Error::other)?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    ready(listener.local_addr()?);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
