@@ -79,6 +79,7 @@ pub fn ingest(
     if let Some(dictionary) = dictionary {
         annotate_pending(&mut store, &dictionary, quiet)?;
     }
+    store.refresh_statistics()?;
     Ok(if tally.rejected > 0 {
         ExitCode::from(1)
     } else {
@@ -168,6 +169,7 @@ pub fn body_ingester(
         })
         .map_err(|e| format!("{e:#}"))?;
         annotate_pending(&mut store, &dictionary, true).map_err(|e| format!("{e:#}"))?;
+        store.refresh_statistics().map_err(|e| e.to_string())?;
         let summary = serde_json::json!({
             "read": tally.read,
             "new": tally.new,

@@ -153,6 +153,13 @@
     }, name || actorId);
   }
 
+  /** Actor names seen in any answer, so ids elsewhere can be shown by name. */
+  const actorNames = new Map();
+  function rememberName(id, name) {
+    if (typeof id === 'string' && id && typeof name === 'string' && name) actorNames.set(id, name);
+  }
+  const nameOf = (id) => actorNames.get(id) || str(id);
+
   // ---------------------------------------------------------------- API
 
   class ApiError extends Error {
@@ -313,6 +320,7 @@
     try {
       const page = await api('/api/actors', { q, limit: 25, cursor: reset ? null : sideCursor });
       if (state.sideActorsKey !== key) return; // a newer load superseded this one
+      arr(page.items).forEach((a) => rememberName(a.id, a.name));
       const items = arr(page.items).map((a) => h('li', null,
         actorLink(a.id, a.name, 'side'),
         h('span', { class: 'muted small' }, ' ' + str(a.kind) + (typeof a.mentions === 'number' ? ' · ' + a.mentions : '')),
@@ -792,6 +800,7 @@
     await Promise.all(ids.slice(0, 40).map(async (id) => {
       try {
         const actor = await api('/api/actors/' + encodeURIComponent(id));
+        rememberName(id, actor.name);
         if (!ctx.alive() || typeof actor.name !== 'string' || !actor.name) return;
         for (const link of root.querySelectorAll('a.needs-name')) {
           if (link.dataset.actorId === id) link.textContent = actor.name;
@@ -887,70 +896,74 @@
     return svg;
   }
 
-  function stanceTrack(stances, entries, scale, actorNames) {
-    const H = 130;
-    const top = 16;
+  const MAX_LANES = 12;
+
+  /**
+   * The stance track: one lane per (actor, topic, counterpart), the actor's own lanes
+   * first. Within a lane the line steps between three levels (open, conditional,
+   * refuses); a ring and a dashed line mark a shift from the lane's previous polarity.
+   */
+  function stanceTrack(stances, scale, mainId) {
+    const laneH = 44;
+    const top = 6;
     const bottom = 28;
-    const yOf = (p) => top + ((1 - p) / 2) * (H - top - bottom);
-    const svg = s('svg', { id: 'stance-track', class: 'chart stance', viewBox: '0 0 ' + CHART.w + ' ' + H, role: 'img', 'aria-label': 'Stance over time' });
-    for (const p of [1, 0, -1]) {
-      append(svg,
-        s('line', { class: p === 0 ? 'grid mid' : 'grid', x1: CHART.left, x2: CHART.w - CHART.right, y1: yOf(p), y2: yOf(p) }),
-        s('text', { class: 'tick', x: CHART.left - 6, y: yOf(p) + 4, 'text-anchor': 'end' }, p === 1 ? 'open' : p === 0 ? 'cond.' : 'refuses'));
-    }
-    xTicks(svg, scale, H - bottom, 0);
-    const series = new Map();
+    const lanes = new Map();
     for (const st of stances) {
       if (Number.isNaN(dayNumber(st.date)) || ![-1, 0, 1].includes(st.polarity)) continue;
       const key = str(st.actor_id) + '|' + str(st.topic) + '|' + str(st.target_actor_id);
-      if (!series.has(key)) series.set(key, []);
-      series.get(key).push(st);
+      if (!lanes.has(key)) lanes.set(key, []);
+      lanes.get(key).push(st);
     }
-    const legend = [];
-    const marked = new Set(); // date|topic of shifts already drawn
-    let si = 0;
-    for (const [, points] of series) {
-      const cls = 'series-' + (si % 6);
+    const ordered = [...lanes.values()].sort((a, b) =>
+      (b[0].actor_id === mainId) - (a[0].actor_id === mainId) || b.length - a.length);
+    const shown = ordered.slice(0, MAX_LANES);
+    const H = top + Math.max(1, shown.length) * laneH + bottom;
+    const svg = s('svg', { id: 'stance-track', class: 'chart stance', viewBox: '0 0 ' + CHART.w + ' ' + H, role: 'img', 'aria-label': 'Stance over time' });
+    xTicks(svg, scale, H - bottom, H - bottom - top);
+    const laneName = (st) => nameOf(st.actor_id) + ' · ' + (str(st.topic) || 'stance') + (st.target_actor_id ? ' → ' + nameOf(st.target_actor_id) : '');
+
+    shown.forEach((points, li) => {
+      const y0 = top + li * laneH;
+      const yOf = (p) => y0 + 20 + (1 - p) * 9; // open, conditional, refuses
       points.sort((p, q) => dayNumber(p.date) - dayNumber(q.date));
+      const g = s('g', { class: 'stance-lane' });
+      append(g,
+        s('rect', { class: 'lane-bg lane-' + (li % 2), x: CHART.left, y: y0, width: CHART.w - CHART.left - CHART.right, height: laneH - 2 }),
+        s('text', { class: 'lane-label', x: CHART.left + 4, y: y0 + 11 }, laneName(points[0])),
+        s('text', { class: 'tick', x: CHART.left - 6, y: yOf(1) + 3, 'text-anchor': 'end' }, 'open'),
+        s('text', { class: 'tick', x: CHART.left - 6, y: yOf(-1) + 3, 'text-anchor': 'end' }, 'refuses'),
+      );
       let d = '';
       points.forEach((p, j) => {
         const x = xOf(scale, p.date).toFixed(1);
         const y = yOf(p.polarity).toFixed(1);
         d += j === 0 ? 'M' + x + ' ' + y : 'H' + x + 'V' + y;
       });
-      svg.appendChild(s('path', { class: 'stance-line ' + cls, d }));
+      g.appendChild(s('path', { class: 'stance-line', d }));
       points.forEach((p, j) => {
         const x = xOf(scale, p.date);
         const y = yOf(p.polarity);
         const conds = arr(p.conditions).map((c) => str(c.text)).filter(Boolean);
-        const label = shortDate(p.date) + ': ' + (actorNames.get(p.actor_id) || str(p.actor_id)) + ' on ' + str(p.topic) + (p.target_actor_id ? ' toward ' + (actorNames.get(p.target_actor_id) || p.target_actor_id) : '')
-          + ' — ' + POLARITY_NAMES[p.polarity] + (conds.length ? '\nconditions: ' + conds.join('; ') : '');
+        const label = shortDate(p.date) + ': ' + laneName(p) + ' — ' + POLARITY_NAMES[p.polarity]
+          + (conds.length ? '\nconditions: ' + conds.join('; ') : '');
         if (j > 0 && points[j - 1].polarity !== p.polarity) {
-          marked.add(shortDate(p.date) + '|' + str(p.actor_id) + '|' + str(p.topic));
-          append(svg,
-            s('line', { class: 'stance-shift shift-line', x1: x, x2: x, y1: top - 8, y2: H - bottom }),
-            s('circle', { class: 'stance-shift shift-ring', cx: x.toFixed(1), cy: y.toFixed(1), r: 10 },
+          append(g,
+            s('line', { class: 'stance-shift shift-line', x1: x, x2: x, y1: y0 + 14, y2: y0 + laneH - 4 }),
+            s('circle', { class: 'stance-shift shift-ring', cx: x.toFixed(1), cy: y.toFixed(1), r: 7.5 },
               s('title', null, 'shift: ' + POLARITY_NAMES[points[j - 1].polarity] + ' → ' + POLARITY_NAMES[p.polarity] + '\n' + label)));
         }
-        svg.appendChild(s('circle', { class: 'stance-point pol' + p.polarity + ' ' + cls, cx: x.toFixed(1), cy: y.toFixed(1), r: 5 }, s('title', null, label)));
+        g.appendChild(s('circle', { class: 'stance-point pol' + p.polarity, cx: x.toFixed(1), cy: y.toFixed(1), r: 4.5 }, s('title', null, label)));
       });
-      const first = points[0];
-      legend.push(h('span', { class: 'legend-item' }, h('span', { class: 'swatch ' + cls }),
-        (actorNames.get(first.actor_id) || str(first.actor_id)) + ' on ' + (str(first.topic) || 'everything'), first.target_actor_id ? ' toward ' + (actorNames.get(first.target_actor_id) || first.target_actor_id) : ''));
-      si++;
-    }
-    // Shifts the server flags on entries that the stance series above does not show.
-    for (const e of entries) {
-      const st = e.stance;
-      if (!st || !st.shift || Number.isNaN(dayNumber(e.date))) continue;
-      const key = shortDate(e.date) + '|' + str(st.actor_id) + '|' + str(st.topic);
-      if (marked.has(key)) continue;
-      marked.add(key);
-      const x = xOf(scale, e.date);
-      append(svg, s('line', { class: 'stance-shift shift-line', x1: x, x2: x, y1: top - 8, y2: H - bottom },
-        s('title', null, shortDate(e.date) + ': shift to ' + (POLARITY_NAMES[st.polarity] || '?') + (st.topic ? ' on ' + st.topic : '') + '\n' + str(e.summary))));
-    }
-    if (!series.size) append(svg, s('text', { class: 'empty-note', x: CHART.w / 2, y: yOf(0) - 8, 'text-anchor': 'middle' }, 'No stance records.'));
+      svg.appendChild(g);
+    });
+    if (!shown.length) append(svg, s('text', { class: 'empty-note', x: CHART.w / 2, y: top + laneH / 2 + 4, 'text-anchor': 'middle' }, 'No stance records.'));
+    const legend = [
+      h('span', { class: 'legend-item' }, h('span', { class: 'swatch pol1' }), 'open'),
+      h('span', { class: 'legend-item' }, h('span', { class: 'swatch pol0' }), 'conditional / neutral'),
+      h('span', { class: 'legend-item' }, h('span', { class: 'swatch pol-1' }), 'refuses'),
+      h('span', { class: 'legend-item muted' }, h('span', { class: 'swatch ringed' }), 'shift'),
+      ordered.length > shown.length ? h('span', { class: 'legend-item muted' }, (ordered.length - shown.length) + ' more lanes not shown') : null,
+    ];
     return { svg, legend };
   }
 
@@ -1020,9 +1033,8 @@
     const stances = arr(data.stances);
     document.title = 'dateline — ' + (me.name || me.id || actor);
 
-    const names = new Map();
-    if (me.id) names.set(me.id, me.name || me.id);
-    if (other && other.id) names.set(other.id, other.name || other.id);
+    rememberName(me.id, me.name);
+    if (other) rememberName(other.id, other.name);
 
     const title = h('h1', { class: 'view-title', id: 'timeline-title' },
       'Timeline: ', h('span', { class: 'actor-name' }, me.name || me.id || actor),
@@ -1048,7 +1060,7 @@
       setTimeout(() => li.classList.remove('flash'), 1600);
     };
     const scale = chartScale(entries, stances);
-    const track = stanceTrack(stances, entries, scale, names);
+    const track = stanceTrack(stances, scale, me.id);
     const quadLegend = h('div', { class: 'legend' }, [1, 2, 3, 4].map((q) =>
       h('span', { class: 'legend-item' }, h('span', { class: 'swatch q' + q }), QUAD_NAMES[q])),
     h('span', { class: 'legend-item muted' }, h('span', { class: 'swatch hollow' }), 'hypothetical'),
@@ -1101,6 +1113,7 @@
     const load = async () => {
       const page = await api('/api/actors', { q, limit: 50, cursor });
       if (!ctx.alive()) return;
+      arr(page.items).forEach((a) => rememberName(a.id, a.name));
       append(body, arr(page.items).map((a) => h('tr', null,
         h('td', null, actorLink(a.id, a.name)),
         h('td', null, str(a.kind)),

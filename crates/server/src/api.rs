@@ -111,16 +111,30 @@ impl<T> From<Page<T>> for Listing<T> {
 
 async fn health(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
     let writes = app.options.token.is_some() && app.options.ingest.is_some();
+    // Counting articles reads a whole index; a monitor polling health should not
+    // cost that every time, so the answer is reused for a second.
+    if let Ok(cached) = app.health.lock()
+        && let Some((at, body)) = cached.as_ref()
+        && at.elapsed() < std::time::Duration::from_secs(1)
+        && matches!(&pairs, Ok(Query(p)) if p.is_empty())
+    {
+        return axum::Json(body.clone()).into_response();
+    }
+    let shared = Arc::clone(&app);
     run(app, &routes::HEALTH, pairs, move |store, _| {
         let counts = store.counts()?;
         let range = store.date_range()?;
-        Ok(json!({
+        let body = json!({
             "status": "ok",
             "articles": counts.articles,
             "first_date": range.map(|r| r.0),
             "last_date": range.map(|r| r.1),
             "writes": writes,
-        }))
+        });
+        if let Ok(mut cached) = shared.health.lock() {
+            *cached = Some((std::time::Instant::now(), body.clone()));
+        }
+        Ok(body)
     })
     .await
 }

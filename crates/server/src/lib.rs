@@ -111,6 +111,8 @@ impl Pool {
 pub struct App {
     pool: Pool,
     options: Options,
+    /// The last health answer and when it was made.
+    health: Mutex<Option<(std::time::Instant, serde_json::Value)>>,
 }
 
 /// A refusal, sent as `{"error": message, "parameter": name}`.
@@ -192,6 +194,7 @@ pub fn router(options: Options) -> Result<Router, StoreError> {
     let app = Arc::new(App {
         pool: Pool::open(&options)?,
         options,
+        health: Mutex::new(None),
     });
     let max_body = app.options.max_body;
     Ok(api::routes(app)

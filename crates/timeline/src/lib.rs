@@ -215,10 +215,18 @@ fn record_stance(record: &Record, topic: &str) -> Option<Stance> {
             let polarity = event_stance(event, topic)?;
             let mut evidence = vec![event.id.clone()];
             evidence.extend(event.reported_by.clone());
+            let actor_id = party_id(&event.source);
+            // Bodies of one actor acting on each other ("Veldoran guards" and
+            // Veldora) are no counterpart.
+            let target_actor_id = event
+                .target
+                .as_ref()
+                .map(party_id)
+                .filter(|t| *t != actor_id);
             Some(Stance {
-                actor_id: party_id(&event.source),
+                actor_id,
                 topic: topic.to_string(),
-                target_actor_id: event.target.as_ref().map(party_id),
+                target_actor_id,
                 polarity,
                 date: event.event_date,
                 evidence,
