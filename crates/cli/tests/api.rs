@@ -211,6 +211,7 @@ fn every_route_answers_json_and_bad_parameters_are_400() {
         ("/api/timeline?actor=VLD&topic=weather", Some("topic")),
         ("/api/health?verbose=1", Some("verbose")),
         ("/api/events?code=%FF", Some("code")),
+        ("/api/articles/%FF%FE", Some("id")),
     ] {
         let reply = get(&server, path);
         assert_eq!(

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -157,7 +157,19 @@ async fn articles(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
     .await
 }
 
-async fn article(State(app): State<Arc<App>>, Path(id): Path<String>, pairs: Pairs) -> Response {
+/// An id from the path, or the JSON 400 for one that does not decode.
+type PathId = Result<Path<String>, PathRejection>;
+
+fn path_id(id: PathId) -> Result<String, Response> {
+    id.map(|Path(id)| id)
+        .map_err(|e| ApiError::bad("id", e.body_text()).into_response())
+}
+
+async fn article(State(app): State<Arc<App>>, id: PathId, pairs: Pairs) -> Response {
+    let id = match path_id(id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
     run(app, &routes::ARTICLE, pairs, move |store, p| {
         dateline_query::annotated_article(store, &id, &p.window())?
             .ok_or_else(|| not_found(format!("no article {id:?} in the window")))
@@ -245,7 +257,11 @@ async fn actors(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
     .await
 }
 
-async fn actor(State(app): State<Arc<App>>, Path(id): Path<String>, pairs: Pairs) -> Response {
+async fn actor(State(app): State<Arc<App>>, id: PathId, pairs: Pairs) -> Response {
+    let id = match path_id(id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
     run(app, &routes::ACTOR, pairs, move |store, p| {
         let window = p.window();
         let resolved = dateline_query::resolve_actor(store, &id, &window)?;

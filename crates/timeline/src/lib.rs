@@ -10,9 +10,9 @@
 //!   as-of guarantee holds for derived data by construction.
 //! * **Stance from codes, not from words.** A [`Stance`] comes from an event whose
 //!   CAMEO code says where its source stands on a topic ([`TOPICS`]): for
-//!   `negotiation`, intent to meet or negotiate and consultations are +1, demands are
-//!   0 (a position with terms attached), rejections −1; an offer with conditions
-//!   attached is 0 and a negated offer −1. `relations` is the sign of the Goldstein
+//!   `negotiation`, intent to cooperate or to meet (03x) and consultations (04x) are
+//!   +1, demands (10x) are 0 (a position with terms attached), rejections (12x) −1;
+//!   an offer with conditions attached is 0 and a negated offer −1. `relations` is the sign of the Goldstein
 //!   value. Statements reach stance two ways: through the events coded from them
 //!   (an event's `reported_by` joins the evidence), and, for `negotiation`, from
 //!   their own words ([`statement_stance`]: a negation before a word for talks is a
@@ -333,10 +333,12 @@ const OFFERS: [&str; 9] = [
 pub fn event_stance(event: &Event, topic: &str) -> Option<i8> {
     match topic {
         "negotiation" => {
-            let code = event.code.as_str();
-            let offer = matches!(code, "036" | "037" | "038" | "039") || event.root == "04";
-            let demand = matches!(code, "106" | "107" | "108");
-            let refusal = matches!(code, "125" | "126" | "127");
+            // The reading of CAMEO for negotiations: intent to cooperate or
+            // to meet (03x, 036) and consultations (04x) are offers, demands (10x)
+            // set terms, rejections (12x) refuse.
+            let offer = matches!(event.root.as_str(), "03" | "04");
+            let demand = event.root == "10";
+            let refusal = event.root == "12";
             if offer {
                 Some(if event.negated {
                     -1

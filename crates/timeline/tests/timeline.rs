@@ -142,6 +142,10 @@ fn negation_turns_an_offer_into_a_refusal() {
     assert_eq!(event_stance(&e, "negotiation"), Some(-1));
     let threat = event("a1", 1, "138", "2031-03-01", "vld", "hld");
     assert_eq!(event_stance(&threat, "negotiation"), None);
+    let demand = event("a1", 2, "1056", "2031-03-01", "vld", "hld");
+    assert_eq!(event_stance(&demand, "negotiation"), Some(0));
+    let veto = event("a1", 3, "129", "2031-03-01", "vld", "hld");
+    assert_eq!(event_stance(&veto, "negotiation"), Some(-1));
     assert_eq!(event_stance(&threat, "relations"), Some(-1));
 }
 
