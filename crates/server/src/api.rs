@@ -40,7 +40,7 @@ pub fn routes(app: Arc<App>) -> Router {
             "/assets/style.css",
             get(|| asset("text/css; charset=utf-8", STYLE_CSS)),
         )
-        .fallback(|| async { ApiError::status(StatusCode::NOT_FOUND, "no such route") })
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such route") })
         .with_state(app)
 }
 
@@ -70,7 +70,7 @@ async fn run<T: Serialize + Send + 'static>(
     let pairs = match pairs {
         Ok(Query(pairs)) => pairs,
         Err(e) => {
-            return ApiError::status(StatusCode::BAD_REQUEST, e.body_text()).into_response();
+            return ApiError::new(StatusCode::BAD_REQUEST, e.body_text()).into_response();
         }
     };
     let params = match Params::parse(route, pairs) {
@@ -87,9 +87,7 @@ async fn run<T: Serialize + Send + 'static>(
         Ok(Ok(Ok(value))) => axum::Json(value).into_response(),
         Ok(Ok(Err(e))) => e.into_response(),
         Ok(Err(e)) => ApiError::from(e).into_response(),
-        Err(e) => {
-            ApiError::status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
-        }
+        Err(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
 }
 
@@ -145,7 +143,7 @@ async fn openapi(pairs: Pairs) -> Response {
         .and_then(|Query(p)| Params::parse(&routes::OPENAPI, p).map_err(|e| e.message))
     {
         Ok(_) => axum::Json(routes::openapi()).into_response(),
-        Err(message) => ApiError::status(StatusCode::BAD_REQUEST, message).into_response(),
+        Err(message) => ApiError::new(StatusCode::BAD_REQUEST, message).into_response(),
     }
 }
 
@@ -289,7 +287,7 @@ async fn timeline(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
 
 async fn post_articles(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
     let (Some(token), Some(ingest)) = (&app.options.token, &app.options.ingest) else {
-        return ApiError::status(
+        return ApiError::new(
             StatusCode::FORBIDDEN,
             "writes are off; start the server with --token to allow them",
         )
@@ -300,16 +298,14 @@ async fn post_articles(State(app): State<Arc<App>>, headers: HeaderMap, body: By
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     if !given.is_some_and(|g| same_secret(g.as_bytes(), token.as_bytes())) {
-        return ApiError::status(StatusCode::UNAUTHORIZED, "missing or wrong bearer token")
+        return ApiError::new(StatusCode::UNAUTHORIZED, "missing or wrong bearer token")
             .into_response();
     }
     let ingest = Arc::clone(ingest);
     match tokio::task::spawn_blocking(move || ingest(&body)).await {
         Ok(Ok(summary)) => axum::Json(summary).into_response(),
-        Ok(Err(message)) => ApiError::status(StatusCode::BAD_REQUEST, message).into_response(),
-        Err(e) => {
-            ApiError::status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
-        }
+        Ok(Err(message)) => ApiError::new(StatusCode::BAD_REQUEST, message).into_response(),
+        Err(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
 }
 
@@ -320,5 +316,5 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
 }
 
 fn not_found(message: String) -> ApiError {
-    ApiError::status(StatusCode::NOT_FOUND, message)
+    ApiError::new(StatusCode::NOT_FOUND, message)
 }

@@ -132,7 +132,7 @@ impl ApiError {
         }
     }
 
-    fn status(status: StatusCode, message: impl Into<String>) -> ApiError {
+    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             message: message.into(),
@@ -144,13 +144,11 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {
-            StoreError::Query(message) => ApiError::status(StatusCode::BAD_REQUEST, message),
-            StoreError::Timeout(_) => {
-                ApiError::status(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
-            }
+            StoreError::Query(message) => ApiError::new(StatusCode::BAD_REQUEST, message),
+            StoreError::Timeout(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
             other => {
-                tracing_error(&other);
-                ApiError::status(
+                log_error(&other);
+                ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "the store failed; see the server log",
                 )
@@ -175,7 +173,7 @@ impl From<dateline_query::QueryError> for ApiError {
 }
 
 /// The server log is stderr.
-fn tracing_error(e: &dyn std::fmt::Display) {
+fn log_error(e: &dyn std::fmt::Display) {
     eprintln!("dateline serve: {e}");
 }
 
