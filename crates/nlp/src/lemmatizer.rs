@@ -10,15 +10,18 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
+use rustc_hash::FxHashMap;
+
 use crate::conllu::Sentence;
-use crate::perceptron::{check_magic, read_str, read_u32, write_str, write_u32};
+use crate::perceptron::{check_magic, prefix, read_str, read_u32, suffix, write_str, write_u32};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lemmatizer {
-    /// `form\tUPOS` → lemma.
-    known: HashMap<String, String>,
+    /// `form\tUPOS` → lemma. (Fx maps: looked up for every word, and written
+    /// sorted, so no output depends on the hasher.)
+    known: FxHashMap<String, String>,
     /// `UPOS\tsuffix` → (letters to cut, string to append).
-    rules: HashMap<String, (u8, String)>,
+    rules: FxHashMap<String, (u8, String)>,
 }
 
 const MAGIC: &[u8; 8] = b"DLLEM\x00\x00\x01";
@@ -33,18 +36,26 @@ impl Lemmatizer {
             return form.to_string();
         }
         let lower = form.to_lowercase();
-        if let Some(lemma) = self.known.get(&format!("{lower}\t{upos}")) {
+        // One buffer for every key looked up.
+        let mut key = String::with_capacity(lower.len() + upos.len() + MAX_SUFFIX * 4 + 1);
+        key.push_str(&lower);
+        key.push('\t');
+        key.push_str(upos);
+        if let Some(lemma) = self.known.get(&key) {
             return lemma.clone();
         }
-        let chars: Vec<char> = lower.chars().collect();
-        for n in (1..=MAX_SUFFIX.min(chars.len())).rev() {
-            let suffix: String = chars[chars.len() - n..].iter().collect();
-            if let Some((cut, add)) = self.rules.get(&format!("{upos}\t{suffix}")) {
-                let keep = chars.len().saturating_sub(*cut as usize);
+        let n_chars = lower.chars().count();
+        for n in (1..=MAX_SUFFIX.min(n_chars)).rev() {
+            key.clear();
+            key.push_str(upos);
+            key.push('\t');
+            key.push_str(suffix(&lower, n));
+            if let Some((cut, add)) = self.rules.get(&key) {
+                let keep = n_chars.saturating_sub(*cut as usize);
                 if keep == 0 {
                     break;
                 }
-                return chars[..keep].iter().collect::<String>() + add;
+                return prefix(&lower, keep).to_string() + add;
             }
         }
         lower
@@ -126,13 +137,13 @@ impl Lemmatizer {
         check_magic(&mut r, MAGIC, "lemma")?;
         let truncated = |_| "truncated lemma model".to_string();
         let n = read_u32(&mut r).map_err(truncated)? as usize;
-        let mut known = HashMap::with_capacity(n);
+        let mut known = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let key = read_str(&mut r).map_err(truncated)?;
             known.insert(key, read_str(&mut r).map_err(truncated)?);
         }
         let n = read_u32(&mut r).map_err(truncated)? as usize;
-        let mut rules = HashMap::with_capacity(n);
+        let mut rules = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let key = read_str(&mut r).map_err(truncated)?;
             let mut cut = [0u8; 1];

@@ -6,12 +6,12 @@
 
 use std::io::{self, Write};
 
-use xxhash_rust::xxh3::xxh3_64_with_seed;
-
 use crate::binary::{read_strs, write_strs};
 use crate::gazetteer::{Gazetteer, KINDS};
 use crate::iob2::{TaggedSentence, entities};
-use crate::perceptron::{Trainer, Weights, argmax_where, check_magic, shuffle};
+use crate::perceptron::{
+    FeatureHashes, Trainer, Weights, argmax_where, check_magic, prefix, shuffle, suffix,
+};
 use crate::tagger::Tagger;
 
 /// A trained entity recogniser.
@@ -299,60 +299,51 @@ impl<'a> Context<'a> {
     }
 
     fn features(&self, i: usize, history: &[u16], classes: &[String], out: &mut Vec<u64>) {
-        out.clear();
-        let mut add =
-            |template: u64, value: &str| out.push(xxh3_64_with_seed(value.as_bytes(), template));
+        let mut f = FeatureHashes::new(out);
         let k = i as isize;
         let raw = self.raw[i];
-        let lower = &self.lower[i];
+        let lower = self.lower[i].as_str();
+        let shape = self.shape[i].as_str();
+        let known = self.known[i].as_str();
         let prev = |n: usize| {
             i.checked_sub(n)
                 .map_or("<s>", |j| classes[history[j] as usize].as_str())
         };
-        let chars: Vec<char> = lower.chars().collect();
-        let take = |n: usize| chars.iter().take(n).collect::<String>();
-        let last = |n: usize| {
-            chars[chars.len().saturating_sub(n)..]
-                .iter()
-                .collect::<String>()
-        };
-        add(0, "bias");
-        add(1, raw);
-        add(2, lower);
-        add(3, &self.shape[i]);
+        f.add(0, "bias");
+        f.add(1, raw);
+        f.add(2, lower);
+        f.add(3, shape);
         for n in 1..=3 {
-            add(3 + n as u64, &take(n));
+            f.add(3 + n as u64, prefix(lower, n));
         }
         for n in 1..=4 {
-            add(6 + n as u64, &last(n));
+            f.add(6 + n as u64, suffix(lower, n));
         }
-        add(11, self.at(&self.lower, k - 1));
-        add(12, self.at(&self.lower, k + 1));
-        add(13, self.at(&self.lower, k - 2));
-        add(14, self.at(&self.lower, k + 2));
-        add(15, self.at(&self.shape, k - 1));
-        add(16, self.at(&self.shape, k + 1));
-        add(17, self.pos_at(k));
-        add(18, self.pos_at(k - 1));
-        add(19, self.pos_at(k + 1));
-        add(20, &format!("{}+{}", self.pos_at(k), self.pos_at(k + 1)));
-        add(21, &format!("{}+{}", self.pos_at(k - 1), self.pos_at(k)));
-        add(22, prev(1));
-        add(23, &format!("{}+{}", prev(1), prev(2)));
-        add(24, &format!("{}+{}", prev(1), lower));
-        add(25, &format!("{}+{}", prev(1), self.shape[i]));
-        add(26, &format!("{}+{}", self.at(&self.lower, k - 1), lower));
-        add(27, &format!("{}+{}", lower, self.at(&self.lower, k + 1)));
-        add(
-            28,
-            &format!("{}+{}+{}", i == 0, self.shape[i], self.pos_at(k)),
-        );
-        add(29, &format!("{}+{}", self.pos_at(k), self.shape[i]));
-        add(30, &self.known[i]);
-        add(31, self.at(&self.known, k - 1));
-        add(32, self.at(&self.known, k + 1));
-        add(33, &format!("{}+{}", self.known[i], self.shape[i]));
-        add(34, &format!("{}+{}", prev(1), self.known[i]));
+        f.add(11, self.at(&self.lower, k - 1));
+        f.add(12, self.at(&self.lower, k + 1));
+        f.add(13, self.at(&self.lower, k - 2));
+        f.add(14, self.at(&self.lower, k + 2));
+        f.add(15, self.at(&self.shape, k - 1));
+        f.add(16, self.at(&self.shape, k + 1));
+        f.add(17, self.pos_at(k));
+        f.add(18, self.pos_at(k - 1));
+        f.add(19, self.pos_at(k + 1));
+        f.add_joined(20, &[self.pos_at(k), self.pos_at(k + 1)]);
+        f.add_joined(21, &[self.pos_at(k - 1), self.pos_at(k)]);
+        f.add(22, prev(1));
+        f.add_joined(23, &[prev(1), prev(2)]);
+        f.add_joined(24, &[prev(1), lower]);
+        f.add_joined(25, &[prev(1), shape]);
+        f.add_joined(26, &[self.at(&self.lower, k - 1), lower]);
+        f.add_joined(27, &[lower, self.at(&self.lower, k + 1)]);
+        let first = if i == 0 { "true" } else { "false" };
+        f.add_joined(28, &[first, shape, self.pos_at(k)]);
+        f.add_joined(29, &[self.pos_at(k), shape]);
+        f.add(30, known);
+        f.add(31, self.at(&self.known, k - 1));
+        f.add(32, self.at(&self.known, k + 1));
+        f.add_joined(33, &[known, shape]);
+        f.add_joined(34, &[prev(1), known]);
     }
 }
 

@@ -14,13 +14,13 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use xxhash_rust::xxh3::xxh3_64_with_seed;
+use rustc_hash::FxHashMap;
 
 use crate::binary::{read_strs, write_strs};
 use crate::conllu::Sentence;
 use crate::perceptron::{
-    Trainer, Weights, argmax_where, check_magic, read_str, read_u16, read_u32, shuffle, write_str,
-    write_u32,
+    FeatureHashes, Trainer, Weights, argmax_where, check_magic, prefix, read_str, read_u16,
+    read_u32, shuffle, suffix, write_str, write_u32,
 };
 
 /// A trained tagger.
@@ -29,12 +29,13 @@ pub struct Tagger {
     /// `UPOS|XPOS` class names, index = class id.
     classes: Vec<String>,
     weights: Weights,
-    /// Lower-cased words that always get one class.
-    tag_dictionary: HashMap<String, u16>,
+    /// Lower-cased words that always get one class. (Fx maps: looked up for every
+    /// word, and written sorted, so no output depends on the hasher.)
+    tag_dictionary: FxHashMap<String, u16>,
     /// Lower-cased words seen at least twice → the classes they were seen with, as a
     /// compact string ("ambiguity class"): lets a feature say what the *next* word can
     /// be before it is tagged.
-    ambiguity: HashMap<String, String>,
+    ambiguity: FxHashMap<String, String>,
 }
 
 /// A tag: universal and Penn Treebank parts of speech.
@@ -186,14 +187,14 @@ impl Tagger {
         let classes = read_strs(&mut r).map_err(truncated)?;
         let n_classes = classes.len();
         let n_words = read_u32(&mut r).map_err(truncated)? as usize;
-        let mut tag_dictionary = HashMap::with_capacity(n_words);
+        let mut tag_dictionary = FxHashMap::with_capacity_and_hasher(n_words, Default::default());
         for _ in 0..n_words {
             let word = read_str(&mut r).map_err(truncated)?;
             let class = read_u16(&mut r).map_err(truncated)?;
             tag_dictionary.insert(word, class);
         }
         let n_ambiguous = read_u32(&mut r).map_err(truncated)? as usize;
-        let mut ambiguity = HashMap::with_capacity(n_ambiguous);
+        let mut ambiguity = FxHashMap::with_capacity_and_hasher(n_ambiguous, Default::default());
         for _ in 0..n_ambiguous {
             let word = read_str(&mut r).map_err(truncated)?;
             ambiguity.insert(word, read_str(&mut r).map_err(truncated)?);
@@ -227,7 +228,7 @@ fn class_counts(train: &[Sentence], class_ids: &HashMap<String, u16>) -> ClassCo
 }
 
 /// Words seen ≥ 20 times with one class ≥ 97% of the time.
-fn build_tag_dictionary(counts: &ClassCounts) -> HashMap<String, u16> {
+fn build_tag_dictionary(counts: &ClassCounts) -> FxHashMap<String, u16> {
     counts
         .iter()
         .filter_map(|(word, by_class)| {
@@ -242,7 +243,7 @@ fn build_tag_dictionary(counts: &ClassCounts) -> HashMap<String, u16> {
 
 /// Words seen at least twice → their classes (each seen ≥ 5% of the time), as a
 /// sorted, comma-joined list of class ids.
-fn build_ambiguity_classes(counts: &ClassCounts) -> HashMap<String, String> {
+fn build_ambiguity_classes(counts: &ClassCounts) -> FxHashMap<String, String> {
     counts
         .iter()
         .filter_map(|(word, by_class)| {
@@ -271,9 +272,10 @@ fn normalise(word: &str) -> String {
         .collect()
 }
 
-/// `Xxxx`, `xxxx`, `XX`, `0000`, `x.x.`: the word's shape, runs longer than 4 cut.
-fn shape(word: &str) -> String {
-    let mut out = String::new();
+/// `Xxxx`, `xxxx`, `XX`, `0000`, `x.x.`: the word's shape, runs longer than 4 cut,
+/// written over `out`.
+fn shape(word: &str, out: &mut String) {
+    out.clear();
     let mut last = ' ';
     let mut run = 0;
     for c in word.chars() {
@@ -297,18 +299,17 @@ fn shape(word: &str) -> String {
         }
         out.push(s);
     }
-    out
 }
 
 /// Per-sentence precomputed word views.
-struct Context<'a> {
+struct Context<'a, 'w> {
     normal: Vec<String>,
-    raw: Vec<String>,
+    raw: Vec<&'w str>,
     ambiguity: Vec<&'a str>,
 }
 
-impl<'a> Context<'a> {
-    fn new<S: AsRef<str>>(words: &[S], ambiguity: &'a HashMap<String, String>) -> Self {
+impl<'a, 'w> Context<'a, 'w> {
+    fn new<S: AsRef<str>>(words: &'w [S], ambiguity: &'a FxHashMap<String, String>) -> Self {
         let normal: Vec<String> = words.iter().map(|w| normalise(w.as_ref())).collect();
         Self {
             ambiguity: normal
@@ -316,7 +317,7 @@ impl<'a> Context<'a> {
                 .map(|w| ambiguity.get(w).map_or("?", String::as_str))
                 .collect(),
             normal,
-            raw: words.iter().map(|w| w.as_ref().to_string()).collect(),
+            raw: words.iter().map(AsRef::as_ref).collect(),
         }
     }
 
@@ -338,47 +339,38 @@ impl<'a> Context<'a> {
 
     /// Feature hashes for word `i`, given the classes already chosen for words `..i`.
     fn features(&self, i: usize, history: &[u16], classes: &[String], out: &mut Vec<u64>) {
-        out.clear();
-        let mut add =
-            |template: u64, value: &str| out.push(xxh3_64_with_seed(value.as_bytes(), template));
+        let mut f = FeatureHashes::new(out);
         let i_ = i as isize;
         let word = self.word(i_);
-        let raw = &self.raw[i];
-        let suffix = |w: &str, n: usize| -> String {
-            w.chars()
-                .rev()
-                .take(n)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect()
-        };
+        let raw = self.raw[i];
         let prev_class = |k: usize| -> &str {
             i.checked_sub(k)
                 .map_or("-START-", |j| classes[history[j] as usize].as_str())
         };
-        add(0, "bias");
-        add(1, word);
-        add(2, &suffix(word, 3));
-        add(3, &suffix(word, 2));
-        add(4, &suffix(word, 1));
-        add(5, &word.chars().take(1).collect::<String>());
-        add(6, &word.chars().take(3).collect::<String>());
-        add(7, &shape(raw));
-        add(8, self.word(i_ - 1));
-        add(9, self.word(i_ + 1));
-        add(10, self.word(i_ - 2));
-        add(11, self.word(i_ + 2));
-        add(12, &suffix(self.word(i_ - 1), 3));
-        add(13, &suffix(self.word(i_ + 1), 3));
-        add(14, prev_class(1));
-        add(15, prev_class(2));
-        add(16, &format!("{}+{}", prev_class(1), prev_class(2)));
-        add(17, &format!("{}+{}", prev_class(1), word));
-        add(18, &format!("{}+{}", word, self.word(i_ + 1)));
-        add(19, &format!("{}+{}", self.word(i_ - 1), word));
+        let mut shaped = String::new();
+        f.add(0, "bias");
+        f.add(1, word);
+        f.add(2, suffix(word, 3));
+        f.add(3, suffix(word, 2));
+        f.add(4, suffix(word, 1));
+        f.add(5, prefix(word, 1));
+        f.add(6, prefix(word, 3));
+        shape(raw, &mut shaped);
+        f.add(7, &shaped);
+        f.add(8, self.word(i_ - 1));
+        f.add(9, self.word(i_ + 1));
+        f.add(10, self.word(i_ - 2));
+        f.add(11, self.word(i_ + 2));
+        f.add(12, suffix(self.word(i_ - 1), 3));
+        f.add(13, suffix(self.word(i_ + 1), 3));
+        f.add(14, prev_class(1));
+        f.add(15, prev_class(2));
+        f.add_joined(16, &[prev_class(1), prev_class(2)]);
+        f.add_joined(17, &[prev_class(1), word]);
+        f.add_joined(18, &[word, self.word(i_ + 1)]);
+        f.add_joined(19, &[self.word(i_ - 1), word]);
         if i == 0 {
-            add(
+            f.add(
                 20,
                 if raw.starts_with(char::is_uppercase) {
                     "first-cap"
@@ -388,20 +380,15 @@ impl<'a> Context<'a> {
             );
         }
         if raw.contains('-') {
-            add(21, "hyphen");
+            f.add(21, "hyphen");
         }
-        add(22, self.ambiguity_of(i_));
-        add(23, self.ambiguity_of(i_ + 1));
-        add(24, self.ambiguity_of(i_ + 2));
-        add(
-            25,
-            &format!("{}+{}", prev_class(1), self.ambiguity_of(i_ + 1)),
-        );
-        add(26, &suffix(word, 4));
-        add(
-            27,
-            &shape(self.raw.get(i + 1).map_or("-END-", String::as_str)),
-        );
+        f.add(22, self.ambiguity_of(i_));
+        f.add(23, self.ambiguity_of(i_ + 1));
+        f.add(24, self.ambiguity_of(i_ + 2));
+        f.add_joined(25, &[prev_class(1), self.ambiguity_of(i_ + 1)]);
+        f.add(26, suffix(word, 4));
+        shape(self.raw.get(i + 1).copied().unwrap_or("-END-"), &mut shaped);
+        f.add(27, &shaped);
     }
 }
 
@@ -491,8 +478,13 @@ mod tests {
 
     #[test]
     fn shapes_fold_case_and_digits() {
-        assert_eq!(shape("Veldora"), "Xxxxx");
-        assert_eq!(shape("U.S."), "X.X.");
-        assert_eq!(shape("2031"), "dddd");
+        let shaped = |word: &str| {
+            let mut out = String::from("stale");
+            shape(word, &mut out);
+            out
+        };
+        assert_eq!(shaped("Veldora"), "Xxxxx");
+        assert_eq!(shaped("U.S."), "X.X.");
+        assert_eq!(shaped("2031"), "dddd");
     }
 }

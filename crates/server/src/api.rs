@@ -158,15 +158,15 @@ async fn articles(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
 /// An id from the path, or the JSON 400 for one that does not decode.
 type PathId = Result<Path<String>, PathRejection>;
 
-fn path_id(id: PathId) -> Result<String, Response> {
+fn path_id(id: PathId) -> Result<String, Box<Response>> {
     id.map(|Path(id)| id)
-        .map_err(|e| ApiError::bad("id", e.body_text()).into_response())
+        .map_err(|e| Box::new(ApiError::bad("id", e.body_text()).into_response()))
 }
 
 async fn article(State(app): State<Arc<App>>, id: PathId, pairs: Pairs) -> Response {
     let id = match path_id(id) {
         Ok(id) => id,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     run(app, &routes::ARTICLE, pairs, move |store, p| {
         dateline_query::annotated_article(store, &id, &p.window())?
@@ -258,7 +258,7 @@ async fn actors(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
 async fn actor(State(app): State<Arc<App>>, id: PathId, pairs: Pairs) -> Response {
     let id = match path_id(id) {
         Ok(id) => id,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     run(app, &routes::ACTOR, pairs, move |store, p| {
         let window = p.window();
