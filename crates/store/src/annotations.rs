@@ -184,7 +184,8 @@ impl Store {
         Ok(())
     }
 
-    /// The mentions of one article, in text order.
+    /// The mentions of one article, in text order. Not date-bounded: it reads one
+    /// article the caller has already found inside its window.
     pub fn mentions(&self, article_id: &str) -> Result<Vec<Mention>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.start, m.end, m.text, m.label, m.actor, m.code, m.resolved_from
