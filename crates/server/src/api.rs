@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use dateline_store::{ArticleSearch, EventQuery, Page, SearchQuery, StatementQuery, Store};
+use dateline_store::{EventQuery, Page, StatementQuery, Store};
 use serde::Serialize;
 use serde_json::json;
 
@@ -177,27 +177,9 @@ async fn article(State(app): State<Arc<App>>, id: PathId, pairs: Pairs) -> Respo
 
 async fn search(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
     run(app, &routes::SEARCH, pairs, |store, p| {
-        let offset = match p.cursor() {
-            None => 0,
-            Some(dateline_store::Cursor::Offset(n)) => n as usize,
-            Some(_) => {
-                return Err(ApiError::bad(
-                    "cursor",
-                    "this cursor belongs to another listing".into(),
-                ));
-            }
-        };
-        let limit = p.limit();
-        let mut items = store.search(&SearchQuery {
-            text: p.text("q").unwrap_or_default(),
-            window: p.window(),
-            limit: limit + 1,
-            offset,
-        })?;
-        let more = items.len() > limit;
-        items.truncate(limit);
-        let next = more.then(|| dateline_store::Cursor::Offset((offset + items.len()) as u64));
-        Ok(Listing::from(Page { items, next }))
+        let q = p.text("q").unwrap_or_default();
+        let page = store.search_page(&q, &p.window(), p.cursor().as_ref(), p.limit())?;
+        Ok(Listing::from(page))
     })
     .await
 }
@@ -205,14 +187,9 @@ async fn search(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
 async fn statements(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
     run(app, &routes::STATEMENTS, pairs, |store, p| {
         let window = p.window();
-        let filter = |name: &str| {
-            p.text(name)
-                .map(|a| dateline_query::actor_filter(store, &a, &window))
-                .transpose()
-        };
         let query = StatementQuery {
-            speaker: filter("speaker")?,
-            about: filter("about")?,
+            speaker: actor_param(store, p, "speaker")?,
+            about: actor_param(store, p, "about")?,
             via: p.text("via"),
             kind: p.text("kind"),
             window,
@@ -224,17 +201,23 @@ async fn statements(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
     .await
 }
 
+/// The actor argument `name`, if given, resolved in the request's window.
+fn actor_param(
+    store: &Store,
+    p: &Params,
+    name: &str,
+) -> Result<Option<dateline_store::ActorFilter>, dateline_store::StoreError> {
+    p.text(name)
+        .map(|a| dateline_query::actor_filter(store, &a, &p.window()))
+        .transpose()
+}
+
 async fn events(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
     run(app, &routes::EVENTS, pairs, |store, p| {
         let window = p.window();
-        let filter = |name: &str| {
-            p.text(name)
-                .map(|a| dateline_query::actor_filter(store, &a, &window))
-                .transpose()
-        };
         let query = EventQuery {
-            source: filter("source")?,
-            target: filter("target")?,
+            source: actor_param(store, p, "source")?,
+            target: actor_param(store, p, "target")?,
             code: p.text("code"),
             root: p.text("root"),
             window,

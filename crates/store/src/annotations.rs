@@ -229,13 +229,8 @@ impl Store {
         after: Option<&Cursor>,
         limit: usize,
     ) -> Result<Page<ActorSummary>> {
-        let offset = Cursor::offset(after)?;
-        let mut items = self.actors_from(query, window, offset, limit.saturating_add(1))?;
-        let more = items.len() > limit;
-        items.truncate(limit);
-        Ok(Page {
-            next: more.then(|| Cursor::Offset(offset + items.len() as u64)),
-            items,
+        crate::page::offset_page(after, limit, |offset, n| {
+            self.actors_from(query, window, offset, n)
         })
     }
 

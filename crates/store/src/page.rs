@@ -111,6 +111,23 @@ pub(crate) fn collect<T>(
     })
 }
 
+/// A page of a ranked listing: `fetch(offset, n)` returns up to `n` items from
+/// `offset`; one more than `limit` is asked for to learn whether a next page exists.
+pub(crate) fn offset_page<T>(
+    after: Option<&Cursor>,
+    limit: usize,
+    fetch: impl FnOnce(u64, usize) -> Result<Vec<T>>,
+) -> Result<Page<T>> {
+    let offset = Cursor::offset(after)?;
+    let mut items = fetch(offset, limit.saturating_add(1))?;
+    let more = items.len() > limit;
+    items.truncate(limit);
+    Ok(Page {
+        next: more.then(|| Cursor::Offset(offset + items.len() as u64)),
+        items,
+    })
+}
+
 /// Appends the keyset condition of `after` to a query ordered by
 /// `(date, article, position, row)` given as SQL expressions, binding through
 /// `bind`. An offset cursor here is an error.

@@ -4,7 +4,7 @@ use dateline_core::Date;
 use rusqlite::params;
 use serde::Serialize;
 
-use crate::{DateWindow, Result, Store, StoreError};
+use crate::{Cursor, DateWindow, Page, Result, Store, StoreError};
 
 /// A search request.
 #[derive(Debug, Clone)]
@@ -81,6 +81,26 @@ pub fn fts_query(user: &str) -> Option<String> {
         parts.pop();
     }
     (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+impl Store {
+    /// One page of ranked hits for `text` in `window`, continuing after `after`.
+    pub fn search_page(
+        &self,
+        text: &str,
+        window: &DateWindow,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page<SearchHit>> {
+        crate::page::offset_page(after, limit, |offset, n| {
+            self.search(&SearchQuery {
+                text: text.to_string(),
+                window: *window,
+                limit: n,
+                offset: offset.min(usize::MAX as u64) as usize,
+            })
+        })
+    }
 }
 
 impl ArticleSearch for Store {

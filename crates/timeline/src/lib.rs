@@ -140,16 +140,20 @@ pub fn build(
         })
         .collect();
     dated.sort_by(|(a, ia), (b, ib)| {
-        let key = |r, i: &ArticleInfo| {
-            (
-                happened(r),
-                i.date,
-                i.dup_of.is_some(),
-                i.id.clone(),
-                start(r),
-            )
-        };
-        key(a, ia).cmp(&key(b, ib))
+        (
+            happened(a),
+            ia.date,
+            ia.dup_of.is_some(),
+            ia.id.as_str(),
+            start(a),
+        )
+            .cmp(&(
+                happened(b),
+                ib.date,
+                ib.dup_of.is_some(),
+                ib.id.as_str(),
+                start(b),
+            ))
     });
     dated.dedup_by(|(a, _), (b, _)| record_id(a) == record_id(b));
 
