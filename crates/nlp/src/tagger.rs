@@ -141,6 +141,62 @@ impl Tagger {
         }
     }
 
+    /// Tags every training sentence with a tagger that never saw it ("jackknifing"):
+    /// `folds` taggers, fold `f` trained on every sentence whose index modulo `folds`
+    /// is not `f`. Models that take tags as features (parser, entities) train on these,
+    /// because the shipped tagger's tags of its own training data are almost perfect,
+    /// and a model trained on perfect tags trusts them more than it should at run time.
+    /// Folds train on threads of their own; each is deterministic, so the result is too.
+    pub fn train_folds(train: &[Sentence], folds: usize, iterations: usize) -> Vec<Tagger> {
+        let folds = folds.max(2);
+        let train_fold = |fold: usize| {
+            let rest: Vec<Sentence> = train
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| k % folds != fold)
+                .map(|(_, s)| s.clone())
+                .collect();
+            Tagger::train(&rest, &[], iterations, |_, _| {})
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut taggers: Vec<Option<Tagger>> = vec![None; folds];
+        for batch in (0..folds).collect::<Vec<_>>().chunks(threads) {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = batch
+                    .iter()
+                    .map(|&fold| (fold, scope.spawn(move || train_fold(fold))))
+                    .collect();
+                for (fold, handle) in handles {
+                    taggers[fold] = Some(handle.join().expect("a fold's training thread"));
+                }
+            });
+        }
+        taggers.into_iter().flatten().collect()
+    }
+
+    /// The PTB tags of every sentence of `train` from [`Tagger::train_folds`]: sentence
+    /// `k` tagged by fold `k % folds`, the one tagger that did not train on it.
+    pub fn jackknifed_xpos(
+        train: &[Sentence],
+        folds: usize,
+        iterations: usize,
+    ) -> Vec<Vec<String>> {
+        let taggers = Tagger::train_folds(train, folds, iterations);
+        train
+            .iter()
+            .enumerate()
+            .map(|(k, sentence)| {
+                let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
+                let tagger = &taggers[k % taggers.len()];
+                tagger
+                    .tag(&forms)
+                    .iter()
+                    .map(|t| t.xpos.to_string())
+                    .collect()
+            })
+            .collect()
+    }
+
     /// `(UPOS accuracy, XPOS accuracy)` on gold-tokenised sentences.
     pub fn accuracy(&self, gold: &[Sentence]) -> (f64, f64) {
         let (mut upos, mut xpos, mut total) = (0usize, 0usize, 0usize);

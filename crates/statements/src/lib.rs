@@ -681,7 +681,15 @@ impl Context<'_> {
                         "nsubj" | "nsubj:pass" | "cop"
                     )
                 });
-            t.deprel == "ccomp" && c > cue && clause
+            // A "that" clause under a cue verb is its complement even when the
+            // parser calls it an adverbial clause ("told the Post … that the drills
+            // were routine" parsed as advcl): no adverbial clause starts with "that".
+            let complement = t.deprel == "ccomp"
+                || t.deprel == "advcl"
+                    && self.children[c].iter().any(|&g| {
+                        self.document.tokens[g].deprel == "mark" && self.lower[g] == "that"
+                    });
+            complement && c > cue && clause
         })?;
         let attribution = self.attribution(cue)?;
         let mut range = self.subtree(complement);
