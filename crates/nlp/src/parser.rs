@@ -41,46 +41,67 @@ enum Move {
     Right(usize),
 }
 
+/// What the parser knows about one node (word, or 0 = the root) of a configuration.
+/// Plain data in one array, so copying a configuration for the beam is one memcpy.
+#[derive(Clone, Copy)]
+struct Node {
+    /// `NO_HEAD` until attached.
+    head: u32,
+    /// Label id; meaningful once attached.
+    label: u16,
+    left_count: u8,
+    right_count: u8,
+    /// Leftmost and rightmost attached child (0 = none).
+    leftmost: u32,
+    rightmost: u32,
+    /// The child attached before the current leftmost / rightmost one: arc-standard
+    /// attaches left children inside-out and right children left to right, so it is
+    /// the second closest to the edge.
+    second_leftmost: u32,
+    second_rightmost: u32,
+    /// Which labels the left and right children carry (bit `label % 64`): a node that
+    /// already has a subject should not get a second one.
+    left_labels: u64,
+    right_labels: u64,
+}
+
+const NO_HEAD: u32 = u32::MAX;
+
 /// Parser configuration. Words are 1..=n; 0 is the root.
+#[derive(Clone)]
 struct State {
     stack: Vec<usize>,
     next: usize,
     n: usize,
-    heads: Vec<usize>,
-    labels: Vec<usize>,
-    /// Leftmost and rightmost attached child of each node (0 = none).
-    leftmost: Vec<usize>,
-    rightmost: Vec<usize>,
-    /// The child attached before the current leftmost / rightmost one: arc-standard
-    /// attaches left children inside-out and right children left to right, so it is
-    /// the second closest to the edge.
-    second_leftmost: Vec<usize>,
-    second_rightmost: Vec<usize>,
-    left_count: Vec<u8>,
-    right_count: Vec<u8>,
-    /// Which labels a node's left and right children carry (bit `label % 64`): a node
-    /// that already has a subject should not get a second one.
-    left_labels: Vec<u64>,
-    right_labels: Vec<u64>,
+    nodes: Vec<Node>,
 }
 
 impl State {
     fn new(n: usize) -> Self {
+        let node = Node {
+            head: NO_HEAD,
+            label: 0,
+            left_count: 0,
+            right_count: 0,
+            leftmost: 0,
+            rightmost: 0,
+            second_leftmost: 0,
+            second_rightmost: 0,
+            left_labels: 0,
+            right_labels: 0,
+        };
         Self {
             stack: vec![0],
             next: 1,
             n,
-            heads: vec![usize::MAX; n + 1],
-            labels: vec![usize::MAX; n + 1],
-            leftmost: vec![0; n + 1],
-            rightmost: vec![0; n + 1],
-            second_leftmost: vec![0; n + 1],
-            second_rightmost: vec![0; n + 1],
-            left_count: vec![0; n + 1],
-            right_count: vec![0; n + 1],
-            left_labels: vec![0; n + 1],
-            right_labels: vec![0; n + 1],
+            nodes: vec![node; n + 1],
         }
+    }
+
+    /// The head of word `i`, once attached.
+    fn head(&self, i: usize) -> Option<usize> {
+        let head = self.nodes[i].head;
+        (head != NO_HEAD).then_some(head as usize)
     }
 
     fn done(&self) -> bool {
@@ -121,22 +142,23 @@ impl State {
     }
 
     fn attach(&mut self, head: usize, dependent: usize, label: usize) {
-        self.heads[dependent] = head;
-        self.labels[dependent] = label;
+        self.nodes[dependent].head = head as u32;
+        self.nodes[dependent].label = label as u16;
         let bit = 1u64 << (label % 64);
+        let (d, node) = (dependent as u32, &mut self.nodes[head]);
         if dependent < head {
-            self.left_count[head] = self.left_count[head].saturating_add(1);
-            self.left_labels[head] |= bit;
-            if self.leftmost[head] == 0 || dependent < self.leftmost[head] {
-                self.second_leftmost[head] = self.leftmost[head];
-                self.leftmost[head] = dependent;
+            node.left_count = node.left_count.saturating_add(1);
+            node.left_labels |= bit;
+            if node.leftmost == 0 || d < node.leftmost {
+                node.second_leftmost = node.leftmost;
+                node.leftmost = d;
             }
         } else {
-            self.right_count[head] = self.right_count[head].saturating_add(1);
-            self.right_labels[head] |= bit;
-            if dependent > self.rightmost[head] {
-                self.second_rightmost[head] = self.rightmost[head];
-                self.rightmost[head] = dependent;
+            node.right_count = node.right_count.saturating_add(1);
+            node.right_labels |= bit;
+            if d > node.rightmost {
+                node.second_rightmost = node.rightmost;
+                node.rightmost = d;
             }
         }
     }
@@ -161,33 +183,37 @@ impl Parser {
         }
     }
 
-    /// Parses one sentence given its words and PTB tags.
+    /// Parses one sentence given its words and PTB tags, keeping the [`BEAM`] best
+    /// partial parses at each step — greedily past [`LONGEST_BEAM_SENTENCE`] words.
     pub fn parse<S: AsRef<str>>(&self, words: &[S], xpos: &[&str]) -> Vec<Arc> {
+        let width = if words.len() > LONGEST_BEAM_SENTENCE {
+            1
+        } else {
+            BEAM
+        };
+        self.parse_with_beam(words, xpos, width)
+    }
+
+    /// [`Parser::parse`] with a beam of `width` (1 = greedy).
+    pub fn parse_with_beam<S: AsRef<str>>(
+        &self,
+        words: &[S],
+        xpos: &[&str],
+        width: usize,
+    ) -> Vec<Arc> {
         let context = Context::new(words, xpos);
-        let mut state = State::new(words.len());
-        let mut features = Vec::with_capacity(48);
-        let n_labels = self.labels.len();
-        let mut scores = vec![0f32; 1 + 2 * n_labels];
-        while !state.done() {
-            context.features(&state, &mut features);
-            self.weights.score(&features, &mut scores);
-            let class = argmax_where(&scores, |c| state.valid(Self::move_of(n_labels, c)));
-            let m = Self::move_of(n_labels, class as usize);
-            if !state.valid(m) {
-                break; // no valid move: cannot happen for n ≥ 0, kept as a guard
-            }
-            state.apply(m);
+        let mut search = Search::new(words.len(), self.labels.len(), width);
+        while !search.done() {
+            search.step(&context, None, |f, s| self.weights.score(f, s));
         }
+        let state = &search.beam[0].state;
         (1..=words.len())
             .map(|i| {
-                let head = if state.heads[i] == usize::MAX {
-                    0
-                } else {
-                    state.heads[i]
-                };
+                let head = state.head(i).unwrap_or(0);
                 let label = self
                     .labels
-                    .get(state.labels[i])
+                    .get(state.nodes[i].label as usize)
+                    .filter(|_| state.head(i).is_some())
                     .cloned()
                     .unwrap_or_else(|| "dep".to_string());
                 Arc { head, label }
@@ -228,29 +254,20 @@ impl Parser {
         let mut model = Trainer::new();
         let mut order: Vec<usize> = (0..train.len()).collect();
         let mut rng = 0xde95_u64;
-        let mut features = Vec::with_capacity(48);
-        let mut scores = vec![0f32; 1 + 2 * n_labels];
+        let mut features = Vec::with_capacity(64);
         for iteration in 0..iterations {
             for &k in &order {
                 let sentence = &train[k];
                 let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
-                let gold_heads = &gold_trees[k].0;
                 let gold_labels: Vec<usize> = std::iter::once(0)
                     .chain(sentence.words.iter().map(|w| label_id(&w.deprel)))
                     .collect();
+                let Some(gold) = gold_moves(&parser, forms.len(), &gold_trees[k].0, &gold_labels)
+                else {
+                    continue;
+                };
                 let context = Context::new(&forms, &tags[k]);
-                let mut state = State::new(forms.len());
-                while !state.done() {
-                    let Some(gold) = oracle(&state, gold_heads, &gold_labels) else {
-                        break;
-                    };
-                    context.features(&state, &mut features);
-                    model.score(&features, &mut scores);
-                    let guess = argmax_where(&scores, |c| state.valid(Self::move_of(n_labels, c)));
-                    let truth = parser.class_of(gold);
-                    model.update(truth, guess, &features);
-                    state.apply(gold);
-                }
+                train_sentence(&mut model, &context, &gold, n_labels, BEAM, &mut features);
             }
             shuffle(&mut order, &mut rng);
             parser.weights = model.averaged();
@@ -295,6 +312,214 @@ impl Parser {
     }
 }
 
+/// Partial parses kept at each step. Beam search with a globally trained model
+/// recovers from an early mistake that greedy parsing must live with.
+const BEAM: usize = 4;
+
+/// Copying a hypothesis costs time linear in the sentence, so a beam is quadratic;
+/// longer "sentences" (run-on lists, text with no full stops) parse greedily, which
+/// keeps every input linear. Real sentences are far shorter: the longest in EWT
+/// train has 159 words.
+const LONGEST_BEAM_SENTENCE: usize = 250;
+
+/// One partial parse: its configuration, the sum of its moves' scores, its moves,
+/// and (in training) whether every move so far was the gold one.
+#[derive(Clone)]
+struct Hypothesis {
+    state: State,
+    score: f32,
+    moves: Vec<u16>,
+    gold: bool,
+}
+
+/// A beam search over arc-standard moves. Every complete parse of n words takes
+/// exactly 2n moves, so all hypotheses finish on the same step.
+struct Search {
+    beam: Vec<Hypothesis>,
+    n_labels: usize,
+    width: usize,
+    features: Vec<u64>,
+    scores: Vec<f32>,
+    candidates: Vec<(f32, usize, u16)>,
+    /// The beam before last, kept for its allocations.
+    spare: Vec<Hypothesis>,
+}
+
+impl Search {
+    fn new(n: usize, n_labels: usize, width: usize) -> Self {
+        Self {
+            beam: vec![Hypothesis {
+                state: State::new(n),
+                score: 0.0,
+                moves: Vec::with_capacity(2 * n),
+                gold: true,
+            }],
+            n_labels,
+            width: width.max(1),
+            features: Vec::with_capacity(64),
+            scores: vec![0.0; 1 + 2 * n_labels],
+            candidates: Vec::new(),
+            spare: Vec::new(),
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.beam.iter().all(|h| h.state.done())
+    }
+
+    /// Extends every hypothesis by each valid move and keeps the `width` best;
+    /// `gold` (the gold move of this step, in training) marks the gold hypothesis.
+    /// Ties break by hypothesis then move order, so search is deterministic.
+    fn step(
+        &mut self,
+        context: &Context,
+        gold: Option<u16>,
+        mut score: impl FnMut(&[u64], &mut [f32]),
+    ) {
+        if self.width == 1 {
+            return self.step_greedy(context, gold, score);
+        }
+        self.candidates.clear();
+        for (h, hypothesis) in self.beam.iter().enumerate() {
+            if hypothesis.state.done() {
+                continue;
+            }
+            context.features(&hypothesis.state, &mut self.features);
+            score(&self.features, &mut self.scores);
+            for (class, &s) in self.scores.iter().enumerate() {
+                if hypothesis
+                    .state
+                    .valid(Parser::move_of(self.n_labels, class))
+                {
+                    self.candidates
+                        .push((hypothesis.score + s, h, class as u16));
+                }
+            }
+        }
+        if self.candidates.is_empty() {
+            return; // no valid move: cannot happen for n ≥ 0, kept as a guard
+        }
+        let by_score = |a: &(f32, usize, u16), b: &(f32, usize, u16)| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+        };
+        let keep = self.width.min(self.candidates.len());
+        if keep < self.candidates.len() {
+            self.candidates.select_nth_unstable_by(keep - 1, by_score);
+            self.candidates.truncate(keep);
+        }
+        self.candidates.sort_unstable_by(by_score);
+        // The next beam is built in last step's vector, reusing its allocations.
+        let mut next = std::mem::take(&mut self.spare);
+        next.truncate(self.candidates.len());
+        for (i, &(total, h, class)) in self.candidates.iter().enumerate() {
+            let parent = &self.beam[h];
+            if i == next.len() {
+                next.push(parent.clone());
+            } else {
+                next[i].state.clone_from(&parent.state);
+                next[i].moves.clone_from(&parent.moves);
+            }
+            let child = &mut next[i];
+            child
+                .state
+                .apply(Parser::move_of(self.n_labels, class as usize));
+            child.moves.push(class);
+            child.score = total;
+            child.gold = parent.gold && gold == Some(class);
+        }
+        self.spare = std::mem::replace(&mut self.beam, next);
+    }
+}
+
+impl Search {
+    /// A beam of one, extended in place: copying the hypothesis each step, as the
+    /// beam does, would make long sentences quadratic.
+    fn step_greedy(
+        &mut self,
+        context: &Context,
+        gold: Option<u16>,
+        mut score: impl FnMut(&[u64], &mut [f32]),
+    ) {
+        let hypothesis = &mut self.beam[0];
+        if hypothesis.state.done() {
+            return;
+        }
+        context.features(&hypothesis.state, &mut self.features);
+        score(&self.features, &mut self.scores);
+        let n_labels = self.n_labels;
+        let class = argmax_where(&self.scores, |c| {
+            hypothesis.state.valid(Parser::move_of(n_labels, c))
+        });
+        hypothesis.score += self.scores[class as usize];
+        hypothesis
+            .state
+            .apply(Parser::move_of(n_labels, class as usize));
+        hypothesis.moves.push(class);
+        hypothesis.gold &= gold == Some(class);
+    }
+}
+
+/// The gold move sequence of a projective tree, from the static oracle; `None` when
+/// the oracle gets stuck (a tree arc-standard cannot build).
+fn gold_moves(parser: &Parser, n: usize, heads: &[usize], labels: &[usize]) -> Option<Vec<u16>> {
+    let mut state = State::new(n);
+    let mut moves = Vec::with_capacity(2 * n);
+    while !state.done() {
+        let m = oracle(&state, heads, labels)?;
+        moves.push(parser.class_of(m));
+        state.apply(m);
+    }
+    Some(moves)
+}
+
+/// One sentence of beam training with early update (Collins & Roark 2004): search
+/// until the gold parse falls out of the beam (or to the end, if the best parse is
+/// not the gold one), then move weight from the best hypothesis's moves to the gold
+/// moves over the same prefix.
+fn train_sentence(
+    model: &mut Trainer,
+    context: &Context,
+    gold: &[u16],
+    n_labels: usize,
+    width: usize,
+    features: &mut Vec<u64>,
+) {
+    model.next_instance();
+    let n = gold.len() / 2;
+    let mut search = Search::new(n, n_labels, width);
+    for (t, &gold_move) in gold.iter().enumerate() {
+        search.step(context, Some(gold_move), |f, s| model.score(f, s));
+        let fell_out = !search.beam.iter().any(|h| h.gold);
+        if fell_out || t + 1 == gold.len() {
+            let best = &search.beam[0];
+            if !best.gold {
+                let prefix = &gold[..=t];
+                update_sequence(model, context, n, n_labels, prefix, 1.0, features);
+                update_sequence(model, context, n, n_labels, &best.moves, -1.0, features);
+            }
+            return;
+        }
+    }
+}
+
+/// Adds `delta` to every (feature, move) pair along `moves` replayed from the start.
+fn update_sequence(
+    model: &mut Trainer,
+    context: &Context,
+    n: usize,
+    n_labels: usize,
+    moves: &[u16],
+    delta: f32,
+    features: &mut Vec<u64>,
+) {
+    let mut state = State::new(n);
+    for &class in moves {
+        context.features(&state, features);
+        model.add(class, features, delta);
+        state.apply(Parser::move_of(n_labels, class as usize));
+    }
+}
+
 /// The static arc-standard oracle: left-arc when s1's head is s0, right-arc when s0's
 /// head is s1 and s0 has all its dependents, else shift.
 fn oracle(state: &State, heads: &[usize], labels: &[usize]) -> Option<Move> {
@@ -304,7 +529,7 @@ fn oracle(state: &State, heads: &[usize], labels: &[usize]) -> Option<Move> {
         }
         let complete = (1..heads.len())
             .filter(|&d| heads[d] == s0)
-            .all(|d| state.heads[d] != usize::MAX);
+            .all(|d| state.head(d).is_some());
         if heads[s0] == s1 && complete && state.valid(Move::Right(0)) {
             return Some(Move::Right(labels[s0]));
         }
@@ -403,16 +628,20 @@ impl Context {
         let (s0, s1, s2) = (state.s(0), state.s(1), state.s(2));
         let buffer = |k: usize| (state.next + k <= state.n).then_some(state.next + k);
         let (b0, b1, b2) = (buffer(0), buffer(1), buffer(2));
-        let child = |node: Option<usize>, table: &[usize]| {
-            node.and_then(|n| (table[n] != 0).then_some(table[n]))
+        let child = |node: Option<usize>, which: fn(&Node) -> u32| {
+            node.and_then(|n| {
+                let c = which(&state.nodes[n]) as usize;
+                (c != 0).then_some(c)
+            })
         };
         // Label ids offset so they never collide with the sentinels.
-        let label = |node: Option<usize>| node.map_or(NONE, |n| 1000 + state.labels[n] as u64);
+        let label =
+            |node: Option<usize>| node.map_or(NONE, |n| 1000 + u64::from(state.nodes[n].label));
         let (s0l, s0r, s1l, s1r) = (
-            child(s0, &state.leftmost),
-            child(s0, &state.rightmost),
-            child(s1, &state.leftmost),
-            child(s1, &state.rightmost),
+            child(s0, |n| n.leftmost),
+            child(s0, |n| n.rightmost),
+            child(s1, |n| n.leftmost),
+            child(s1, |n| n.rightmost),
         );
         let (w, t) = (|i| self.word(i), |i| self.tag(i));
         let distance = match (s0, s1) {
@@ -421,16 +650,19 @@ impl Context {
         };
         let valency = |node: Option<usize>| {
             node.map_or(NONE, |n| {
-                2000 + u64::from(state.left_count[n]) * 64 + u64::from(state.right_count[n])
+                let node = &state.nodes[n];
+                2000 + u64::from(node.left_count) * 64 + u64::from(node.right_count)
             })
         };
         let (s0l2, s0r2, s1l2, s1r2) = (
-            child(s0, &state.second_leftmost),
-            child(s0, &state.second_rightmost),
-            child(s1, &state.second_leftmost),
-            child(s1, &state.second_rightmost),
+            child(s0, |n| n.second_leftmost),
+            child(s0, |n| n.second_rightmost),
+            child(s1, |n| n.second_leftmost),
+            child(s1, |n| n.second_rightmost),
         );
-        let label_set = |node: Option<usize>, table: &[u64]| node.map_or(NONE, |n| table[n]);
+        let label_set = |node: Option<usize>, which: fn(&Node) -> u64| {
+            node.map_or(NONE, |n| which(&state.nodes[n]))
+        };
         let templates: [&[u64]; 54] = [
             &[],
             &[w(s0)],
@@ -480,10 +712,10 @@ impl Context {
             &[t(s1r2), label(s1r2)],
             &[t(s0), t(s0l), t(s0l2)],
             &[t(s1), t(s1r), t(s1r2)],
-            &[w(s0), label_set(s0, &state.left_labels)],
-            &[t(s0), label_set(s0, &state.left_labels)],
-            &[t(s1), label_set(s1, &state.left_labels)],
-            &[t(s1), label_set(s1, &state.right_labels)],
+            &[w(s0), label_set(s0, |n| n.left_labels)],
+            &[t(s0), label_set(s0, |n| n.left_labels)],
+            &[t(s1), label_set(s1, |n| n.left_labels)],
+            &[t(s1), label_set(s1, |n| n.right_labels)],
             &[w(s0), t(s0), w(s1), t(s1)],
             &[distance, w(s1)],
         ];
@@ -558,10 +790,13 @@ mod tests {
             "Talks", "resumed", "on", "Tuesday", "after", "the", "envoy", "left", ".",
         ];
         let tags = ["NNS", "VBD", "IN", "NNP", "IN", "DT", "NN", "VBD", "."];
+        for width in [1, 2, BEAM, 16] {
+            let arcs = shipped().parse_with_beam(&words, &tags, width);
+            assert_eq!(arcs.len(), words.len());
+            assert_eq!(arcs.iter().filter(|a| a.head == 0).count(), 1, "{width}");
+            assert!(arcs.iter().all(|a| a.head <= words.len()));
+        }
         let arcs = shipped().parse(&words, &tags);
-        assert_eq!(arcs.len(), words.len());
-        assert_eq!(arcs.iter().filter(|a| a.head == 0).count(), 1);
-        assert!(arcs.iter().all(|a| a.head <= words.len()));
         let simple = shipped().parse(
             &["The", "minister", "rejected", "the", "offer", "."],
             &["DT", "NN", "VBD", "DT", "NN", "."],
@@ -576,6 +811,58 @@ mod tests {
                 label: "nsubj".into()
             }
         );
+    }
+
+    #[test]
+    fn beam_training_finds_the_gold_tree_at_every_width() {
+        let gold = treebank();
+        let tagger = crate::tagger::shipped();
+        let xpos: Vec<Vec<String>> = gold
+            .iter()
+            .map(|s| {
+                let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+                tagger
+                    .tag(&forms)
+                    .iter()
+                    .map(|t| t.xpos.to_string())
+                    .collect()
+            })
+            .collect();
+        let forms: Vec<&str> = gold[0].words.iter().map(|w| w.form.as_str()).collect();
+        let tags: Vec<&str> = xpos[0].iter().map(String::as_str).collect();
+        // Untrained, ties go to shift and the lowest labels: greedy search cannot even
+        // build the gold tree's first arc, so a beam of one must have been updated.
+        let untrained = Parser {
+            labels: vec![
+                "det".into(),
+                "nsubj".into(),
+                "obj".into(),
+                "punct".into(),
+                "root".into(),
+            ],
+            weights: Weights::default(),
+        };
+        let heads = |p: &Parser, width| -> Vec<usize> {
+            p.parse_with_beam(&forms, &tags, width)
+                .iter()
+                .map(|a| a.head)
+                .collect()
+        };
+        assert_ne!(heads(&untrained, 1), [2, 3, 0, 5, 3, 3]);
+        let (parser, _) = Parser::train(&gold, &xpos, &gold, tagger, 8, |_, _, _| {});
+        for width in [1, BEAM] {
+            assert_eq!(heads(&parser, width), [2, 3, 0, 5, 3, 3]);
+        }
+    }
+
+    #[test]
+    fn a_hundred_thousand_word_sentence_parses_in_linear_time() {
+        // Quadratic work here (a beam copying 100k-node states) would not finish.
+        let words: Vec<&str> = ["the", "talks", "resumed", ","].repeat(25_000);
+        let tags: Vec<&str> = ["DT", "NNS", "VBD", ","].repeat(25_000);
+        let arcs = shipped().parse(&words, &tags);
+        assert_eq!(arcs.len(), 100_000);
+        assert_eq!(arcs.iter().filter(|a| a.head == 0).count(), 1);
     }
 
     #[test]

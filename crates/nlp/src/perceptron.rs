@@ -317,22 +317,31 @@ impl Trainer {
 
     /// One training instance: moves weight from `guess` to `truth` when they differ.
     pub(crate) fn update(&mut self, truth: u16, guess: u16, features: &[u64]) {
-        self.instances += 1;
-        if truth == guess {
-            return;
+        self.next_instance();
+        if truth != guess {
+            self.add(truth, features, 1.0);
+            self.add(guess, features, -1.0);
         }
+    }
+
+    /// Counts one training instance (averaging weighs weights by how many instances
+    /// they lasted). Structured updates call this once per sentence, then [`Trainer::add`].
+    pub(crate) fn next_instance(&mut self) {
+        self.instances += 1;
+    }
+
+    /// Adds `delta` to the weight of `class` for each of `features`.
+    pub(crate) fn add(&mut self, class: u16, features: &[u64], delta: f32) {
         let now = self.instances;
         for &f in features {
             let entries = self.weights.entry(f).or_default();
-            for (class, delta) in [(truth, 1.0f32), (guess, -1.0)] {
-                match entries.iter_mut().find(|e| e.0 == class) {
-                    Some(e) => {
-                        e.2 += f64::from(now - e.3) * f64::from(e.1);
-                        e.3 = now;
-                        e.1 += delta;
-                    }
-                    None => entries.push((class, delta, 0.0, now)),
+            match entries.iter_mut().find(|e| e.0 == class) {
+                Some(e) => {
+                    e.2 += f64::from(now - e.3) * f64::from(e.1);
+                    e.3 = now;
+                    e.1 += delta;
                 }
+                None => entries.push((class, delta, 0.0, now)),
             }
         }
     }
