@@ -26,7 +26,9 @@ pub enum EvalKind {
         #[arg(long)]
         gold: PathBuf,
     },
-    /// Named entities (exact span and label) on the gold file's own words (IOB2).
+    /// Named entities (exact span and label) on the gold file's own words: an IOB2
+    /// file (Universal NER), or GUM CoNLL-U files (a directory or one `.conllu`) whose
+    /// person, organisation and place mentions headed by a proper noun count as names.
     Ner {
         #[arg(long)]
         gold: PathBuf,
@@ -209,7 +211,16 @@ pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
             let recognizer = loaded
                 .as_ref()
                 .unwrap_or_else(|| dateline_nlp::ner::shipped());
-            eval_ner(recognizer, &crate::train::read_entities(gold)?)
+            let treebank = gold.is_dir() || gold.extension().is_some_and(|e| e == "conllu");
+            let sentences = if treebank {
+                read_treebank(gold)?
+                    .iter()
+                    .map(dateline_nlp::iob2::gum_named_entities)
+                    .collect()
+            } else {
+                crate::train::read_entities(gold)?
+            };
+            eval_ner(recognizer, &sentences)
         }
     };
     println!("{report}");

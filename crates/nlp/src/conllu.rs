@@ -12,6 +12,8 @@ pub struct Word {
     /// Index of the head word (1-based; 0 is the root).
     pub head: usize,
     pub deprel: String,
+    /// The MISC column (`_` when empty); GUM keeps its entity brackets here.
+    pub misc: String,
 }
 
 /// One sentence with the metadata the evaluations need.
@@ -85,6 +87,7 @@ pub fn read_conllu(reader: impl BufRead) -> Result<Vec<Sentence>, String> {
             xpos: fields[4].to_string(),
             head: fields[6].parse().unwrap_or(0),
             deprel: fields[7].to_string(),
+            misc: fields[9].to_string(),
         });
     }
     if !current.words.is_empty() {
