@@ -352,6 +352,9 @@ struct Search {
     candidates: Vec<(f32, usize, u16)>,
     /// The beam before last, kept for its allocations.
     spare: Vec<Hypothesis>,
+    /// Set when no hypothesis had a valid move. Arc-standard always has one until a
+    /// parse is complete, so this only guards the search loop against running forever.
+    stuck: bool,
 }
 
 impl Search {
@@ -369,11 +372,12 @@ impl Search {
             scores: vec![0.0; 1 + 2 * n_labels],
             candidates: Vec::new(),
             spare: Vec::new(),
+            stuck: false,
         }
     }
 
     fn done(&self) -> bool {
-        self.beam.iter().all(|h| h.state.done())
+        self.stuck || self.beam.iter().all(|h| h.state.done())
     }
 
     /// Extends every hypothesis by each valid move and keeps the `width` best;
@@ -406,7 +410,8 @@ impl Search {
             }
         }
         if self.candidates.is_empty() {
-            return; // no valid move: cannot happen for n ≥ 0, kept as a guard
+            self.stuck = true;
+            return;
         }
         let by_score = |a: &(f32, usize, u16), b: &(f32, usize, u16)| {
             b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
@@ -456,9 +461,12 @@ impl Search {
         context.features(&hypothesis.state, &mut self.features);
         score(&self.features, &mut self.scores);
         let n_labels = self.n_labels;
-        let class = argmax_where(&self.scores, |c| {
-            hypothesis.state.valid(Parser::move_of(n_labels, c))
-        });
+        let valid = |c: usize| hypothesis.state.valid(Parser::move_of(n_labels, c));
+        let class = argmax_where(&self.scores, valid);
+        if !valid(class as usize) {
+            self.stuck = true;
+            return;
+        }
         hypothesis.score += self.scores[class as usize];
         hypothesis
             .state
