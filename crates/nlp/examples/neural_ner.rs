@@ -28,7 +28,7 @@ use std::time::Instant;
 
 use dateline_nlp::gazetteer::{Gazetteer, KINDS};
 use dateline_nlp::iob2::{TaggedSentence, entities, read_iob2};
-use dateline_nlp::ner::{EntityCounts, f1};
+use dateline_nlp::ner::{EntityCounts, f1, short_shape};
 use dateline_nlp::tagger::Tagger;
 
 // ---------------------------------------------------------------------------------
@@ -228,27 +228,6 @@ fn normal_form(word: &str) -> String {
         .flat_map(char::to_lowercase)
         .map(|c| if c.is_ascii_digit() { '0' } else { c })
         .collect()
-}
-
-/// `Xx`, `x`, `X`, `d`, `X.X.`: case and digit pattern with repeats collapsed (as the
-/// perceptron's shape feature).
-fn short_shape(word: &str) -> String {
-    let mut out = String::new();
-    for c in word.chars() {
-        let s = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_ascii_digit() {
-            'd'
-        } else {
-            c
-        };
-        if !out.ends_with(s) {
-            out.push(s);
-        }
-    }
-    out
 }
 
 /// The ten keys of every word of a sentence.

@@ -224,8 +224,9 @@ fn allowed(previous: Option<&str>, class: &str) -> bool {
     }
 }
 
-/// `Xx`, `x`, `X`, `d`, `X.X.`: case and digit pattern with repeats collapsed.
-fn short_shape(word: &str) -> String {
+/// `Xx`, `x`, `X`, `d`, `X.X.`: case and digit pattern with repeats collapsed — the
+/// recogniser's shape feature (public so experiments can use the same one).
+pub fn short_shape(word: &str) -> String {
     let mut out = String::new();
     for c in word.chars() {
         let s = if c.is_uppercase() {

@@ -773,11 +773,10 @@ mod tests {
         read_conllu(text.as_bytes()).unwrap()
     }
 
-    #[test]
-    fn learns_a_tiny_treebank_and_round_trips() {
-        let gold = treebank();
+    /// The shipped tagger's PTB tags for each sentence, as `Parser::train` takes them.
+    fn shipped_tags(sentences: &[Sentence]) -> Vec<Vec<String>> {
         let tagger = crate::tagger::shipped();
-        let xpos: Vec<Vec<String>> = gold
+        sentences
             .iter()
             .map(|s| {
                 let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
@@ -787,7 +786,14 @@ mod tests {
                     .map(|t| t.xpos.to_string())
                     .collect()
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn learns_a_tiny_treebank_and_round_trips() {
+        let gold = treebank();
+        let tagger = crate::tagger::shipped();
+        let xpos = shipped_tags(&gold);
         let (parser, lifted) = Parser::train(&gold, &xpos, &gold, tagger, 3, |_, _, _| {});
         assert_eq!(lifted, 0);
         assert_eq!(parser.attachment_scores(&gold, tagger), (1.0, 1.0));
@@ -834,17 +840,7 @@ mod tests {
     fn beam_training_finds_the_gold_tree_at_every_width() {
         let gold = treebank();
         let tagger = crate::tagger::shipped();
-        let xpos: Vec<Vec<String>> = gold
-            .iter()
-            .map(|s| {
-                let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
-                tagger
-                    .tag(&forms)
-                    .iter()
-                    .map(|t| t.xpos.to_string())
-                    .collect()
-            })
-            .collect();
+        let xpos = shipped_tags(&gold);
         let forms: Vec<&str> = gold[0].words.iter().map(|w| w.form.as_str()).collect();
         let tags: Vec<&str> = xpos[0].iter().map(String::as_str).collect();
         // Untrained, ties go to shift and the lowest labels: greedy search cannot even

@@ -80,7 +80,7 @@ impl Tagger {
 
     /// Trains on `train` for `iterations` passes (sentence order shuffled with a
     /// fixed seed, so the same data gives the same model), reporting the accuracy
-    /// on `dev` after each pass through `progress`.
+    /// on `dev` after each pass through `progress` (not called when `dev` is empty).
     pub fn train(
         train: &[Sentence],
         dev: &[Sentence],
@@ -125,13 +125,17 @@ impl Tagger {
                 }
             }
             shuffle(&mut order, &mut rng);
-            let snapshot = Tagger {
-                classes: classes.clone(),
-                weights: model.averaged(),
-                tag_dictionary: tag_dictionary.clone(),
-                ambiguity: ambiguity.clone(),
-            };
-            progress(iteration + 1, snapshot.accuracy(dev).0);
+            // Averaging the whole model costs a pass's worth of time; fold taggers
+            // (no dev) skip it.
+            if !dev.is_empty() {
+                let snapshot = Tagger {
+                    classes: classes.clone(),
+                    weights: model.averaged(),
+                    tag_dictionary: tag_dictionary.clone(),
+                    ambiguity: ambiguity.clone(),
+                };
+                progress(iteration + 1, snapshot.accuracy(dev).0);
+            }
         }
         Tagger {
             classes,
