@@ -1,5 +1,6 @@
-//! The readers against the real dictionaries in `../shared` (skipped without them):
-//! every block and pattern read, the malformed lines reported with their numbers.
+//! The readers against the real dictionaries in `../shared`: every block and pattern
+//! read, the malformed lines reported with their numbers. Skipped without `../shared`
+//! on a developer's machine; a failure when `CI` is set, where it must be there.
 
 use std::path::PathBuf;
 
@@ -9,7 +10,12 @@ fn shared(path: &str) -> Option<String> {
         .join(path);
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
-        Err(_) => {
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI is set but {} cannot be read: {e}",
+                path.display()
+            );
             eprintln!("skipping: {} not found", path.display());
             None
         }

@@ -84,6 +84,8 @@ pub struct GoldArticles {
     pub predictions: Option<PathBuf>,
     #[command(flatten)]
     pub input: crate::InputArgs,
+    #[command(flatten)]
+    pub split: crate::eval_split::SplitArgs,
 }
 
 /// True positives, false positives and false negatives of a span comparison.

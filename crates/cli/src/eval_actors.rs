@@ -44,10 +44,11 @@ struct GoldMention {
 }
 
 pub fn eval_actors(args: &GoldArticles) -> anyhow::Result<serde_json::Value> {
-    let gold: BTreeMap<String, Vec<GoldMention>> =
+    let mut gold: BTreeMap<String, Vec<GoldMention>> =
         read_gold(&args.gold, "gold mention", |m: &GoldMention| {
             m.article.clone()
         })?;
+    args.split.apply("actors", &mut gold)?;
     let predicted: HashMap<String, Vec<Mention>> = extract_articles(gold.keys(), args)?
         .into_iter()
         .map(|(id, extraction)| (id, extraction.mentions))

@@ -50,6 +50,8 @@ pub struct EventGold {
     pub articles: Vec<PathBuf>,
     #[command(flatten)]
     pub input: crate::InputArgs,
+    #[command(flatten)]
+    pub split: crate::eval_split::SplitArgs,
 }
 
 #[derive(Debug, Deserialize)]
@@ -316,13 +318,15 @@ fn eval_hand_check(args: &EventGold) -> anyhow::Result<serde_json::Value> {
     struct GoldActor {
         code: Option<String>,
     }
-    let gold: BTreeMap<String, Vec<GoldEvent>> =
+    let mut gold: BTreeMap<String, Vec<GoldEvent>> =
         crate::eval_actors::read_gold(&args.gold, "gold event", |e: &GoldEvent| e.article.clone())?;
+    args.split.apply("events", &mut gold)?;
     let selection = crate::eval::GoldArticles {
         gold: args.gold.clone(),
         articles: args.articles.clone(),
         predictions: None,
         input: args.input.clone(),
+        split: args.split.clone(),
     };
     let extracted = crate::eval_actors::extract_articles(gold.keys(), &selection)?;
     let country = |code: &str| code.get(..3).unwrap_or(code).to_string();

@@ -42,10 +42,11 @@ struct GoldSpeaker {
 }
 
 pub fn eval_quotes(args: &GoldArticles) -> anyhow::Result<serde_json::Value> {
-    let gold: BTreeMap<String, Vec<GoldStatement>> =
+    let mut gold: BTreeMap<String, Vec<GoldStatement>> =
         read_gold(&args.gold, "gold statement", |s: &GoldStatement| {
             s.article.clone()
         })?;
+    args.split.apply("statements", &mut gold)?;
     let predicted = extract_articles(gold.keys(), args)?;
 
     // Pairs by content overlap.

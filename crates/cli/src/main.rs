@@ -13,6 +13,7 @@ mod eval;
 mod eval_actors;
 mod eval_events;
 mod eval_quotes;
+mod eval_split;
 mod events;
 mod export;
 mod ingest;

@@ -43,6 +43,7 @@ impl Format {
             "html" | "htm" => Format::Html,
             "warc" => Format::Warc,
             "gz" if name.ends_with(".warc.gz") => Format::Warc,
+            "gz" if name.ends_with(".jsonl.gz") || name.ends_with(".ndjson.gz") => Format::Jsonl,
             "rss" | "atom" | "xml" => Format::Rss,
             _ => return None,
         })
