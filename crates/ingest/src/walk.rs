@@ -335,3 +335,17 @@ impl<R: Read> Read for CountingReader<R> {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzipped_json_lines_and_warc_are_recognised_by_their_double_extension() {
+        let format = |name: &str| Format::from_path(Path::new(name));
+        assert!(matches!(format("cep.jsonl.gz"), Some(Format::Jsonl)));
+        assert!(matches!(format("a.NDJSON.gz"), Some(Format::Jsonl)));
+        assert!(matches!(format("crawl.warc.gz"), Some(Format::Warc)));
+        assert!(format("archive.tar.gz").is_none());
+    }
+}
