@@ -320,7 +320,7 @@ fn eval_hand_check(args: &EventGold) -> anyhow::Result<serde_json::Value> {
     }
     let mut gold: BTreeMap<String, Vec<GoldEvent>> =
         crate::eval_actors::read_gold(&args.gold, "gold event", |e: &GoldEvent| e.article.clone())?;
-    args.split.apply("events", &mut gold)?;
+    args.split.apply("events", &args.gold, &mut gold)?;
     let selection = crate::eval::GoldArticles {
         gold: args.gold.clone(),
         articles: args.articles.clone(),

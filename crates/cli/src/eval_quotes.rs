@@ -46,7 +46,7 @@ pub fn eval_quotes(args: &GoldArticles) -> anyhow::Result<serde_json::Value> {
         read_gold(&args.gold, "gold statement", |s: &GoldStatement| {
             s.article.clone()
         })?;
-    args.split.apply("statements", &mut gold)?;
+    args.split.apply("statements", &args.gold, &mut gold)?;
     let predicted = extract_articles(gold.keys(), args)?;
 
     // Pairs by content overlap.
