@@ -26,7 +26,6 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORRECTIONS = "errata: curfews coded 1721 from the first guide are 1723"
 
 
 def covered(packet):
@@ -39,13 +38,16 @@ def covered(packet):
 
 
 def fix_errata(line, texts):
-    """The first guide's table gave 1721 for a curfew; CAMEO's code is 1723."""
+    """The first guide's table gave 1721 for a curfew (CAMEO: 1723) and 1125 for an
+    accusation of espionage (CAMEO: 1125 is genocide; espionage is plain 112)."""
     g = json.loads(line)
-    if g.get("code") == "1721":
-        a, b = g["verb"]
-        sentence = texts[g["article"]]["text"][max(0, a - 200):b + 200].lower()
-        if "curfew" in sentence:
-            g["code"] = "1723"
+    a, b = g["verb"]
+    near = texts[g["article"]]["text"][max(0, a - 200):b + 200].lower()
+    if g["code"] == "1721" and "curfew" in near:
+        g["code"] = "1723"
+    if g["code"] == "1125" and re.search(r"spy|spie|espionage|hack|intelligence|cyber", near) \
+            and "genocide" not in near:
+        g["code"] = "112"
     return json.dumps(g, ensure_ascii=False)
 
 
