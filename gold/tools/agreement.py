@@ -14,8 +14,8 @@ reach against this gold:
 * events: paired when verb spans overlap and the root codes agree; F1; dyad F1 (source and
   target countries agree too); exact-code agreement on pairs.
 
-Only articles with a line in SECOND count (an article both annotators found empty says
-nothing either way).
+Articles are those gold/annotated.json lists for SECOND (every article the second
+annotator read, including those where either found nothing).
 """
 import collections
 import json
@@ -65,12 +65,14 @@ def one_to_one(name_pairs):
 
 def main(layer, first_path, second_path):
     first, second = read(first_path), read(second_path)
-    articles = sorted(second)
+    covered = json.load(open("gold/annotated.json", encoding="utf-8"))["files"]
+    key = "/".join(second_path.replace("\\", "/").split("/")[-2:])
+    articles = sorted(next(ids for k, ids in covered.items() if k.endswith(key)))
     ref = [r for a in articles for r in first.get(a, [])]
-    other = [r for a in articles for r in second[a]]
+    other = [r for a in articles for r in second.get(a, [])]
     pairs = []
     for a in articles:
-        f, s = first.get(a, []), second[a]
+        f, s = first.get(a, []), second.get(a, [])
         if layer == "actors":
             pairs += pair(f, s, lambda x, y: overlap((x["start"], x["end"]), (y["start"], y["end"])) > 0,
                           lambda x, y: overlap((x["start"], x["end"]), (y["start"], y["end"])))
