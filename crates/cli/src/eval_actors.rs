@@ -218,58 +218,74 @@ pub(crate) fn extract_articles<'a>(
     args: &GoldArticles,
 ) -> anyhow::Result<HashMap<String, Extraction>> {
     let wanted: HashSet<&String> = ids.collect();
-    let mut out: HashMap<String, Extraction> = HashMap::new();
-    let mut unreadable: Vec<String> = Vec::new();
-    if let Some(path) = &args.predictions {
-        let file =
-            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-        for (number, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let line = line.with_context(|| format!("reading {}", path.display()))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let extraction: Extraction = serde_json::from_str(&line).with_context(|| {
-                format!(
-                    "{}:{}: not a `dateline extract` line",
-                    path.display(),
-                    number + 1
-                )
-            })?;
-            if wanted.contains(&extraction.article.id) {
-                out.entry(extraction.article.id.clone())
-                    .or_insert(extraction);
-            }
-        }
-    } else {
+    let Some(path) = &args.predictions else {
         let dictionary = args.input.dictionary()?;
-        dateline_ingest::read_paths(
-            &args.articles,
-            &args.input.read_options(),
-            &mut |item: Item| {
-                match item {
-                    Ok(article)
-                        if wanted.contains(&article.id) && !out.contains_key(&article.id) =>
-                    {
-                        let id = article.id.clone();
-                        out.insert(
-                            id,
-                            dateline_extract::extract_with(
-                                article,
-                                dateline_extract::Dictionaries::with_actors(&dictionary),
-                            ),
-                        );
-                    }
-                    Ok(_) => {}
-                    // A record the reader rejects (a real corpus has some: no date, no
-                    // text) matters only if it was a gold article, which the check
-                    // below reports with the first such error.
-                    Err(e) => unreadable.push(e.to_string()),
-                }
-                ControlFlow::Continue(())
-            },
-        );
+        return gold_articles(&wanted, &args.articles, &args.input, |article| {
+            dateline_extract::extract_with(
+                article,
+                dateline_extract::Dictionaries::with_actors(&dictionary),
+            )
+        });
+    };
+    let mut out: HashMap<String, Extraction> = HashMap::new();
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    for (number, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("reading {}", path.display()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let extraction: Extraction = serde_json::from_str(&line).with_context(|| {
+            format!(
+                "{}:{}: not a `dateline extract` line",
+                path.display(),
+                number + 1
+            )
+        })?;
+        if wanted.contains(&extraction.article.id) {
+            out.entry(extraction.article.id.clone())
+                .or_insert(extraction);
+        }
     }
-    let mut missing: Vec<&&String> = wanted.iter().filter(|id| !out.contains_key(**id)).collect();
+    ensure_found(&wanted, &out, &[])?;
+    Ok(out)
+}
+
+/// `make` of each article in `paths` whose id is in `wanted` (its first copy), for
+/// any per-article result: an extraction, statement candidates. Every id must be
+/// found; records the reader rejects matter only if a wanted article was among them.
+pub(crate) fn gold_articles<T>(
+    wanted: &HashSet<&String>,
+    paths: &[PathBuf],
+    input: &crate::InputArgs,
+    make: impl Fn(dateline_core::Article) -> T,
+) -> anyhow::Result<HashMap<String, T>> {
+    let mut out: HashMap<String, T> = HashMap::new();
+    let mut unreadable: Vec<String> = Vec::new();
+    dateline_ingest::read_paths(paths, &input.read_options(), &mut |item: Item| {
+        match item {
+            Ok(article) if wanted.contains(&article.id) && !out.contains_key(&article.id) => {
+                out.insert(article.id.clone(), make(article));
+            }
+            Ok(_) => {}
+            // A record the reader rejects (a real corpus has some: no date, no text)
+            // matters only if it was a gold article, which the check reports.
+            Err(e) => unreadable.push(e.to_string()),
+        }
+        ControlFlow::Continue(())
+    });
+    ensure_found(wanted, &out, &unreadable)?;
+    Ok(out)
+}
+
+fn ensure_found<T>(
+    wanted: &HashSet<&String>,
+    found: &HashMap<String, T>,
+    unreadable: &[String],
+) -> anyhow::Result<()> {
+    let mut missing: Vec<&&String> = wanted
+        .iter()
+        .filter(|id| !found.contains_key(**id))
+        .collect();
     missing.sort();
     if let Some(first) = missing.first() {
         let why = match unreadable.first() {
@@ -284,7 +300,7 @@ pub(crate) fn extract_articles<'a>(
             missing.len()
         );
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Maps predicted identities onto gold ones one-to-one, greedily by how many pairs

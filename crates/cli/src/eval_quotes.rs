@@ -24,21 +24,29 @@ use crate::eval::{Counts, round};
 use crate::eval_actors::{extract_articles, one_to_one, overlap, read_gold};
 
 #[derive(Debug, Deserialize)]
-struct GoldStatement {
-    article: String,
+pub(crate) struct GoldStatement {
+    pub(crate) article: String,
     kind: String,
-    content: [usize; 2],
-    speaker: GoldSpeaker,
+    pub(crate) content: [usize; 2],
+    pub(crate) speaker: GoldSpeaker,
     via: Option<String>,
     /// The day the text gives; `None` when it gives none (then the article's date).
     said_on: Option<dateline_core::Date>,
 }
 
 #[derive(Debug, Deserialize)]
-struct GoldSpeaker {
-    name: Option<String>,
+pub(crate) struct GoldSpeaker {
+    pub(crate) name: Option<String>,
     #[serde(default)]
-    anonymous: bool,
+    pub(crate) anonymous: bool,
+}
+
+/// How much a predicted content shares with a gold one, when they count as the same
+/// statement: overlapping by at least half of the shorter.
+pub(crate) fn shared_content(gold: [usize; 2], ours: &dateline_core::Span) -> Option<usize> {
+    let shared = overlap(gold[0]..gold[1], ours.start..ours.end);
+    let shorter = (gold[1] - gold[0]).min(ours.end - ours.start);
+    (shared > 0 && 2 * shared >= shorter).then_some(shared)
 }
 
 pub fn eval_quotes(args: &GoldArticles) -> anyhow::Result<serde_json::Value> {
@@ -58,13 +66,7 @@ pub fn eval_quotes(args: &GoldArticles) -> anyhow::Result<serde_json::Value> {
         let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
         for (g, gs) in statements.iter().enumerate() {
             for (p, ps) in ours.iter().enumerate() {
-                let shared = overlap(
-                    gs.content[0]..gs.content[1],
-                    ps.content.start..ps.content.end,
-                );
-                let shorter =
-                    (gs.content[1] - gs.content[0]).min(ps.content.end - ps.content.start);
-                if shared > 0 && 2 * shared >= shorter {
+                if let Some(shared) = shared_content(gs.content, &ps.content) {
                     candidates.push((shared, g, p));
                 }
             }

@@ -22,6 +22,7 @@ mod serve;
 mod statements;
 mod table;
 mod train;
+mod train_statements;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -73,6 +73,9 @@ pub enum TrainKind {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The statement model: which candidate quotes and reports are statements,
+    /// learned from the real-news gold's train split (`--split train`).
+    Statements(crate::train_statements::StatementsTraining),
     /// Compile the CAMEO verb dictionary and the CAMEO→PLOVER table into the event
     /// coder's model.
     Events {
@@ -90,6 +93,10 @@ pub enum TrainKind {
 
 pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
     match kind {
+        TrainKind::Statements(args) => {
+            crate::train_statements::train(args)?;
+            Ok(ExitCode::SUCCESS)
+        }
         TrainKind::Actors { dictionaries, out } => {
             let started = Instant::now();
             let (dictionary, problems) =

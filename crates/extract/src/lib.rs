@@ -123,6 +123,21 @@ pub fn extract_with(article: Article, dictionaries: Dictionaries) -> Extraction 
     }
 }
 
+/// The statement candidates of `article`, before the shipped model chooses among them:
+/// what `dateline train statements` learns from. Empty for a language we do not model.
+pub fn statement_candidates(
+    article: Article,
+    dictionaries: Dictionaries,
+) -> Vec<dateline_statements::Candidate> {
+    let mut document = Document::new(article);
+    if !matches!(document.article.lang.as_str(), "en" | "und") {
+        return Vec::new();
+    }
+    annotate_language(&mut document);
+    let linked = dateline_actors::link(&document, dictionaries.actors);
+    dateline_statements::candidates(&document, &linked.mentions, &linked.actors)
+}
+
 /// Adds the language layers: tokens, sentences, tags, lemmas, dependencies and
 /// entities.
 pub fn annotate_language(document: &mut Document) {

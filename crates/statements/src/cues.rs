@@ -118,6 +118,26 @@ pub const CUE_VERBS: &[&str] = &[
     "regret",
 ];
 
+/// Verbs that report words only sometimes ("the study found that …", "the motion
+/// reads", "cited a source that …"): they propose candidates the rules doubt, and the
+/// model trained on real news decides.
+pub const WEAK_CUE_VERBS: &[&str] = &[
+    "find",
+    "establish",
+    "show",
+    "speculate",
+    "cite",
+    "characterize",
+    "characterise",
+    "refer",
+    "read",
+    "recommend",
+    "disagree",
+    "assure",
+    "request",
+    "express",
+];
+
 /// Verbs that only report words: a quote of any length next to one is speech.
 pub const SAYING_VERBS: &[&str] = &[
     "say", "tell", "add", "reply", "respond", "answer", "ask", "write", "tweet", "insist",
@@ -134,6 +154,11 @@ pub const ADDRESSING_VERBS: &[&str] = &["tell", "inform", "brief", "assure", "wa
 
 pub fn is_cue(lemma: &str) -> bool {
     CUE_VERBS.contains(&lemma)
+}
+
+/// A cue the rules accept, or one they leave to the model ([`WEAK_CUE_VERBS`]).
+pub fn is_any_cue(lemma: &str) -> bool {
+    is_cue(lemma) || WEAK_CUE_VERBS.contains(&lemma)
 }
 
 /// Words news outlets name themselves with ("Tidewater Post", "Radio Kestrel").

@@ -22,8 +22,22 @@
 //! The speaker is the mention on the subject: a name, or a pronoun, title or surname
 //! the actor layer resolved (`resolved_from`). A subject that is a description with no
 //! name ("an unnamed official", "sources close to the talks") is an anonymous source.
-//! A subject nobody can name — an unresolved "he" — gives no statement: unknown is
-//! better than wrong.
+//! A subject the rules cannot name — a bare common noun, a lone proper noun, a "he"
+//! the actor layer left unresolved (guessed as the last person named before) — gives a
+//! doubted candidate, not a statement: the model decides.
+//!
+//! # Learned from real news
+//!
+//! The passes above propose **candidates**; a yes/no model trained on the real-news
+//! gold (`dateline train statements`, [`model`]) decides which are statements. Each
+//! candidate carries the rule's vote as a prior: +1 for what the rules above accept,
+//! −1 for what they would have dropped — a subject that is only a common noun ("the
+//! study found", "according to local reports"), a label ("called it “a disaster”"),
+//! a short quote with no speech verb beside it, a weak cue verb ("found", "cited"), a
+//! report before its cue ("…, the report said"). With an empty model the output is
+//! the rules' own; the model learns, from cue, origin, speaker kind and shape
+//! features, where real news says the rules are wrong. A direct quote the rules
+//! attribute themselves is theirs to decide (`How::learned`).
 //!
 //! # Invariants
 //!
@@ -33,6 +47,7 @@
 
 mod cues;
 mod interviews;
+pub mod model;
 mod outlets;
 pub mod quotes;
 
@@ -43,6 +58,7 @@ use dateline_core::Date;
 use dateline_core::{Actor, Document, Mention, Speaker, Statement, Via};
 
 pub use cues::{CUE_VERBS, is_cue};
+pub use model::Candidate;
 use quotes::{Quote, find_quotes};
 
 /// Quotes shorter than this, with no cue attached, are scare quotes or titles.
@@ -91,8 +107,23 @@ struct Context<'a> {
     lower: Vec<String>,
 }
 
-/// The statements of an annotated document whose mentions the actor layer linked.
+/// The statements of an annotated document whose mentions the actor layer linked:
+/// the candidates the shipped model keeps.
 pub fn statements(document: &Document, mentions: &[Mention], actors: &[Actor]) -> Vec<Statement> {
+    let model = model::shipped();
+    let mut out: Vec<Statement> = candidates(document, mentions, actors)
+        .into_iter()
+        .filter(|c| c.kept_by(model))
+        .map(|c| c.statement)
+        .collect();
+    out.sort_by_key(|s| s.content.start);
+    out.dedup_by_key(|s| s.content.start);
+    out
+}
+
+/// Every candidate statement with its features and the rules' vote (what
+/// `dateline train statements` learns from), in text order.
+pub fn candidates(document: &Document, mentions: &[Mention], actors: &[Actor]) -> Vec<Candidate> {
     let text = document.text();
     let tokens = &document.tokens;
     let quotes = find_quotes(text);
@@ -134,17 +165,60 @@ struct Attribution {
     cue: usize,
     speaker: Speaker,
     via: Option<Via>,
+    /// The speaker is only a guess from a common-noun subject.
+    guessed: bool,
+}
+
+/// Which rule proposed a candidate, and whether the rules doubt it.
+#[derive(Clone, Copy)]
+struct How {
+    origin: &'static str,
+    guessed: bool,
+    /// The rule that would have dropped it ("label", "short"), if any.
+    doubt: Option<&'static str>,
+}
+
+impl How {
+    fn sure(origin: &'static str) -> How {
+        How {
+            origin,
+            guessed: false,
+            doubt: None,
+        }
+    }
+
+    /// The rules' vote: +1 for what they accept, −1 for what they doubt.
+    fn prior(&self) -> f32 {
+        if self.guessed || self.doubt.is_some() {
+            -1.0
+        } else {
+            1.0
+        }
+    }
+
+    /// Whether the model decides: everything but a direct quote the rules attribute
+    /// to a speaker they found. On those the model, trained on a few hundred real
+    /// articles whose speaker names it can only check loosely, was wrong more often
+    /// than the rules (Wikinews dev, direct quote + speaker F1: 0.624 when the model
+    /// decided them too, 0.638 when the rules do; all statements 0.617 and 0.623).
+    fn learned(&self) -> bool {
+        self.guessed
+            || self.doubt.is_some()
+            || !matches!(self.origin, "quote-after" | "quote-before" | "continuation")
+    }
 }
 
 impl Context<'_> {
-    fn run(&self) -> Vec<Statement> {
-        let mut out: Vec<Statement> = Vec::new();
+    fn run(&self) -> Vec<Candidate> {
+        let mut out: Vec<Candidate> = Vec::new();
         let mut covered_quotes = vec![false; self.quotes.len()];
         // Reported speech first: a reported clause that holds a quote claims it.
         for cue in 0..self.document.tokens.len() {
-            if let Some(statement) = self.reported(cue, &mut covered_quotes) {
-                out.push(statement);
-            } else if let Some(statement) = self.according_to(cue, &mut covered_quotes) {
+            if let Some(statement) = self
+                .reported(cue, &mut covered_quotes)
+                .or_else(|| self.according_to(cue, &mut covered_quotes))
+                .or_else(|| self.reported_before(cue, &mut covered_quotes))
+            {
                 out.push(statement);
             }
         }
@@ -169,11 +243,34 @@ impl Context<'_> {
             let (Some(&first), Some(&last_token)) = (inside.first(), inside.last()) else {
                 continue;
             };
-            let attribution = self
-                .after_quote(last_token)
-                .or_else(|| self.before_quote(first));
+            // An attribution the rules are sure of, after the quote or before it,
+            // wins over a guessed one.
+            let after = self.after_quote(last_token);
+            let attribution = match after {
+                Some(a) if !a.guessed => Some(a),
+                _ => self
+                    .before_quote(first)
+                    .filter(|b| !b.guessed || after.is_none())
+                    .or(after),
+            };
+            let mut how = How::sure("quote-before");
+            // A guessed attribution yields to the previous speaker's, where a quote
+            // continues their words ("…,” Water said: a misspelt surname).
+            let continues_last = last.is_some()
+                && (self.opens_paragraph(quote.start)
+                    || last
+                        .as_ref()
+                        .is_some_and(|(_, cue, _)| self.follows_attribution(*cue, first)))
+                && inside.len() >= MIN_QUOTE_WORDS;
+            let attribution = attribution.filter(|a| !(a.guessed && continues_last));
             let (speaker, cue, via) = match attribution {
-                Some(a) => (a.speaker, a.cue, a.via),
+                Some(a) => {
+                    if a.cue > last_token {
+                        how.origin = "quote-after";
+                    }
+                    how.guessed = a.guessed;
+                    (a.speaker, a.cue, a.via)
+                }
                 None => {
                     // A paragraph that opens with a quote and names no speaker
                     // continues the last one's words; so does a quote in the
@@ -185,6 +282,7 @@ impl Context<'_> {
                             if (opens_paragraph || self.follows_attribution(*cue, first))
                                 && inside.len() >= MIN_QUOTE_WORDS =>
                         {
+                            how.origin = "continuation";
                             (
                                 Speaker {
                                     span: None,
@@ -199,33 +297,47 @@ impl Context<'_> {
                 }
             };
             if inside.len() < MIN_QUOTE_WORDS && !self.attached(first, last_token, cue) {
-                continue;
+                how.doubt = Some("short");
             }
             // "called the drills “theatre”", "described as a “government of the
             // river”": a label the speaker gave, not words they said.
             if cues::LABELLING_VERBS.contains(&self.document.tokens[cue].lemma.as_str()) {
-                continue;
+                how.doubt = Some("label");
             }
-            last = Some((speaker.clone(), cue, quote.end));
+            if how.doubt.is_none() && !how.guessed {
+                last = Some((speaker.clone(), cue, quote.end));
+            }
             let statement = match self.embedding_clause(cue, first, last_token) {
                 Some(clause) => {
-                    self.reported_clause(clause, cue, speaker, via, &mut covered_quotes)
+                    how.origin = "embedded";
+                    self.reported_clause(clause, cue, speaker, via, how, &mut covered_quotes)
                 }
-                None => {
-                    self.statement("direct", quote.start..quote.end, cue, speaker, via, &inside)
-                }
+                // A short quote or a label is a fragment of what was said about
+                // something ("called it “a disaster”"): mixed, if the model keeps it.
+                None => self.statement(
+                    if how.doubt.is_some() {
+                        "mixed"
+                    } else {
+                        "direct"
+                    },
+                    quote.start..quote.end,
+                    cue,
+                    speaker,
+                    via,
+                    &inside,
+                    how,
+                ),
             };
             out.extend(statement);
         }
         self.add_interview_answers(&mut out);
-        out.sort_by_key(|s| s.content.start);
-        out.dedup_by_key(|s| s.content.start);
+        out.sort_by_key(|c| c.statement.content.start);
         out
     }
 
     /// In an interview transcript, each answer paragraph is the interviewee's; quotes
     /// and reports inside an answer are part of it.
-    fn add_interview_answers(&self, out: &mut Vec<Statement>) {
+    fn add_interview_answers(&self, out: &mut Vec<Candidate>) {
         let document = self.document;
         let Some((answers, interviewee)) =
             interviews::answers(document.text(), |c| document.byte_offset(c), self.mentions)
@@ -240,7 +352,10 @@ impl Context<'_> {
             ) else {
                 continue;
             };
-            out.retain(|s| !(content.start <= s.content.start && s.content.end <= content.end));
+            out.retain(|c| {
+                let s = &c.statement;
+                !(content.start <= s.content.start && s.content.end <= content.end)
+            });
             let about = self
                 .mentions
                 .iter()
@@ -254,7 +369,7 @@ impl Context<'_> {
                 .as_deref()
                 .and_then(|a| self.names.get(a).copied())
                 .unwrap_or(interviewee.span.text.as_str());
-            out.push(Statement {
+            let statement = Statement {
                 id: format!("{}:{}", article.id, content.start),
                 article_id: article.id.clone(),
                 date: article.date,
@@ -273,6 +388,23 @@ impl Context<'_> {
                 content,
                 via: None,
                 about,
+            };
+            let how = How::sure("interview");
+            out.push(Candidate {
+                features: model::features(&model::Shape {
+                    origin: how.origin,
+                    doubt: None,
+                    guessed: false,
+                    cue: "",
+                    cue_xpos: "",
+                    cue_deprel: "",
+                    statement: &statement,
+                    first_word: "",
+                    words: 0,
+                }),
+                prior: how.prior(),
+                learned: how.learned(),
+                statement,
             });
         }
     }
@@ -388,9 +520,11 @@ impl Context<'_> {
         )
     }
 
+    /// A verb the rules take as a cue: what attributes a quote.
+    /// A cue verb, or a weak one ([`cues::WEAK_CUE_VERBS`]) for the model to judge.
     fn is_cue_verb(&self, i: usize) -> bool {
         let t = &self.document.tokens[i];
-        t.xpos.starts_with("VB") && is_cue(&t.lemma)
+        t.xpos.starts_with("VB") && cues::is_any_cue(&t.lemma)
     }
 
     /// The speaker of a cue verb: its subject, or the name right after it ("said
@@ -450,9 +584,10 @@ impl Context<'_> {
             }
             None => subject,
         };
-        let speaker = self.speaker(subject)?;
+        let (speaker, guessed) = self.speaker_or_guess(subject)?;
         // "Radio Kestrel reported that …": an outlet reporting is also the relay.
         let reporting_outlet = (self.document.tokens[cue].lemma == "report"
+            && !speaker.anonymous
             && self.is_outlet(&speaker.name))
         .then(|| Via {
             name: speaker.name.clone(),
@@ -462,7 +597,12 @@ impl Context<'_> {
             .via(cue)
             .or_else(|| self.relayed_in_sentence(cue))
             .or(reporting_outlet);
-        Some(Attribution { cue, speaker, via })
+        Some(Attribution {
+            cue,
+            speaker,
+            via,
+            guessed,
+        })
     }
 
     /// "said Drost", "said Ilse Varnaby, who …": a person or organisation right
@@ -495,6 +635,60 @@ impl Context<'_> {
                 "," | "." | ";" | ":" | "who" | "(" | "—"
             );
         ends_clause.then_some(next)
+    }
+
+    /// [`Context::speaker`], else a guess the model weighs (`true`): a common noun
+    /// is an unnamed source ("the study found", "local reports said"), a lone proper
+    /// noun a name the recogniser missed.
+    fn speaker_or_guess(&self, subject: usize) -> Option<(Speaker, bool)> {
+        if let Some(speaker) = self.speaker(subject) {
+            return Some((speaker, false));
+        }
+        let token = &self.document.tokens[subject];
+        if is_time_word(&self.lower[subject]) || self.quote_of[subject].is_some() {
+            return None;
+        }
+        if matches!(token.xpos.as_str(), "NN" | "NNS") {
+            return self.anonymous(subject).map(|s| (s, true));
+        }
+        // "he said" that the actor layer left unresolved: the last person named before.
+        if matches!(self.lower[subject].as_str(), "he" | "she") {
+            let span = self.document.span_of_bytes(token.start, token.end)?;
+            let person = self
+                .mentions
+                .iter()
+                .rev()
+                .filter(|m| m.label == "PER" && m.resolved_from.is_none())
+                .find(|m| m.span.end <= span.start)?;
+            let name = person
+                .actor_id
+                .as_deref()
+                .and_then(|a| self.names.get(a).copied())
+                .unwrap_or(person.span.text.as_str())
+                .to_string();
+            let speaker = Speaker {
+                span: Some(span),
+                name,
+                actor_id: person.actor_id.clone(),
+                resolved_from: Some("pronoun".into()),
+                anonymous: false,
+                description: None,
+            };
+            return Some((speaker, true));
+        }
+        if matches!(token.xpos.as_str(), "NNP" | "NNPS") {
+            let span = self.document.span_of_bytes(token.start, token.end)?;
+            let speaker = Speaker {
+                name: span.text.clone(),
+                span: Some(span),
+                actor_id: None,
+                resolved_from: None,
+                anonymous: false,
+                description: None,
+            };
+            return Some((speaker, true));
+        }
+        None
     }
 
     /// The speaker a subject token stands for, if anyone can tell.
@@ -663,7 +857,7 @@ impl Context<'_> {
     }
 
     /// Reported speech on a cue verb outside quotes: its clausal complement.
-    fn reported(&self, cue: usize, covered_quotes: &mut [bool]) -> Option<Statement> {
+    fn reported(&self, cue: usize, covered_quotes: &mut [bool]) -> Option<Candidate> {
         if self.quote_of[cue].is_some() || !self.is_cue_verb(cue) {
             return None;
         }
@@ -729,17 +923,83 @@ impl Context<'_> {
         if all_quoted {
             return None;
         }
+        let how = How {
+            origin: "reported",
+            guessed: attribution.guessed,
+            doubt: None,
+        };
         self.reported_clause(
             range,
             attribution.cue,
             attribution.speaker,
             attribution.via,
+            how,
             covered_quotes,
         )
     }
 
+    /// A cue after what it reports: "The man is in good condition, the report said.",
+    /// "Fuel, officials said, spilled and ignited.": in the surface pattern
+    /// `C, <subject> <cue>` closing the sentence or set off by commas, C is the
+    /// subject's (parsers hang such cues anywhere, so the words decide). The subject
+    /// is at most six words between the comma and the cue.
+    fn reported_before(&self, cue: usize, covered_quotes: &mut [bool]) -> Option<Candidate> {
+        if self.quote_of[cue].is_some() || !self.is_cue_verb(cue) || self.negated(cue) {
+            return None;
+        }
+        let sentence = self.document.sentences[self.sentence_of[cue]].clone();
+        let after = cue + 1;
+        let closes = after >= sentence.end || matches!(self.lower[after].as_str(), "." | "!");
+        let medial = after < sentence.end && self.lower[after] == ",";
+        if !closes && !medial {
+            return None;
+        }
+        let comma = (cue.saturating_sub(7).max(sentence.start)..cue)
+            .rev()
+            .find(|&i| matches!(self.lower[i].as_str(), "," | "—"))?;
+        let subject = comma + 1..cue;
+        // Quoted words in the sentence are the quote pass's (“…,” the official said;
+        // X, the minister, said, “…”).
+        if subject.is_empty() || sentence.clone().any(|i| self.quote_of[i].is_some()) {
+            return None;
+        }
+        // The subject's head: the noun or pronoun nearest the cue.
+        let head = subject.clone().rev().find(|&i| {
+            let xpos = self.document.tokens[i].xpos.as_str();
+            xpos.starts_with("NN") || xpos == "PRP"
+        })?;
+        let mut range = if medial {
+            sentence.start..sentence.end
+        } else {
+            sentence.start..comma
+        };
+        while range.start < range.end && self.is_mark_or_comma(range.start) {
+            range.start += 1;
+        }
+        while range.end > range.start
+            && (self.is_mark_or_comma(range.end - 1) || self.lower[range.end - 1] == "!")
+        {
+            range.end -= 1;
+        }
+        if range.len() < 3
+            || range
+                .clone()
+                .all(|i| self.quote_of[i].is_some() || self.is_mark_or_comma(i))
+        {
+            return None;
+        }
+        let (speaker, guessed) = self.speaker_or_guess(head)?;
+        let via = self.via(cue).or_else(|| self.relayed_in_sentence(cue));
+        let how = How {
+            origin: "reported-before",
+            guessed,
+            doubt: None,
+        };
+        self.reported_clause(range, cue, speaker, via, how, covered_quotes)
+    }
+
     /// "According to X, C." and "C, according to X.": C is X's.
-    fn according_to(&self, at: usize, covered_quotes: &mut [bool]) -> Option<Statement> {
+    fn according_to(&self, at: usize, covered_quotes: &mut [bool]) -> Option<Candidate> {
         if self.lower[at] != "according"
             || self.lower.get(at + 1).map(String::as_str) != Some("to")
             || self.quote_of[at].is_some()
@@ -772,7 +1032,7 @@ impl Context<'_> {
                     .rev()
                     .find(|&i| self.document.tokens[i].xpos.starts_with("NN"))
             })?;
-        let speaker = self.speaker(head)?;
+        let (speaker, guessed) = self.speaker_or_guess(head)?;
         let opens = (sentence.start..at).all(|i| self.is_mark_or_comma(i));
         let mut content = if opens {
             phrase_end + 1..sentence.end
@@ -793,7 +1053,12 @@ impl Context<'_> {
         if content.len() < 3 {
             return None;
         }
-        self.reported_clause(content, at, speaker, None, covered_quotes)
+        let how = How {
+            origin: "according-to",
+            guessed,
+            doubt: None,
+        };
+        self.reported_clause(content, at, speaker, None, how, covered_quotes)
     }
 
     /// A reported clause as a statement: `mixed` when it holds a quote, which it
@@ -804,21 +1069,26 @@ impl Context<'_> {
         cue: usize,
         speaker: Speaker,
         via: Option<Via>,
+        how: How,
         covered_quotes: &mut [bool],
-    ) -> Option<Statement> {
+    ) -> Option<Candidate> {
         let quoted: Vec<usize> = clause.clone().filter_map(|i| self.quote_of[i]).collect();
         let kind = if quoted.is_empty() {
             "indirect"
         } else {
             "mixed"
         };
-        for q in quoted {
-            covered_quotes[q] = true;
+        // Only a clause the rules accept claims its quotes from the quote pass: one
+        // they doubt may be dropped by the model, and its quotes must not go with it.
+        if how.prior() > 0.0 {
+            for q in quoted {
+                covered_quotes[q] = true;
+            }
         }
         let tokens = &self.document.tokens;
         let bytes = tokens[clause.start].start..tokens[clause.end - 1].end;
         let inside: Vec<usize> = clause.collect();
-        self.statement(kind, bytes, cue, speaker, via, &inside)
+        self.statement(kind, bytes, cue, speaker, via, &inside, how)
     }
 
     fn negated(&self, verb: usize) -> bool {
@@ -847,11 +1117,20 @@ impl Context<'_> {
         speaker: Speaker,
         via: Option<Via>,
         inside: &[usize],
-    ) -> Option<Statement> {
+        how: How,
+    ) -> Option<Candidate> {
         let document = self.document;
         let article = &document.article;
         let content = document.span_of_bytes(content.start, content.end)?;
         let cue_token = &document.tokens[cue];
+        let how = if how.doubt.is_none() && !is_cue(&cue_token.lemma) {
+            How {
+                doubt: Some("weak-cue"),
+                ..how
+            }
+        } else {
+            how
+        };
         let cue_span = document.span_of_bytes(cue_token.start, cue_token.end)?;
         let mut about: Vec<String> = inside
             .iter()
@@ -865,7 +1144,7 @@ impl Context<'_> {
         let first = &document.tokens[document.sentences[*sentences.start()].start];
         let last = &document.tokens[document.sentences[*sentences.end()].end - 1];
         let evidence = document.span_of_bytes(first.start, last.end)?;
-        Some(Statement {
+        let statement = Statement {
             id: format!("{}:{}", article.id, content.start),
             article_id: article.id.clone(),
             date: article.date,
@@ -877,6 +1156,23 @@ impl Context<'_> {
             via,
             about,
             evidence,
+        };
+        let features = model::features(&model::Shape {
+            origin: how.origin,
+            doubt: how.doubt,
+            guessed: how.guessed,
+            cue: &cue_token.lemma,
+            cue_xpos: &cue_token.xpos,
+            cue_deprel: &cue_token.deprel,
+            statement: &statement,
+            first_word: inside.first().map_or("", |&i| self.lower[i].as_str()),
+            words: inside.len(),
+        });
+        Some(Candidate {
+            statement,
+            features,
+            prior: how.prior(),
+            learned: how.learned(),
         })
     }
 
