@@ -678,15 +678,7 @@ impl Context<'_> {
         }
         if matches!(token.xpos.as_str(), "NNP" | "NNPS") {
             let span = self.document.span_of_bytes(token.start, token.end)?;
-            let speaker = Speaker {
-                name: span.text.clone(),
-                span: Some(span),
-                actor_id: None,
-                resolved_from: None,
-                anonymous: false,
-                description: None,
-            };
-            return Some((speaker, true));
+            return Some((unlinked_name(span), true));
         }
         None
     }
@@ -753,14 +745,7 @@ impl Context<'_> {
                 let first = &self.document.tokens[range.start];
                 let last = &self.document.tokens[range.end - 1];
                 let span = self.document.span_of_bytes(first.start, last.end)?;
-                return Some(Speaker {
-                    name: span.text.clone(),
-                    span: Some(span),
-                    actor_id: None,
-                    resolved_from: None,
-                    anonymous: false,
-                    description: None,
-                });
+                return Some(unlinked_name(span));
             }
         }
         None
@@ -1184,6 +1169,18 @@ impl Context<'_> {
             self.quote_of[t].is_some()
         })
         .unwrap_or(self.document.article.date)
+    }
+}
+
+/// A speaker named by the text alone: no actor links the name.
+fn unlinked_name(span: dateline_core::Span) -> Speaker {
+    Speaker {
+        name: span.text.clone(),
+        span: Some(span),
+        actor_id: None,
+        resolved_from: None,
+        anonymous: false,
+        description: None,
     }
 }
 
