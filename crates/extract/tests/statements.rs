@@ -314,3 +314,22 @@ fn a_quote_the_rules_attribute_is_theirs_and_a_doubted_clause_never_takes_it() {
     );
     assert_eq!(find(&e, "The patrol").speaker.name, "Sabine Drost");
 }
+
+#[test]
+fn quoted_as_saying_and_telling_an_outlet_keep_the_speaker() {
+    let e = extract(
+        "2031-03-06",
+        "Haldish Foreign Minister Sabine Drost spoke on Monday.\n\n\
+         “The patrol has not moved, the patrol stays, and it stays for as long as we need it,” \
+         Drost was quoted as saying. “But we remain open to talks on the island.”\n\n\
+         Thursday, Drost raised the issue again by telling the Tidewater Post: “We will not \
+         chase anyone down.”",
+    );
+    let quoted = find(&e, "The patrol has not moved");
+    assert_eq!(quoted.speaker.name, "Sabine Drost");
+    assert_eq!(quoted.cue.text, "saying");
+    // The next quotation continues her words.
+    assert_eq!(find(&e, "But we remain open").speaker.name, "Sabine Drost");
+    // "telling the Tidewater Post": the outlet is addressed, not the speaker.
+    assert_eq!(find(&e, "We will not").speaker.name, "Sabine Drost");
+}

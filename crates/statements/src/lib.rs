@@ -534,14 +534,22 @@ impl Context<'_> {
         // further on is the parser taking the reported clause's subject for the
         // verb's ("said Veldora would …").
         let subject_of = |verb: usize| {
-            self.children[verb].iter().copied().rev().find(|&c| {
+            let subject = self.children[verb].iter().copied().rev().find(|&c| {
                 self.document.tokens[c].deprel.starts_with("nsubj")
                     && self.quote_of[c].is_none()
                     && (c < verb || self.subtree(c).start == verb + 1)
-                    && !is_time_word(&self.lower[c])
+            })?;
+            if !is_time_word(&self.lower[subject]) {
+                return Some(subject);
+            }
+            // "Thursday, Lavrov brought up …" parsed with the day as the subject and
+            // the name in apposition to it: the name.
+            self.children[subject].iter().copied().find(|&c| {
+                self.document.tokens[c].deprel == "appos" && self.mention_of[c].is_some()
             })
         };
         let token = &self.document.tokens[cue];
+        let addressing = cues::ADDRESSING_VERBS.contains(&token.lemma.as_str());
         let subject = subject_of(cue)
             // "…and said …", "…, saying …", "…, adding …": a coordinated or
             // participial verb shares the main verb's subject.
@@ -555,8 +563,16 @@ impl Context<'_> {
                     .and_then(subject_of)
             })
             .or_else(|| {
-                // "…,” said Drost": the parser often makes the name an object.
-                self.name_after(cue)
+                // "Peskov was quoted as saying": the subject of the passive the cue
+                // hangs on, wherever the parse put that verb.
+                let head = token.head.filter(|_| token.deprel == "advcl")?;
+                let passive = matches!(self.document.tokens[head].lemma.as_str(), "quote" | "cite");
+                passive.then(|| subject_of(head)).flatten()
+            })
+            .or_else(|| {
+                // "…,” said Drost": the parser often makes the name an object; not
+                // after "told"/"telling", whose object is the one addressed.
+                (!addressing).then(|| self.name_after(cue)).flatten()
             })
             .or_else(|| {
                 // "In remarks to the Ledger, Ruta Benning said …", parsed with no
