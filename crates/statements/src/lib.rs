@@ -165,7 +165,7 @@ struct Attribution {
     cue: usize,
     speaker: Speaker,
     via: Option<Via>,
-    /// The speaker is only a guess from a common-noun subject.
+    /// The speaker is only a guess (`Context::speaker_or_guess`).
     guessed: bool,
 }
 
@@ -174,7 +174,7 @@ struct Attribution {
 struct How {
     origin: &'static str,
     guessed: bool,
-    /// The rule that would have dropped it ("label", "short"), if any.
+    /// Why the rules doubt it, if they do: "label", "short" (a quote), "weak-cue".
     doubt: Option<&'static str>,
 }
 

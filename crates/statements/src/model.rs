@@ -35,11 +35,11 @@ impl Candidate {
 /// What a candidate looks like, for [`features`].
 pub(crate) struct Shape<'a> {
     /// The rule that found it: quote-after, quote-before, continuation, embedded,
-    /// reported, according-to, interview.
+    /// reported, reported-before, according-to, interview.
     pub origin: &'a str,
-    /// The rule that doubts it: label, short.
+    /// Why the rules doubt it: label, short, weak-cue.
     pub doubt: Option<&'a str>,
-    /// The speaker is a guess from a bare noun.
+    /// The speaker is a guess (a bare noun, a lone proper noun, an open he/she).
     pub guessed: bool,
     /// The cue's lemma, tag and relation.
     pub cue: &'a str,
