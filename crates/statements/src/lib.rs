@@ -97,6 +97,9 @@ struct Context<'a> {
     document: &'a Document,
     mentions: &'a [Mention],
     names: HashMap<&'a str, &'a str>,
+    /// Mentions that name a person outright (not resolved from a pronoun or title),
+    /// in text order.
+    people: Vec<usize>,
     /// Mention index by token.
     mention_of: Vec<Option<usize>>,
     /// Quote index by token.
@@ -150,6 +153,13 @@ pub fn candidates(document: &Document, mentions: &[Mention], actors: &[Actor]) -
             .iter()
             .map(|a| (a.id.as_str(), a.name.as_str()))
             .collect(),
+        people: {
+            let mut people: Vec<usize> = (0..mentions.len())
+                .filter(|&m| mentions[m].label == "PER" && mentions[m].resolved_from.is_none())
+                .collect();
+            people.sort_by_key(|&m| mentions[m].span.end);
+            people
+        },
         mention_of,
         quote_of,
         quotes,
@@ -256,12 +266,13 @@ impl Context<'_> {
             let mut how = How::sure("quote-before");
             // A guessed attribution yields to the previous speaker's, where a quote
             // continues their words ("…,” Water said: a misspelt surname).
-            let continues_last = last.is_some()
-                && (self.opens_paragraph(quote.start)
-                    || last
-                        .as_ref()
-                        .is_some_and(|(_, cue, _)| self.follows_attribution(*cue, first)))
-                && inside.len() >= MIN_QUOTE_WORDS;
+            // A paragraph that opens with a quote and names no speaker continues the
+            // last one's words; so does a quote in the sentence right after the last
+            // one's attribution (“…,” said Varnaby. “…”).
+            let continues_last = last.as_ref().is_some_and(|(_, cue, _)| {
+                (self.opens_paragraph(quote.start) || self.follows_attribution(*cue, first))
+                    && inside.len() >= MIN_QUOTE_WORDS
+            });
             let attribution = attribution.filter(|a| !(a.guessed && continues_last));
             let (speaker, cue, via) = match attribution {
                 Some(a) => {
@@ -271,30 +282,20 @@ impl Context<'_> {
                     how.guessed = a.guessed;
                     (a.speaker, a.cue, a.via)
                 }
-                None => {
-                    // A paragraph that opens with a quote and names no speaker
-                    // continues the last one's words; so does a quote in the
-                    // sentence right after the last one's attribution (“…,” said
-                    // Varnaby. “…”).
-                    let opens_paragraph = self.opens_paragraph(quote.start);
-                    match &last {
-                        Some((speaker, cue, _))
-                            if (opens_paragraph || self.follows_attribution(*cue, first))
-                                && inside.len() >= MIN_QUOTE_WORDS =>
-                        {
-                            how.origin = "continuation";
-                            (
-                                Speaker {
-                                    span: None,
-                                    ..speaker.clone()
-                                },
-                                *cue,
-                                None,
-                            )
-                        }
-                        _ => continue,
+                None => match &last {
+                    Some((speaker, cue, _)) if continues_last => {
+                        how.origin = "continuation";
+                        (
+                            Speaker {
+                                span: None,
+                                ..speaker.clone()
+                            },
+                            *cue,
+                            None,
+                        )
                     }
-                }
+                    _ => continue,
+                },
             };
             if inside.len() < MIN_QUOTE_WORDS && !self.attached(first, last_token, cue) {
                 how.doubt = Some("short");
@@ -364,11 +365,7 @@ impl Context<'_> {
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect();
-            let name = interviewee
-                .actor_id
-                .as_deref()
-                .and_then(|a| self.names.get(a).copied())
-                .unwrap_or(interviewee.span.text.as_str());
+            let name = self.display_name(interviewee);
             let statement = Statement {
                 id: format!("{}:{}", article.id, content.start),
                 article_id: article.id.clone(),
@@ -520,7 +517,6 @@ impl Context<'_> {
         )
     }
 
-    /// A verb the rules take as a cue: what attributes a quote.
     /// A cue verb, or a weak one ([`cues::WEAK_CUE_VERBS`]) for the model to judge.
     fn is_cue_verb(&self, i: usize) -> bool {
         let t = &self.document.tokens[i];
@@ -653,6 +649,15 @@ impl Context<'_> {
         ends_clause.then_some(next)
     }
 
+    /// The registry name of a mention's actor, else the mention's own text.
+    pub(crate) fn display_name<'m>(&'m self, mention: &'m Mention) -> &'m str {
+        mention
+            .actor_id
+            .as_deref()
+            .and_then(|a| self.names.get(a).copied())
+            .unwrap_or(mention.span.text.as_str())
+    }
+
     /// [`Context::speaker`], else a guess the model weighs (`true`): a common noun
     /// is an unnamed source ("the study found", "local reports said"), a lone proper
     /// noun a name the recogniser missed.
@@ -670,18 +675,13 @@ impl Context<'_> {
         // "he said" that the actor layer left unresolved: the last person named before.
         if matches!(self.lower[subject].as_str(), "he" | "she") {
             let span = self.document.span_of_bytes(token.start, token.end)?;
-            let person = self
-                .mentions
-                .iter()
-                .rev()
-                .filter(|m| m.label == "PER" && m.resolved_from.is_none())
-                .find(|m| m.span.end <= span.start)?;
-            let name = person
-                .actor_id
-                .as_deref()
-                .and_then(|a| self.names.get(a).copied())
-                .unwrap_or(person.span.text.as_str())
-                .to_string();
+            // Named people in text order: the last one ending before the pronoun, in
+            // logarithmic time however many pronouns an article has.
+            let before = self
+                .people
+                .partition_point(|&m| self.mentions[m].span.end <= span.start);
+            let person = &self.mentions[self.people[before.checked_sub(1)?]];
+            let name = self.display_name(person).to_string();
             let speaker = Speaker {
                 span: Some(span),
                 name,
@@ -725,10 +725,7 @@ impl Context<'_> {
             if actor.is_none() && !mention.span.text.chars().any(char::is_uppercase) {
                 return None;
             }
-            let name = actor
-                .and_then(|a| self.names.get(a).copied())
-                .unwrap_or(mention.span.text.as_str())
-                .to_string();
+            let name = self.display_name(mention).to_string();
             return Some(Speaker {
                 span: Some(mention.span.clone()),
                 name,

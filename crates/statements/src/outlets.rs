@@ -78,12 +78,7 @@ impl Context<'_> {
             .as_deref()
             .is_some_and(|c| c.contains("MED"))
             .then(|| Via {
-                name: mention
-                    .actor_id
-                    .as_deref()
-                    .and_then(|a| self.names.get(a).copied())
-                    .unwrap_or(mention.span.text.as_str())
-                    .to_string(),
+                name: self.display_name(mention).to_string(),
                 actor_id: mention.actor_id.clone(),
             })
     }
