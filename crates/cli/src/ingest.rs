@@ -302,7 +302,7 @@ fn progress_bar(
     bar
 }
 
-pub fn extract(paths: &[PathBuf], input: &InputArgs) -> anyhow::Result<ExitCode> {
+pub fn extract(paths: &[PathBuf], input: &InputArgs, conllu: bool) -> anyhow::Result<ExitCode> {
     let opts = input.read_options();
     let dictionary = input.dictionary()?;
     let stdout = std::io::stdout().lock();
@@ -311,6 +311,12 @@ pub fn extract(paths: &[PathBuf], input: &InputArgs) -> anyhow::Result<ExitCode>
     let mut failure: Option<std::io::Error> = None;
     read_paths(paths, &opts, &mut |item: Item| {
         match item {
+            Ok(article) if conllu => {
+                if let Err(e) = out.write_all(dateline_extract::conllu(article).as_bytes()) {
+                    failure = Some(e);
+                    return ControlFlow::Break(());
+                }
+            }
             Ok(article) => {
                 let extraction = dateline_extract::extract_with(
                     article,

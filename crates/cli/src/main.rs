@@ -144,6 +144,10 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         input: InputArgs,
+        /// Print the language layers (tokens, tags, lemmas, dependencies, entities)
+        /// as CoNLL-U instead of records: what the extractors read.
+        #[arg(long)]
+        conllu: bool,
     },
     /// Ranked full-text search (BM25) over stored articles.
     Search {
@@ -286,7 +290,11 @@ fn main() -> ExitCode {
             quiet,
             no_extract,
         } => ingest::ingest(&paths, &input, &db.db, quiet, !no_extract),
-        Command::Extract { paths, input } => ingest::extract(&paths, &input),
+        Command::Extract {
+            paths,
+            input,
+            conllu,
+        } => ingest::extract(&paths, &input, conllu),
         Command::Search {
             query,
             window,

@@ -138,6 +138,62 @@ pub fn statement_candidates(
     dateline_statements::candidates(&document, &linked.mentions, &linked.actors)
 }
 
+/// The language layers of `article` as CoNLL-U (one block a sentence), entities in
+/// MISC as `NER=B-PER`/`I-PER`: what the extractors read, for a user who wants to see
+/// why a statement or event was (not) found.
+pub fn conllu(article: Article) -> String {
+    use std::fmt::Write;
+    let mut document = Document::new(article);
+    annotate_language(&mut document);
+    let mut entity = vec![String::new(); document.tokens.len()];
+    for e in &document.entities {
+        for (k, i) in e.tokens.clone().enumerate() {
+            entity[i] = format!("NER={}-{}", if k == 0 { "B" } else { "I" }, e.label);
+        }
+    }
+    let text = document.text();
+    let mut out = format!("# newdoc id = {}\n", document.article.id);
+    for (n, sentence) in document.sentences.iter().enumerate() {
+        let (Some(first), Some(last)) = (
+            document.tokens.get(sentence.start),
+            document.tokens.get(sentence.end.saturating_sub(1)),
+        ) else {
+            continue;
+        };
+        // Newlines inside a sentence would end the comment line.
+        let words = text[first.start..last.end].replace(['\n', '\r'], " ");
+        let _ = writeln!(out, "# sent_id = {}\n# text = {words}", n + 1);
+        for i in sentence.clone() {
+            let t = &document.tokens[i];
+            let head = t.head.map_or(0, |h| h + 1 - sentence.start);
+            let misc = if entity[i].is_empty() {
+                "_"
+            } else {
+                entity[i].as_str()
+            };
+            let field = |s: &str| {
+                if s.is_empty() {
+                    "_".to_string()
+                } else {
+                    s.to_string()
+                }
+            };
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t_\t{head}\t{}\t_\t{misc}",
+                i + 1 - sentence.start,
+                &text[t.start..t.end],
+                field(&t.lemma),
+                field(&t.upos),
+                field(&t.xpos),
+                field(&t.deprel),
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Adds the language layers: tokens, sentences, tags, lemmas, dependencies and
 /// entities.
 pub fn annotate_language(document: &mut Document) {

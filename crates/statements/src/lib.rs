@@ -597,18 +597,18 @@ impl Context<'_> {
             None => subject,
         };
         let (speaker, guessed) = self.speaker_or_guess(subject)?;
-        // "Radio Kestrel reported that …": an outlet reporting is also the relay.
-        let reporting_outlet = (self.document.tokens[cue].lemma == "report"
-            && !speaker.anonymous
-            && self.is_outlet(&speaker.name))
-        .then(|| Via {
-            name: speaker.name.clone(),
-            actor_id: speaker.actor_id.clone(),
-        });
+        // "Radio Kestrel reported that …" makes the outlet the speaker, not the relay
+        // of its own claim (gold/GUIDE.md).
         let via = self
             .via(cue)
             .or_else(|| self.relayed_in_sentence(cue))
-            .or(reporting_outlet);
+            .filter(|via| {
+                via.name != speaker.name
+                    && via
+                        .actor_id
+                        .as_ref()
+                        .is_none_or(|id| speaker.actor_id.as_ref() != Some(id))
+            });
         Some(Attribution {
             cue,
             speaker,

@@ -43,7 +43,22 @@ const RELAY_PHRASES: &[(&str, &str)] = &[
     ("statement", "to"),
     ("reply", "to"),
     ("quoted", "by"),
+    ("interviewed", "by"),
+    ("reported", "by"),
+    ("speaking", "to"),
+    ("speaking", "with"),
+    ("speaking", "on"),
+    ("spoke", "to"),
+    ("spoke", "on"),
+    ("e-mail", "to"),
+    ("email", "to"),
+    ("letter", "to"),
 ];
+
+/// Prepositions that name the outlet right after a cue when the outlet is a known
+/// one ("wrote on Twitter", "said on Fox News", "condolences via Twitter"): "said on
+/// Tuesday" names a day, so only a name the dictionaries code as media counts.
+const RELAY_PREPOSITIONS: &[&str] = &["on", "via", "in"];
 
 /// How far back (in tokens) a referring word looks for the outlet it means.
 const LOOK_BACK: usize = 4000;
@@ -64,6 +79,15 @@ impl Context<'_> {
         {
             return Some(via);
         }
+        if let Some(via) = self
+            .lower
+            .get(cue + 1)
+            .filter(|w| RELAY_PREPOSITIONS.contains(&w.as_str()))
+            .and_then(|_| self.outlet_at(cue + 2))
+            .filter(|via| via.actor_id.is_some())
+        {
+            return Some(via);
+        }
         if !addressing {
             return None;
         }
@@ -76,7 +100,7 @@ impl Context<'_> {
         mention
             .code
             .as_deref()
-            .is_some_and(|c| c.contains("MED"))
+            .is_some_and(is_media_code)
             .then(|| Via {
                 name: self.display_name(mention).to_string(),
                 actor_id: mention.actor_id.clone(),
@@ -96,6 +120,16 @@ impl Context<'_> {
                     .any(|(a, b)| self.lower[i] == *a && self.lower[i + 1] == *b)
             })
             .find_map(|i| self.outlet_at(i + 2))
+            .or_else(|| {
+                // "wrote Trump on Twitter", "said on Fox News": a known outlet after
+                // a relaying preposition anywhere in the sentence.
+                sentence
+                    .clone()
+                    .filter(|&i| i + 1 < sentence.end)
+                    .filter(|&i| RELAY_PREPOSITIONS.contains(&self.lower[i].as_str()))
+                    .filter_map(|i| self.outlet_at(i + 1))
+                    .find(|via| via.actor_id.is_some())
+            })
     }
 
     /// The outlet named (or referred to) by the words at `i`.
@@ -131,6 +165,17 @@ impl Context<'_> {
         let span = self
             .document
             .span_of_bytes(tokens[i].start, tokens[end - 1].end)?;
+        // A name the dictionaries code as media ("TASS", "Twitter") is an outlet
+        // whatever its words.
+        let media = self.mention_of[i]
+            .map(|m| &self.mentions[m])
+            .filter(|m| m.span.start == span.start && m.code.as_deref().is_some_and(is_media_code));
+        if let Some(mention) = media {
+            return Some(Via {
+                name: mention.span.text.clone(),
+                actor_id: mention.actor_id.clone(),
+            });
+        }
         if !self.is_outlet(&span.text) {
             return None;
         }
@@ -204,4 +249,10 @@ impl Context<'_> {
             || publisher
                 .is_some_and(|s| s.trim_start_matches("the ") == lower.trim_start_matches("the "))
     }
+}
+
+/// A CAMEO code of news media: `MED` as the agent, alone or after a country
+/// (`RUSMED`), not a ministry of information (`GOVMED`).
+pub(crate) fn is_media_code(code: &str) -> bool {
+    code.ends_with("MED") && !code.ends_with("GOVMED")
 }
