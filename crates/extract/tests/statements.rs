@@ -171,17 +171,23 @@ fn the_outlet_that_relayed_the_words_is_the_via() {
         "2031-04-23",
         "Matvei Orlenko told the Harbour Ledger that the talks would resume soon. \
          Radio Kestrel reported that Teodor Vasko welcomed the outcome. \
-         Sabine Drost told Matvei Orlenko that the guards would stay on the island.",
+         Sabine Drost told Matvei Orlenko that the guards would stay on the island. \
+         \"The crossing stays closed until spring,\" Radio Kestrel reported.",
     );
     let told = find(&e, "the talks would resume");
     assert_eq!(
         told.via.as_ref().map(|v| v.name.as_str()),
         Some("Harbour Ledger")
     );
+    // An outlet's own claim: the outlet is the speaker, and relays nothing
+    // (gold/GUIDE.md) ...
     let reported = find(&e, "Teodor Vasko welcomed");
     assert_eq!(reported.speaker.name, "Radio Kestrel");
+    assert!(reported.via.is_none());
+    // ... while words before its reporting verb are relayed (SPEC §3).
+    let relayed = find(&e, "The crossing stays closed");
     assert_eq!(
-        reported.via.as_ref().map(|v| v.name.as_str()),
+        relayed.via.as_ref().map(|v| v.name.as_str()),
         Some("Radio Kestrel")
     );
     // Telling a person is not relaying through an outlet.

@@ -466,7 +466,11 @@ impl Context<'_> {
                         || continues && self.sentence_of[j] == sentence + 1)
             })
             .find(|&j| self.is_cue_verb(j))?;
-        self.attribution(cue)
+        let mut attribution = self.attribution(cue)?;
+        if attribution.via.is_none() {
+            attribution.via = self.reporting_outlet(cue, &attribution.speaker);
+        }
+        Some(attribution)
     }
 
     /// `Drost said: “…”` / `Drost said, “…”`.
@@ -598,7 +602,8 @@ impl Context<'_> {
         };
         let (speaker, guessed) = self.speaker_or_guess(subject)?;
         // "Radio Kestrel reported that …" makes the outlet the speaker, not the relay
-        // of its own claim (gold/GUIDE.md).
+        // of its own claim (gold/GUIDE.md); words before the cue ("“…,” Radio
+        // Kestrel reported") are relayed ([`Context::reporting_outlet`]).
         let via = self
             .via(cue)
             .or_else(|| self.relayed_in_sentence(cue))
@@ -614,6 +619,24 @@ impl Context<'_> {
             speaker,
             via,
             guessed,
+        })
+    }
+
+    /// "“…,” The Independent reported", "…, Radio Kestrel reported.": words before an
+    /// outlet's reporting verb are someone's that the outlet relays (SPEC §3), while
+    /// "Radio Kestrel reported that …" is the outlet's own claim.
+    fn reporting_outlet(&self, cue: usize, speaker: &Speaker) -> Option<Via> {
+        let outlet = self.document.tokens[cue].lemma == "report"
+            && !speaker.anonymous
+            && (self.is_outlet(&speaker.name)
+                || speaker.span.as_ref().is_some_and(|span| {
+                    self.mentions.iter().any(|m| {
+                        m.span == *span && m.code.as_deref().is_some_and(outlets::is_media_code)
+                    })
+                }));
+        outlet.then(|| Via {
+            name: speaker.name.clone(),
+            actor_id: speaker.actor_id.clone(),
         })
     }
 
@@ -987,7 +1010,10 @@ impl Context<'_> {
             return None;
         }
         let (speaker, guessed) = self.speaker_or_guess(head)?;
-        let via = self.via(cue).or_else(|| self.relayed_in_sentence(cue));
+        let via = self
+            .via(cue)
+            .or_else(|| self.relayed_in_sentence(cue))
+            .or_else(|| self.reporting_outlet(cue, &speaker));
         let how = How {
             origin: "reported-before",
             guessed,
