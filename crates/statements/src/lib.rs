@@ -108,6 +108,8 @@ struct Context<'a> {
     children: Vec<Vec<usize>>,
     sentence_of: Vec<usize>,
     lower: Vec<String>,
+    /// Each token's lemma, as [`cues::verb_lemma`] reads it.
+    lemma: Vec<&'a str>,
 }
 
 /// The statements of an annotated document whose mentions the actor layer linked:
@@ -146,6 +148,7 @@ pub fn candidates(document: &Document, mentions: &[Mention], actors: &[Actor]) -
             *slot = Some(m);
         }
     }
+    let lower = document.lower_tokens();
     let context = Context {
         document,
         mentions,
@@ -165,7 +168,12 @@ pub fn candidates(document: &Document, mentions: &[Mention], actors: &[Actor]) -
         quotes,
         children: document.children(),
         sentence_of: document.sentence_of_tokens(),
-        lower: document.lower_tokens(),
+        lemma: tokens
+            .iter()
+            .zip(&lower)
+            .map(|(t, word)| cues::verb_lemma(word, &t.lemma))
+            .collect(),
+        lower,
     };
     context.run()
 }
@@ -302,7 +310,7 @@ impl Context<'_> {
             }
             // "called the drills “theatre”", "described as a “government of the
             // river”": a label the speaker gave, not words they said.
-            if cues::LABELLING_VERBS.contains(&self.document.tokens[cue].lemma.as_str()) {
+            if cues::LABELLING_VERBS.contains(&self.lemma[cue]) {
                 how.doubt = Some("label");
             }
             if how.doubt.is_none() && !how.guessed {
@@ -432,7 +440,7 @@ impl Context<'_> {
     /// A short quote counts only when a verb of saying is right next to it ("No," she
     /// said); "called this “posturing”" characterises, it does not quote.
     fn attached(&self, first: usize, last: usize, cue: usize) -> bool {
-        let saying = cues::SAYING_VERBS.contains(&self.document.tokens[cue].lemma.as_str());
+        let saying = cues::SAYING_VERBS.contains(&self.lemma[cue]);
         // After the quote, the quote must end as speech does (“No,” she said); a
         // word between them ("dismissed as “theatre” and said") makes it a label.
         let closes_speech = (last..cue).all(|i| {
@@ -524,7 +532,7 @@ impl Context<'_> {
     /// A cue verb, or a weak one ([`cues::WEAK_CUE_VERBS`]) for the model to judge.
     fn is_cue_verb(&self, i: usize) -> bool {
         let t = &self.document.tokens[i];
-        t.xpos.starts_with("VB") && cues::is_any_cue(&t.lemma)
+        t.xpos.starts_with("VB") && cues::is_any_cue(self.lemma[i])
     }
 
     /// The speaker of a cue verb: its subject, or the name right after it ("said
@@ -549,7 +557,7 @@ impl Context<'_> {
             })
         };
         let token = &self.document.tokens[cue];
-        let addressing = cues::ADDRESSING_VERBS.contains(&token.lemma.as_str());
+        let addressing = cues::ADDRESSING_VERBS.contains(&self.lemma[cue]);
         let subject = subject_of(cue)
             // "…and said …", "…, saying …", "…, adding …": a coordinated or
             // participial verb shares the main verb's subject.
@@ -566,7 +574,7 @@ impl Context<'_> {
                 // "Peskov was quoted as saying": the subject of the passive the cue
                 // hangs on, wherever the parse put that verb.
                 let head = token.head.filter(|_| token.deprel == "advcl")?;
-                let passive = matches!(self.document.tokens[head].lemma.as_str(), "quote" | "cite");
+                let passive = matches!(self.lemma[head], "quote" | "cite");
                 passive.then(|| subject_of(head)).flatten()
             })
             .or_else(|| {
@@ -626,7 +634,7 @@ impl Context<'_> {
     /// outlet's reporting verb are someone's that the outlet relays (SPEC §3), while
     /// "Radio Kestrel reported that …" is the outlet's own claim.
     fn reporting_outlet(&self, cue: usize, speaker: &Speaker) -> Option<Via> {
-        let outlet = self.document.tokens[cue].lemma == "report"
+        let outlet = self.lemma[cue] == "report"
             && !speaker.anonymous
             && (self.is_outlet(&speaker.name)
                 || speaker.span.as_ref().is_some_and(|span| {
@@ -1147,7 +1155,7 @@ impl Context<'_> {
         let article = &document.article;
         let content = document.span_of_bytes(content.start, content.end)?;
         let cue_token = &document.tokens[cue];
-        let how = if how.doubt.is_none() && !is_cue(&cue_token.lemma) {
+        let how = if how.doubt.is_none() && !is_cue(self.lemma[cue]) {
             How {
                 doubt: Some("weak-cue"),
                 ..how
@@ -1185,7 +1193,7 @@ impl Context<'_> {
             origin: how.origin,
             doubt: how.doubt,
             guessed: how.guessed,
-            cue: &cue_token.lemma,
+            cue: self.lemma[cue],
             cue_xpos: &cue_token.xpos,
             cue_deprel: &cue_token.deprel,
             statement: &statement,

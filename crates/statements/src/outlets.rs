@@ -69,7 +69,7 @@ const MAX_NAME: usize = 5;
 impl Context<'_> {
     /// The outlet a cue verb's words were addressed to.
     pub(crate) fn via(&self, cue: usize) -> Option<Via> {
-        let lemma = self.document.tokens[cue].lemma.as_str();
+        let lemma = self.lemma[cue];
         let addressing = cues::ADDRESSING_VERBS.contains(&lemma);
         if addressing && let Some(via) = self.outlet_at(cue + 1) {
             return Some(via);
