@@ -168,7 +168,15 @@ fn is_statement(candidate: &Candidate, gold: &[GoldStatement]) -> bool {
 }
 
 fn names_agree(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.to_lowercase().trim_start_matches("the ").to_string();
+    // Each word as the actor layer keys it: lower-case, diacritics folded
+    // ("Erdogan" and "Erdoğan" are one name).
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .map(|w| dateline_actors::name_key([w]))
+            .filter(|w| !w.is_empty() && w != "the")
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let (a, b) = (norm(a), norm(b));
     let last = |s: &str| s.split_whitespace().last().map(str::to_string);
     a == b || a.contains(&b) || b.contains(&a) || last(&a).is_some_and(|l| Some(l) == last(&b))
@@ -183,6 +191,7 @@ mod tests {
         assert!(names_agree("Donald Trump", "Trump"));
         assert!(names_agree("The Guardian", "guardian"));
         assert!(names_agree("Vladimir Putin", "Vladimir V. Putin"));
+        assert!(names_agree("Recep Tayyip Erdogan", "Recep Tayyip Erdoğan"));
         assert!(!names_agree("Joe Biden", "Donald Trump"));
     }
 }

@@ -67,6 +67,18 @@ const MIN_QUOTE_WORDS: usize = 4;
 /// with an apposition ("…,” Dagny Soll, the mayor of Pellory since 2027, said).
 const ATTRIBUTION_REACH: usize = 14;
 
+/// Mentions with one of `labels` that name their actor outright (not resolved from
+/// a pronoun or title), ordered by where they end.
+fn named_in_order(mentions: &[Mention], labels: &[&str]) -> Vec<usize> {
+    let mut named: Vec<usize> = (0..mentions.len())
+        .filter(|&m| {
+            labels.contains(&mentions[m].label.as_str()) && mentions[m].resolved_from.is_none()
+        })
+        .collect();
+    named.sort_by_key(|&m| mentions[m].span.end);
+    named
+}
+
 /// Words that make a subject with no name an anonymous source.
 const SOURCE_WORDS: &[&str] = &[
     "official",
@@ -156,13 +168,7 @@ pub fn candidates(document: &Document, mentions: &[Mention], actors: &[Actor]) -
             .iter()
             .map(|a| (a.id.as_str(), a.name.as_str()))
             .collect(),
-        people: {
-            let mut people: Vec<usize> = (0..mentions.len())
-                .filter(|&m| mentions[m].label == "PER" && mentions[m].resolved_from.is_none())
-                .collect();
-            people.sort_by_key(|&m| mentions[m].span.end);
-            people
-        },
+        people: named_in_order(mentions, &["PER"]),
         mention_of,
         quote_of,
         quotes,
@@ -700,34 +706,98 @@ impl Context<'_> {
         if is_time_word(&self.lower[subject]) || self.quote_of[subject].is_some() {
             return None;
         }
+        if token.xpos == "NN"
+            && let Some(speaker) = self.titled_person(subject)
+        {
+            return Some((speaker, false));
+        }
+        let word = self.lower[subject].as_str();
         if matches!(token.xpos.as_str(), "NN" | "NNS") {
             return self.anonymous(subject).map(|s| (s, true));
         }
-        // "he said" that the actor layer left unresolved: the last person named before.
-        if matches!(self.lower[subject].as_str(), "he" | "she") {
-            let span = self.document.span_of_bytes(token.start, token.end)?;
-            // Named people in text order: the last one ending before the pronoun, in
-            // logarithmic time however many pronouns an article has.
-            let before = self
-                .people
-                .partition_point(|&m| self.mentions[m].span.end <= span.start);
-            let person = &self.mentions[self.people[before.checked_sub(1)?]];
-            let name = self.display_name(person).to_string();
-            let speaker = Speaker {
-                span: Some(span),
-                name,
-                actor_id: person.actor_id.clone(),
-                resolved_from: Some("pronoun".into()),
-                anonymous: false,
-                description: None,
-            };
-            return Some((speaker, true));
+        // "he said" that the actor layer left unresolved: the last person named
+        // before. (The same guess for "it"/"they" as the last organisation or
+        // country, and for "the ministry" as the last body named, lost on Wikinews
+        // dev: all statements + speaker F1 0.634 → 0.630 and 0.622.)
+        if matches!(word, "he" | "she") {
+            return self
+                .last_named(&self.people, subject, "pronoun")
+                .map(|s| (s, true));
         }
         if matches!(token.xpos.as_str(), "NNP" | "NNPS") {
             let span = self.document.span_of_bytes(token.start, token.end)?;
             return Some((unlinked_name(span), true));
         }
         None
+    }
+
+    /// The last of `named` (mentions in text order) before the subject token, as the
+    /// speaker that token refers to; in logarithmic time however many references an
+    /// article has.
+    fn last_named(&self, named: &[usize], subject: usize, resolved_from: &str) -> Option<Speaker> {
+        let token = &self.document.tokens[subject];
+        let span = self.document.span_of_bytes(token.start, token.end)?;
+        let before = named.partition_point(|&m| self.mentions[m].span.end <= span.start);
+        let mention = &self.mentions[named[before.checked_sub(1)?]];
+        Some(Speaker {
+            span: Some(span),
+            name: self.display_name(mention).to_string(),
+            actor_id: mention.actor_id.clone(),
+            resolved_from: Some(resolved_from.into()),
+            anonymous: false,
+            description: None,
+        })
+    }
+
+    /// "the …", "his …": a noun with a definite or possessive determiner.
+    fn definite(&self, noun: usize) -> bool {
+        self.children[noun].iter().any(|&c| {
+            let child = &self.document.tokens[c];
+            matches!(
+                self.lower[c].as_str(),
+                "the" | "his" | "her" | "its" | "their"
+            ) && (child.deprel == "det" || child.deprel == "nmod:poss")
+        })
+    }
+
+    /// "The commissioner said …" after "trade commissioner Albert Muchanga", "the
+    /// father" after "the father, David Turpin,": a definite singular noun that an
+    /// earlier named person was given as a title, right before the name or in
+    /// apposition to it. The latest such person; titles the actor layer knows from
+    /// the agent dictionary it resolves itself, this covers the rest.
+    fn titled_person(&self, subject: usize) -> Option<Speaker> {
+        if !self.definite(subject) || self.mention_of[subject].is_some() {
+            return None;
+        }
+        let title = self.lower[subject].as_str();
+        let subject_start = self.document.tokens[subject].start;
+        let before = self
+            .people
+            .partition_point(|&m| self.mentions[m].span.end <= subject_start);
+        let person = self.people[..before].iter().rev().take(40).find(|&&m| {
+            let tokens = self.document.tokens_within(&self.mentions[m].span);
+            let sentence = &self.document.sentences[self.sentence_of[tokens.start]];
+            // "trade commissioner Albert Muchanga"; "David Turpin, the father, …".
+            let preceding = tokens.start.saturating_sub(3).max(sentence.start)..tokens.start;
+            let following = tokens.end..(tokens.end + 5).min(sentence.end);
+            preceding.clone().any(|i| self.lower[i] == title)
+                || following
+                    .clone()
+                    .next()
+                    .is_some_and(|i| self.lower[i] == ",")
+                    && following.clone().any(|i| self.lower[i] == title)
+        })?;
+        let mention = &self.mentions[*person];
+        let token = &self.document.tokens[subject];
+        let span = self.document.span_of_bytes(token.start, token.end)?;
+        Some(Speaker {
+            span: Some(span),
+            name: self.display_name(mention).to_string(),
+            actor_id: mention.actor_id.clone(),
+            resolved_from: Some("title".into()),
+            anonymous: false,
+            description: None,
+        })
     }
 
     /// The speaker a subject token stands for, if anyone can tell.
