@@ -198,7 +198,8 @@ struct Attribution {
 struct How {
     origin: &'static str,
     guessed: bool,
-    /// Why the rules doubt it, if they do: "label", "short" (a quote), "weak-cue".
+    /// Why the rules doubt it, if they do: "label", "short" (a quote), "weak-cue",
+    /// "surface" (a complement the parse did not find).
     doubt: Option<&'static str>,
 }
 
@@ -242,6 +243,7 @@ impl Context<'_> {
                 .reported(cue, &mut covered_quotes)
                 .or_else(|| self.according_to(cue, &mut covered_quotes))
                 .or_else(|| self.reported_before(cue, &mut covered_quotes))
+                .or_else(|| self.reported_rest(cue, &mut covered_quotes))
             {
                 out.push(statement);
             }
@@ -1026,6 +1028,52 @@ impl Context<'_> {
             origin: "reported",
             guessed: attribution.guessed,
             doubt: None,
+        };
+        self.reported_clause(
+            range,
+            attribution.cue,
+            attribution.speaker,
+            attribution.via,
+            how,
+            covered_quotes,
+        )
+    }
+
+    /// A cue whose complement the parse missed ("suggested a broader probe … may be
+    /// required", with the clause parsed as an adverbial; "urged the crowd to
+    /// consider …"): the rest of the sentence after the cue, when it holds a finite
+    /// verb or a to-infinitive. Doubted: the model, trained on real news, decides.
+    fn reported_rest(&self, cue: usize, covered_quotes: &mut [bool]) -> Option<Candidate> {
+        if self.quote_of[cue].is_some() || !self.is_cue_verb(cue) || self.negated(cue) {
+            return None;
+        }
+        let sentence = self.document.sentences[self.sentence_of[cue]].clone();
+        let mut range = cue + 1..sentence.end;
+        while range.start < range.end && self.is_mark_or_comma(range.start) {
+            range.start += 1;
+        }
+        while range.end > range.start
+            && (self.is_mark_or_comma(range.end - 1) || self.lower[range.end - 1] == "!")
+        {
+            range.end -= 1;
+        }
+        // Quoted words are the quote pass's.
+        if range.len() < 4 || range.clone().any(|i| self.quote_of[i].is_some()) {
+            return None;
+        }
+        let tokens = &self.document.tokens;
+        let clause = range.clone().any(|i| {
+            matches!(tokens[i].xpos.as_str(), "VBD" | "VBZ" | "VBP" | "MD")
+                || tokens[i].xpos == "TO" && tokens.get(i + 1).is_some_and(|t| t.xpos == "VB")
+        });
+        if !clause {
+            return None;
+        }
+        let attribution = self.attribution(cue)?;
+        let how = How {
+            origin: "surface",
+            guessed: attribution.guessed,
+            doubt: Some("surface"),
         };
         self.reported_clause(
             range,
