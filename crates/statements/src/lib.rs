@@ -67,6 +67,29 @@ const MIN_QUOTE_WORDS: usize = 4;
 /// with an apposition ("…,” Dagny Soll, the mayor of Pellory since 2027, said).
 const ATTRIBUTION_REACH: usize = 14;
 
+/// Nouns of what an actor issues, which speak for it ("the ministry's statement").
+const DOCUMENT_WORDS: &[&str] = &[
+    "statement",
+    "statements",
+    "report",
+    "release",
+    "communique",
+    "communiqué",
+    "letter",
+    "post",
+    "tweet",
+    "announcement",
+    "filing",
+    "ruling",
+    "decision",
+    "opinion",
+    "motion",
+    "website",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+];
+
 /// Mentions with one of `labels` that name their actor outright (not resolved from
 /// a pronoun or title), ordered by where they end.
 fn named_in_order(mentions: &[Mention], labels: &[&str]) -> Vec<usize> {
@@ -616,6 +639,21 @@ impl Context<'_> {
             }
             None => subject,
         };
+        // "The ministry's statement said …", "Trump's statement read": a document
+        // speaks for whoever issued it, when the text names them as its possessor.
+        let subject = if DOCUMENT_WORDS.contains(&self.lower[subject].as_str()) {
+            self.children[subject]
+                .iter()
+                .copied()
+                .find(|&c| {
+                    tokens[c].deprel == "nmod:poss"
+                        && tokens[c].xpos.starts_with("NN")
+                        && self.mention_of[c].is_some()
+                })
+                .unwrap_or(subject)
+        } else {
+            subject
+        };
         let (speaker, guessed) = self.speaker_or_guess(subject)?;
         // "Radio Kestrel reported that …" makes the outlet the speaker, not the relay
         // of its own claim (gold/GUIDE.md); words before the cue ("“…,” Radio
@@ -886,6 +924,11 @@ impl Context<'_> {
         // hang on it or the punctuation around it.
         let mut range = self.subtree(subject);
         let is_word = |i: usize| self.lower[i].chars().any(char::is_alphanumeric);
+        // Nor anything before a comma the parse hung on it ("The border stays shut,
+        // officials said": not "shut, officials").
+        if let Some(comma) = (range.start..subject).rev().find(|&i| self.lower[i] == ",") {
+            range.start = comma + 1;
+        }
         while range.start < subject
             && (!is_word(range.start)
                 || matches!(self.lower[range.start].as_str(), "according" | "to"))
@@ -1095,7 +1138,29 @@ impl Context<'_> {
             return None;
         }
         let sentence = self.document.sentences[self.sentence_of[cue]].clone();
-        let after = cue + 1;
+        // "…, the Kremlin said on Thursday.", "…, officials said late Tuesday.": a
+        // day after the cue still closes the sentence.
+        let mut after = cue + 1;
+        let day_end = (after..(after + 4).min(sentence.end))
+            .find(|&i| {
+                is_time_word(&self.lower[i])
+                    || matches!(
+                        self.lower[i].as_str(),
+                        "yesterday" | "today" | "tonight" | "week" | "weekend" | "month"
+                            | "morning" | "afternoon" | "evening" | "night"
+                    )
+            })
+            .filter(|&day| {
+                (after..day).all(|i| {
+                    matches!(
+                        self.lower[i].as_str(),
+                        "on" | "late" | "early" | "last" | "this" | "earlier" | "in" | "a"
+                    )
+                })
+            });
+        if let Some(day) = day_end {
+            after = day + 1;
+        }
         let closes = after >= sentence.end || matches!(self.lower[after].as_str(), "." | "!");
         let medial = after < sentence.end && self.lower[after] == ",";
         if !closes && !medial {
