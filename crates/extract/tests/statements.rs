@@ -348,3 +348,16 @@ fn quoted_as_saying_and_telling_an_outlet_keep_the_speaker() {
     // "telling the Tidewater Post": the outlet is addressed, not the speaker.
     assert_eq!(find(&e, "We will not").speaker.name, "Sabine Drost");
 }
+
+#[test]
+fn a_titled_apposition_speaks_not_the_body_in_its_title() {
+    let e = extract(
+        "2031-03-06",
+        "A United Nations spokeswoman, Henrike Vael, said: “The ferry will sail on \
+         Monday whatever the weather.”\n\n\
+         “Nobody has asked us to stop the patrols,” said Veldoran Defence Ministry spokesman \
+         Jonas Kerrow.",
+    );
+    assert_eq!(find(&e, "The ferry will sail").speaker.name, "Henrike Vael");
+    assert_eq!(find(&e, "Nobody has asked").speaker.name, "Jonas Kerrow");
+}

@@ -844,7 +844,12 @@ impl Context<'_> {
     fn speaker(&self, subject: usize) -> Option<Speaker> {
         // "an unnamed Veldoran official", "a senior diplomat", "the official": one
         // person the text does not name, whatever country or body it mentions.
-        if self.anonymous_one(subject) {
+        // Not when a name stands in apposition ("a UN spokeswoman, Henrike Vael,").
+        let apposed_name = self.children[subject].iter().any(|&c| {
+            self.document.tokens[c].deprel == "appos"
+                && self.mention_of[c].is_some_and(|m| self.mentions[m].label == "PER")
+        });
+        if self.anonymous_one(subject) && !apposed_name {
             return self.anonymous(subject);
         }
         // "sources in the Foreign Ministry", "a member of the Haldish delegation":
@@ -961,12 +966,21 @@ impl Context<'_> {
             (matches!(mention.label.as_str(), "PER" | "ORG") && mention.actor_id.is_some())
                 .then_some(m)
         };
-        linked(token).or_else(|| {
+        let apposed = || {
             self.children[token]
                 .iter()
                 .filter(|&&c| self.document.tokens[c].deprel == "appos")
                 .find_map(|&c| linked(c))
-        })
+        };
+        match linked(token) {
+            // "a State Department spokesperson, Morgan Ortagus," parsed with the
+            // department as the head: the person in apposition speaks, not the body.
+            Some(m) if self.mentions[m].label != "PER" => apposed()
+                .filter(|&a| self.mentions[a].label == "PER")
+                .or(Some(m)),
+            Some(m) => Some(m),
+            None => apposed(),
+        }
     }
 
     /// The mention that names a subject: on its head or in its apposition; else
@@ -1146,8 +1160,16 @@ impl Context<'_> {
                 is_time_word(&self.lower[i])
                     || matches!(
                         self.lower[i].as_str(),
-                        "yesterday" | "today" | "tonight" | "week" | "weekend" | "month"
-                            | "morning" | "afternoon" | "evening" | "night"
+                        "yesterday"
+                            | "today"
+                            | "tonight"
+                            | "week"
+                            | "weekend"
+                            | "month"
+                            | "morning"
+                            | "afternoon"
+                            | "evening"
+                            | "night"
                     )
             })
             .filter(|&day| {
