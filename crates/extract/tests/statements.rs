@@ -361,3 +361,54 @@ fn a_titled_apposition_speaks_not_the_body_in_its_title() {
     assert_eq!(find(&e, "The ferry will sail").speaker.name, "Henrike Vael");
     assert_eq!(find(&e, "Nobody has asked").speaker.name, "Jonas Kerrow");
 }
+
+/// Every span a statement carries equals the text at its offsets.
+fn assert_spans_honest(text: &str, e: &Extraction) {
+    let chars: Vec<char> = text.chars().collect();
+    let at = |s: &dateline_core::Span| chars[s.start..s.end].iter().collect::<String>();
+    for s in &e.statements {
+        for span in [
+            Some(&s.content),
+            Some(&s.cue),
+            Some(&s.evidence),
+            s.speaker.span.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert_eq!(span.text, at(span), "{s:#?}");
+        }
+    }
+}
+
+#[test]
+fn hostile_quotation_marks_cost_nothing_but_their_quotes() {
+    for text in [
+        // 10⁵ quotation marks, and nothing else.
+        "“".repeat(50_000) + &"”".repeat(50_000),
+        // Unbalanced, nested and straight marks mixed, over paragraphs.
+        "\"Talks “will ‘resume\" soon’, Drost said.\n\n".repeat(2_000),
+        // A quote opened in every sentence and never closed.
+        "“We will stay, Drost said. ".repeat(3_000),
+    ] {
+        let e = extract("2031-03-13", &text);
+        assert_spans_honest(&text, &e);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    #[test]
+    fn statement_spans_are_honest_on_any_mix_of_marks_names_and_cues(
+        words in proptest::collection::vec(proptest::sample::select(vec![
+            "“", "”", "\"", "‘", "’", "'", ",", ".", ":", "\n\n", "said", "told", "added",
+            "according", "to", "that", "he", "she", "Drost", "Sabine", "Veldora", "the",
+            "minister", "officials", "talks", "would", "resume", "Radio", "Kestrel", "reported",
+            "é", "🙂", "spokeswoman", "a",
+        ]), 0..120)
+    ) {
+        let text = words.join(" ");
+        let e = extract("2031-03-13", &text);
+        assert_spans_honest(&text, &e);
+    }
+}
