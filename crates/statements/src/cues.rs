@@ -136,6 +136,8 @@ pub const WEAK_CUE_VERBS: &[&str] = &[
     "assure",
     "request",
     "express",
+    "speak",
+    "address",
 ];
 
 /// Verbs that only report words: a quote of any length next to one is speech.

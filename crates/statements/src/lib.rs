@@ -966,11 +966,15 @@ impl Context<'_> {
             (matches!(mention.label.as_str(), "PER" | "ORG") && mention.actor_id.is_some())
                 .then_some(m)
         };
+        // A person in apposition counts named or not ("his wife, Mary,").
         let apposed = || {
             self.children[token]
                 .iter()
                 .filter(|&&c| self.document.tokens[c].deprel == "appos")
-                .find_map(|&c| linked(c))
+                .find_map(|&c| {
+                    linked(c)
+                        .or_else(|| self.mention_of[c].filter(|&m| self.mentions[m].label == "PER"))
+                })
         };
         match linked(token) {
             // "a State Department spokesperson, Morgan Ortagus," parsed with the
