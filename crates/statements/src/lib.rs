@@ -102,6 +102,10 @@ fn named_in_order(mentions: &[Mention], labels: &[&str]) -> Vec<usize> {
     named
 }
 
+/// How far from its cue (in tokens) a day named outside the parse still dates the
+/// words: "On Sunday, police announced" is four tokens back.
+const SAID_ON_REACH: usize = 8;
+
 /// Words that make a subject with no name an anonymous source.
 const SOURCE_WORDS: &[&str] = &[
     "official",
@@ -1056,6 +1060,11 @@ impl Context<'_> {
         ) {
             return None;
         }
+        // "said on Friday he would …", parsed with the day inside the clause: the
+        // clause starts after the day.
+        if range.start == cue + 1 {
+            range.start = self.past_day_phrase(range.start, range.end);
+        }
         // The clause starts at its "that" ("said on Tuesday that …"), without it.
         if let Some(that) = (range.start..(range.start + 6).min(range.end))
             .find(|&i| self.lower[i] == "that" && self.quote_of[i].is_none())
@@ -1098,6 +1107,39 @@ impl Context<'_> {
             how,
             covered_quotes,
         )
+    }
+
+    /// The token after a day phrase starting at `at` ("on Thursday", "late
+    /// Tuesday", "last week", "yesterday"), or `at` itself when none starts there.
+    fn past_day_phrase(&self, at: usize, end: usize) -> usize {
+        let day = (at..(at + 4).min(end)).find(|&i| {
+            is_time_word(&self.lower[i])
+                || matches!(
+                    self.lower[i].as_str(),
+                    "yesterday"
+                        | "today"
+                        | "tonight"
+                        | "week"
+                        | "weekend"
+                        | "month"
+                        | "morning"
+                        | "afternoon"
+                        | "evening"
+                        | "night"
+                )
+        });
+        let leads = |day: usize| {
+            (at..day).all(|i| {
+                matches!(
+                    self.lower[i].as_str(),
+                    "on" | "late" | "early" | "last" | "this" | "earlier" | "in" | "a"
+                )
+            })
+        };
+        match day {
+            Some(day) if leads(day) => day + 1,
+            _ => at,
+        }
     }
 
     /// A cue whose complement the parse missed ("suggested a broader probe … may be
@@ -1158,35 +1200,7 @@ impl Context<'_> {
         let sentence = self.document.sentences[self.sentence_of[cue]].clone();
         // "…, the Kremlin said on Thursday.", "…, officials said late Tuesday.": a
         // day after the cue still closes the sentence.
-        let mut after = cue + 1;
-        let day_end = (after..(after + 4).min(sentence.end))
-            .find(|&i| {
-                is_time_word(&self.lower[i])
-                    || matches!(
-                        self.lower[i].as_str(),
-                        "yesterday"
-                            | "today"
-                            | "tonight"
-                            | "week"
-                            | "weekend"
-                            | "month"
-                            | "morning"
-                            | "afternoon"
-                            | "evening"
-                            | "night"
-                    )
-            })
-            .filter(|&day| {
-                (after..day).all(|i| {
-                    matches!(
-                        self.lower[i].as_str(),
-                        "on" | "late" | "early" | "last" | "this" | "earlier" | "in" | "a"
-                    )
-                })
-            });
-        if let Some(day) = day_end {
-            after = day + 1;
-        }
+        let after = self.past_day_phrase(cue + 1, sentence.end);
         let closes = after >= sentence.end || matches!(self.lower[after].as_str(), "." | "!");
         let medial = after < sentence.end && self.lower[after] == ",";
         if !closes && !medial {
@@ -1389,7 +1403,7 @@ impl Context<'_> {
             id: format!("{}:{}", article.id, content.start),
             article_id: article.id.clone(),
             date: article.date,
-            said_on: Some(self.said_on(cue)),
+            said_on: Some(self.said_on(cue, inside)),
             kind: kind.to_string(),
             speaker,
             cue: cue_span,
@@ -1420,11 +1434,42 @@ impl Context<'_> {
     /// The day the cue's clause names ("said on Tuesday", "told reporters last
     /// week"), by [`dateline_core::time::day_of_verb`]; else the article's date, as
     /// the contract asks.
-    fn said_on(&self, cue: usize) -> Date {
+    /// The day the words were said: the cue's own time phrase in the parse, else a
+    /// day named next to the cue in the surface ("On Sunday, police announced …",
+    /// "said at a press conference yesterday"), never inside what was said; else
+    /// the article's date.
+    fn said_on(&self, cue: usize, content: &[usize]) -> Date {
+        let date = self.document.article.date;
         dateline_core::time::day_of_verb(self.document, &self.children, cue, |t| {
             self.quote_of[t].is_some()
         })
-        .unwrap_or(self.document.article.date)
+        .or_else(|| {
+            let sentence = self.document.sentences[self.sentence_of[cue]].clone();
+            let (first, last) = (*content.first()?, *content.last()?);
+            // The attribution's side of the sentence, nearest the cue first.
+            let window = cue.saturating_sub(SAID_ON_REACH).max(sentence.start)
+                ..(cue + SAID_ON_REACH + 1).min(sentence.end);
+            let mut near: Vec<usize> = window
+                .filter(|&i| !(first..=last).contains(&i) && self.quote_of[i].is_none())
+                .collect();
+            near.sort_by_key(|&i| i.abs_diff(cue));
+            near.into_iter().find_map(|i| {
+                let word = self.lower[i].as_str();
+                let before = i.checked_sub(1).map(|j| self.lower[j].as_str());
+                let after: Vec<&str> = (i + 1..(i + 3).min(sentence.end))
+                    .map(|j| self.lower[j].as_str())
+                    .collect();
+                let mut dependents: Vec<&str> = before.into_iter().collect();
+                dependents.extend(after);
+                let named = dateline_core::time::weekday(word).is_some()
+                    || dateline_core::time::month(word).is_some()
+                    || matches!(word, "yesterday" | "today" | "tonight");
+                named
+                    .then(|| dateline_core::time::day_named(word, &dependents, date))
+                    .flatten()
+            })
+        })
+        .unwrap_or(date)
     }
 }
 
