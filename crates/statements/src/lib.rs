@@ -13,14 +13,19 @@
 //!    — and takes the verb's subject as the speaker. A quote that opens a paragraph
 //!    with no attribution continues the previous speaker's words.
 //! 3. Reported speech: a reporting verb outside quotes with a clausal complement
-//!    (`Drost said the patrol had been lawful`), and `according to X, …`. A reported
+//!    (`Drost said the patrol had been lawful`), `according to X, …`, a report before
+//!    its cue (`…, officials said on Thursday.`), and — doubted, for the model — the
+//!    rest of the sentence after a cue whose complement the parse missed. A reported
 //!    clause that contains a quote is `mixed`, and the quote is not counted again.
 //! 4. [`interviews`]: in a question-and-answer transcript, each answer paragraph is a
 //!    direct statement by the one person the opening names (its `cue` is empty: the
 //!    transcript's layout is the attribution).
 //!
 //! The speaker is the mention on the subject: a name, or a pronoun, title or surname
-//! the actor layer resolved (`resolved_from`). A subject that is a description with no
+//! the actor layer resolved (`resolved_from`), a person in apposition before the body
+//! in their title ("a UN spokeswoman, Henrike Vael"), a title the text gave a person
+//! earlier ("the commissioner"), the named possessor of a document ("the ministry's
+//! statement said"). A subject that is a description with no
 //! name ("an unnamed official", "sources close to the talks") is an anonymous source.
 //! A subject the rules cannot name — a bare common noun, a lone proper noun, a "he"
 //! the actor layer left unresolved (guessed as the last person named before) — gives a
