@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
-use crate::key::{name_key, slug};
+use dateline_core::key::{name_key, slug};
 
 /// CAMEO's region codes: an actor holding one is a group of countries ("the West").
 const REGIONS: [&str; 4] = ["WST", "EUR", "AFR", "ASA"];

@@ -34,11 +34,10 @@
 //! * Pure: no clock, no I/O beyond reading dictionary files when asked.
 
 pub mod dictionary;
-pub mod key;
 pub mod link;
 
+pub use dateline_core::key::name_key;
 pub use dictionary::{Dictionary, Kind};
-pub use key::name_key;
 pub use link::{Linked, link};
 
 /// The shipped dictionary, compiled in from `data/models/actors.bin`.

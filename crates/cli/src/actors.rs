@@ -58,12 +58,42 @@ pub fn list(
 pub fn show(name: &str, window: &WindowArgs, json: bool, db: &Path) -> anyhow::Result<ExitCode> {
     let store = open_existing(db)?;
     let window = window.window();
-    let Some(id) = dateline_query::resolve_actor(&store, name, &window)? else {
-        eprintln!(
-            "no actor called {name:?} in the store{}",
-            as_of_note(&window)
-        );
-        return Ok(ExitCode::from(1));
+    let id = match dateline_query::lookup_actor(&store, name, &window)? {
+        dateline_query::ActorLookup::One { id } => id,
+        dateline_query::ActorLookup::Several { candidates } => {
+            eprintln!(
+                "{} actors go by {name:?}{}; ask again by id (`dateline actor ID`):",
+                candidates.len(),
+                as_of_note(&window)
+            );
+            if json {
+                for c in &candidates {
+                    println!("{}", serde_json::to_string(c)?);
+                }
+            } else {
+                for (n, c) in candidates.iter().enumerate() {
+                    println!(
+                        "{:>3}. {}  ({}, id {})  {} mentions in {} articles, {} – {}",
+                        n + 1,
+                        c.name,
+                        c.kind,
+                        c.id,
+                        c.mentions,
+                        c.articles,
+                        c.first_seen,
+                        c.last_seen
+                    );
+                }
+            }
+            return Ok(ExitCode::from(1));
+        }
+        dateline_query::ActorLookup::None => {
+            eprintln!(
+                "no actor called {name:?} in the store{}",
+                as_of_note(&window)
+            );
+            return Ok(ExitCode::from(1));
+        }
     };
     let Some(detail) = store.actor(&id, &window)? else {
         eprintln!(

@@ -21,6 +21,7 @@
 
 mod document;
 mod ids;
+pub mod key;
 mod records;
 pub mod time;
 

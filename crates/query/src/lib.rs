@@ -47,7 +47,8 @@ pub const TIMELINE_RECORDS: usize = 5_000;
 
 /// What an actor argument means in the window: an id or an alias in any case, a
 /// spelling variant of one (by name key: "Zelensky" finds "Zelenskyy"), a CAMEO
-/// code prefix in capitals of 3+ letters, or else a plain name.
+/// code prefix in capitals of 3+ letters, a surname or part of a name that fits one
+/// actor only, or else a plain name.
 pub fn actor_filter(
     store: &Store,
     name: &str,
@@ -56,12 +57,17 @@ pub fn actor_filter(
     if let Some(id) = store.resolve_actor(name, window)? {
         return Ok(ActorFilter::Actor(id));
     }
-    let key = dateline_actors::name_key(name.split_whitespace());
+    let key = dateline_core::key::name_key(name.split_whitespace());
     if let Some(id) = store.resolve_actor(&key, window)? {
         return Ok(ActorFilter::Actor(id));
     }
     if name.len() >= 3 && name.bytes().all(|b| b.is_ascii_uppercase()) {
         return Ok(ActorFilter::CodePrefix(name.to_string()));
+    }
+    // A surname or part of a name that fits one actor only ("Zelensky").
+    let mut candidates = store.actor_candidates(name, &key, window, 2)?;
+    if candidates.len() == 1 {
+        return Ok(ActorFilter::Actor(candidates.remove(0).id));
     }
     Ok(ActorFilter::Name(name.to_string()))
 }
@@ -81,6 +87,49 @@ pub fn resolve_actor(
             .next()
             .map(|a| a.id),
         ActorFilter::Name(_) => None,
+    })
+}
+
+/// What a name typed by a person stands for in the window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "found", rename_all = "snake_case")]
+pub enum ActorLookup {
+    /// One actor: by id, by an alias in any case, by its full name in another
+    /// spelling, or the only one a surname or spelling variant fits.
+    One { id: String },
+    /// Several actors fit ("Smith", "Zelensk…" variants of two people): most
+    /// mentioned first, for the person to choose from.
+    Several {
+        candidates: Vec<dateline_store::ActorSummary>,
+    },
+    /// Nothing in the window goes by that name.
+    None,
+}
+
+/// How many candidates a lookup lists at most.
+pub const LOOKUP_CANDIDATES: usize = 20;
+
+/// The actor a person means by `name`, as people type: an id, an alias in any case,
+/// a CAMEO code prefix in capitals (its most mentioned holder), a spelling variant
+/// (by name key: "Zelenskiy" finds `volodymyr-zelensky`), or a surname or part of a
+/// name ("Zelensky", "bin Salman"). Several fitting a surname or part come back as
+/// [`ActorLookup::Several`].
+pub fn lookup_actor(
+    store: &Store,
+    name: &str,
+    window: &DateWindow,
+) -> Result<ActorLookup, StoreError> {
+    if let Some(id) = resolve_actor(store, name, window)? {
+        return Ok(ActorLookup::One { id });
+    }
+    let key = dateline_core::key::name_key(name.split_whitespace());
+    let mut candidates = store.actor_candidates(name, &key, window, LOOKUP_CANDIDATES)?;
+    Ok(match candidates.len() {
+        0 => ActorLookup::None,
+        1 => ActorLookup::One {
+            id: candidates.remove(0).id,
+        },
+        _ => ActorLookup::Several { candidates },
     })
 }
 

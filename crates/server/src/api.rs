@@ -245,7 +245,21 @@ async fn actor(State(app): State<Arc<App>>, id: PathId, pairs: Pairs) -> Respons
     };
     run(app, &routes::ACTOR, pairs, move |store, p| {
         let window = p.window();
-        let resolved = dateline_query::resolve_actor(store, &id, &window)?;
+        let resolved = match dateline_query::lookup_actor(store, &id, &window)? {
+            dateline_query::ActorLookup::One { id } => Some(id),
+            // Several fit: 300, naming them, for the client to ask again by id.
+            dateline_query::ActorLookup::Several { candidates } => {
+                let listed: Vec<String> = candidates
+                    .iter()
+                    .map(|c| format!("{} ({}, {} mentions)", c.id, c.name, c.mentions))
+                    .collect();
+                return Err(ApiError::new(
+                    axum::http::StatusCode::MULTIPLE_CHOICES,
+                    format!("several actors go by {id:?}: {}", listed.join("; ")),
+                ));
+            }
+            dateline_query::ActorLookup::None => None,
+        };
         resolved
             .map(|id| store.actor(&id, &window))
             .transpose()?

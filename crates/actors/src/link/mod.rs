@@ -15,7 +15,7 @@ use dateline_core::{Actor, ActorCode, Document, Entity, Mention};
 use jiff::civil::Date;
 
 use crate::dictionary::{Dictionary, Kind, NameMatch};
-use crate::key::name_key;
+use dateline_core::key::name_key;
 
 mod names;
 mod references;

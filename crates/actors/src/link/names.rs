@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::words::*;
 use super::{Found, Gender, Linker};
 use crate::dictionary::{Kind, NameMatch};
-use crate::key::{name_key, slug};
+use dateline_core::key::{name_key, slug};
 
 impl<'a> Linker<'a> {
     /// Dictionary names in one sentence, with the titles and groups built on them.

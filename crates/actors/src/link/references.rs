@@ -8,7 +8,7 @@ use std::ops::Range;
 use super::words::*;
 use super::{Found, Gender, Linker};
 use crate::dictionary::Kind;
-use crate::key::{name_key, slug};
+use dateline_core::key::{name_key, slug};
 
 impl<'a> Linker<'a> {
     /// Surnames, titles and pronouns.

@@ -2,6 +2,9 @@
 //! so that transliteration variants of one name get one id in every article without
 //! a shared registry (Zelenskyy / Zelenskiy / Zelensky; Matvei / Matvey / Matwei).
 //!
+//! It lives in `core` because both sides need it: the actor layer keys the names it
+//! reads, and the read side (query, server) keys the name a user types the same way.
+//!
 //! Only people get keys: organisations, countries and groups have one official
 //! spelling, and their ids are plain [`slug`]s.
 //!
