@@ -1099,13 +1099,25 @@ impl Context<'_> {
         if all_quoted {
             return None;
         }
+        self.attributed_clause(range, attribution, "reported", None, covered_quotes)
+    }
+
+    /// [`Context::reported_clause`] for an attribution found on the cue.
+    fn attributed_clause(
+        &self,
+        clause: Range<usize>,
+        attribution: Attribution,
+        origin: &'static str,
+        doubt: Option<&'static str>,
+        covered_quotes: &mut [bool],
+    ) -> Option<Candidate> {
         let how = How {
-            origin: "reported",
+            origin,
             guessed: attribution.guessed,
-            doubt: None,
+            doubt,
         };
         self.reported_clause(
-            range,
+            clause,
             attribution.cue,
             attribution.speaker,
             attribution.via,
@@ -1178,17 +1190,11 @@ impl Context<'_> {
             return None;
         }
         let attribution = self.attribution(cue)?;
-        let how = How {
-            origin: "surface",
-            guessed: attribution.guessed,
-            doubt: Some("surface"),
-        };
-        self.reported_clause(
+        self.attributed_clause(
             range,
-            attribution.cue,
-            attribution.speaker,
-            attribution.via,
-            how,
+            attribution,
+            "surface",
+            Some("surface"),
             covered_quotes,
         )
     }

@@ -258,7 +258,8 @@ impl Store {
                            OR m2.code LIKE ?4 ESCAPE '\\')))
             GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT ?5 OFFSET ?6";
         let mut stmt = self.conn.prepare(sql)?;
-        let rows = stmt.query_map(
+        self.summaries(
+            &mut stmt,
             params![
                 from,
                 to,
@@ -267,16 +268,27 @@ impl Store {
                 limit.min(i64::MAX as usize) as i64,
                 offset.min(i64::MAX as u64) as i64
             ],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            },
-        )?;
+            window,
+        )
+    }
+
+    /// The summaries of the rows `(actor, mentions, articles, first day, last day)`
+    /// that `statement` gives for `params`.
+    fn summaries(
+        &self,
+        statement: &mut rusqlite::Statement<'_>,
+        params: impl rusqlite::Params,
+        window: &DateWindow,
+    ) -> Result<Vec<ActorSummary>> {
+        let rows = statement.query_map(params, |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (id, mentions, articles, first, last) = row?;
@@ -353,22 +365,11 @@ impl Store {
              WHERE m.actor IN (SELECT id FROM wanted) AND a.date >= ?4 AND a.date <= ?5
              GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT ?6",
         )?;
-        let rows =
-            statement.query_map(params![key, escaped, name, from, to, limit as i64], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, mentions, articles, first, last) = row?;
-            out.push(self.summary(&id, window, mentions, articles, &first, &last)?);
-        }
-        Ok(out)
+        self.summaries(
+            &mut statement,
+            params![key, escaped, name, from, to, limit as i64],
+            window,
+        )
     }
 
     /// The actor a name refers to in the window: an id, or else the actor that name
