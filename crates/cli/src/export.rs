@@ -235,5 +235,6 @@ pub fn check(db: &Path) -> anyhow::Result<ExitCode> {
         "ok: {} articles ({} marked as copies)",
         counts.articles, counts.duplicates
     );
+    println!("built with: {}", crate::built_with::describe_store(&store)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -18,6 +18,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::InputArgs;
+use crate::built_with::StoreDictionaries;
 
 /// What an ingest did, for the summary line.
 #[derive(Debug, Default)]
@@ -40,11 +41,14 @@ pub fn ingest(
     db: &Path,
     quiet: bool,
     extract: bool,
+    forget_actors: bool,
 ) -> anyhow::Result<ExitCode> {
-    // Read first so that a broken --actors file stops us before anything is stored.
-    let dictionary = extract.then(|| input.dictionary()).transpose()?;
     let mut store =
         Store::open(db).with_context(|| format!("cannot open store {}", db.display()))?;
+    // Read before storing, so that a broken --actors file stops us first.
+    let dictionaries = extract
+        .then(|| StoreDictionaries::for_store(input, &store, forget_actors))
+        .transpose()?;
     let bytes_read = Arc::new(AtomicU64::new(0));
     let mut opts = input.read_options();
     opts.bytes_read = Some(Arc::clone(&bytes_read));
@@ -76,8 +80,9 @@ pub fn ingest(
     for (reason, n) in &tally.reasons {
         eprintln!("  rejected {n} × {reason}");
     }
-    if let Some(dictionary) = dictionary {
-        annotate_pending(&mut store, &dictionary, quiet)?;
+    if let Some(dictionaries) = dictionaries {
+        dictionaries.remember(&store)?;
+        annotate_pending(&mut store, &dictionaries.dictionary, quiet)?;
     }
     store.refresh_statistics()?;
     Ok(if tally.rejected > 0 {
@@ -155,8 +160,13 @@ fn store_items<R>(
 pub fn body_ingester(
     db: &Path,
     input: &InputArgs,
+    forget_actors: bool,
 ) -> anyhow::Result<Arc<dateline_server::IngestFn>> {
-    let dictionary = input.dictionary()?;
+    let dictionaries = {
+        let store =
+            Store::open(db).with_context(|| format!("cannot open store {}", db.display()))?;
+        StoreDictionaries::for_store(input, &store, forget_actors)?
+    };
     let opts = input.read_options();
     let db = db.to_path_buf();
     let one_at_a_time = std::sync::Mutex::new(());
@@ -168,7 +178,11 @@ pub fn body_ingester(
             dateline_ingest::read_reader(Path::new("<request>"), Box::new(body), &opts, sink)
         })
         .map_err(|e| format!("{e:#}"))?;
-        annotate_pending(&mut store, &dictionary, true).map_err(|e| format!("{e:#}"))?;
+        dictionaries
+            .remember(&store)
+            .map_err(|e| format!("{e:#}"))?;
+        annotate_pending(&mut store, &dictionaries.dictionary, true)
+            .map_err(|e| format!("{e:#}"))?;
         store.refresh_statistics().map_err(|e| e.to_string())?;
         let summary = serde_json::json!({
             "read": tally.read,

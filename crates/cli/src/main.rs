@@ -9,6 +9,7 @@
 
 mod actors;
 mod bench;
+mod built_with;
 mod eval;
 mod eval_actors;
 mod eval_events;
@@ -136,6 +137,10 @@ enum Command {
         /// annotates everything still pending.
         #[arg(long)]
         no_extract: bool,
+        /// Annotate with the shipped actor dictionary alone, forgetting the `--actors`
+        /// files the store was built with (without this, a store keeps them).
+        #[arg(long, conflicts_with = "actor_files")]
+        forget_actors: bool,
     },
     /// Articles in, one JSON object per article out (stdout), in input order. No store.
     Extract {
@@ -235,9 +240,13 @@ enum Command {
         /// Longest a request may spend in the store, in milliseconds.
         #[arg(long, default_value_t = 5000)]
         query_ms: u64,
-        /// Dictionaries for articles posted to the API.
+        /// Dictionaries for articles posted to the API (by default the ones the
+        /// store was built with).
         #[command(flatten)]
         input: InputArgs,
+        /// Annotate posted articles with the shipped actor dictionary alone.
+        #[arg(long, conflicts_with = "actor_files")]
+        forget_actors: bool,
         #[command(flatten)]
         db: DbArg,
     },
@@ -289,7 +298,8 @@ fn main() -> ExitCode {
             db,
             quiet,
             no_extract,
-        } => ingest::ingest(&paths, &input, &db.db, quiet, !no_extract),
+            forget_actors,
+        } => ingest::ingest(&paths, &input, &db.db, quiet, !no_extract, forget_actors),
         Command::Extract {
             paths,
             input,
@@ -330,8 +340,9 @@ fn main() -> ExitCode {
             token,
             query_ms,
             input,
+            forget_actors,
             db,
-        } => serve::serve(addr, token, query_ms, &input, &db.db),
+        } => serve::serve(addr, token, query_ms, &input, forget_actors, &db.db),
         Command::Export {
             out,
             format,

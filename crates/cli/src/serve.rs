@@ -91,6 +91,7 @@ pub fn serve(
     token: Option<String>,
     query_ms: u64,
     input: &InputArgs,
+    forget_actors: bool,
     db: &Path,
 ) -> anyhow::Result<ExitCode> {
     // Open once here so that a missing or newer store is reported before binding.
@@ -102,7 +103,7 @@ pub fn serve(
             anyhow::bail!("--token must be at least 16 characters");
         }
         options.token = Some(token);
-        options.ingest = Some(crate::ingest::body_ingester(db, input)?);
+        options.ingest = Some(crate::ingest::body_ingester(db, input, forget_actors)?);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -314,6 +314,28 @@ impl Store {
     }
 
     /// `PRAGMA integrity_check`; `Ok(())` when SQLite answers `ok`.
+    /// A setting the store was built with (`settings` table), if any.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Records a setting, replacing its old value.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
     pub fn check_integrity(&self) -> Result<()> {
         let answer: String = self
             .conn

@@ -104,6 +104,12 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX events_article ON events(article, position);
     CREATE INDEX events_source ON events(source_code);
     CREATE INDEX events_target ON events(target_code) WHERE target_code IS NOT NULL;",
+    // 5: what the store was built with (the user's actor dictionaries, whole), so a
+    // later ingest annotates the same way unless told otherwise.
+    "CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
