@@ -6,15 +6,16 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use dateline_core::{Article, Statement};
+use dateline_core::{Article, Mention, Statement};
+use dateline_store::ActorDetail;
 use dateline_store::{EventQuery, StatementQuery, StoreError};
 
 use crate::table::{self, Cell, Column, Kind, ParquetTable};
 use crate::{WindowArgs, open_existing};
 
-/// Writes `DIR/articles.<format>`, `DIR/statements.<format>` and
-/// `DIR/events.<format>` (more tables join as they arrive). Each file is written
-/// under a temporary name and renamed, so a reader never sees half of one.
+/// Writes `DIR/articles.<format>`, `statements`, `events`, `mentions` and `actors`
+/// (the registry as the window shows it). Each file is written under a temporary
+/// name and renamed, so a reader never sees half of one.
 pub fn export(
     out: &Path,
     format: &str,
@@ -40,6 +41,12 @@ pub fn export(
     };
     write_table(out, "events", format, &crate::events::COLUMNS, |each| {
         store.for_each_event(&events, each)
+    })?;
+    write_table(out, "mentions", format, &MENTION_COLUMNS, |each| {
+        store.for_each_mention(&window, each)
+    })?;
+    write_table(out, "actors", format, &ACTOR_COLUMNS, |each| {
+        store.for_each_actor(&window, each)
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -238,3 +245,102 @@ pub fn check(db: &Path) -> anyhow::Result<ExitCode> {
     println!("built with: {}", crate::built_with::describe_store(&store)?);
     Ok(ExitCode::SUCCESS)
 }
+
+/// A mention's span flattened to its offsets and text.
+const MENTION_COLUMNS: [Column<Mention>; 8] = [
+    Column {
+        name: "article_id",
+        kind: Kind::Text,
+        cell: |m| Cell::text(&m.article_id),
+    },
+    Column {
+        name: "start",
+        kind: Kind::Int,
+        cell: |m| Cell::offset(m.span.start),
+    },
+    Column {
+        name: "end",
+        kind: Kind::Int,
+        cell: |m| Cell::offset(m.span.end),
+    },
+    Column {
+        name: "text",
+        kind: Kind::Text,
+        cell: |m| Cell::text(&m.span.text),
+    },
+    Column {
+        name: "label",
+        kind: Kind::Text,
+        cell: |m| Cell::text(&m.label),
+    },
+    Column {
+        name: "actor_id",
+        kind: Kind::Text,
+        cell: |m| Cell::opt(m.actor_id.as_deref()),
+    },
+    Column {
+        name: "code",
+        kind: Kind::Text,
+        cell: |m| Cell::opt(m.code.as_deref()),
+    },
+    Column {
+        name: "resolved_from",
+        kind: Kind::Text,
+        cell: |m| Cell::opt(m.resolved_from.as_deref()),
+    },
+];
+
+/// The actor registry: codes as JSON (each with its dates), aliases as a list.
+const ACTOR_COLUMNS: [Column<ActorDetail>; 9] = [
+    Column {
+        name: "id",
+        kind: Kind::Text,
+        cell: |a| Cell::text(&a.summary.id),
+    },
+    Column {
+        name: "name",
+        kind: Kind::Text,
+        cell: |a| Cell::text(&a.summary.name),
+    },
+    Column {
+        name: "kind",
+        kind: Kind::Text,
+        cell: |a| Cell::text(&a.summary.kind),
+    },
+    Column {
+        name: "codes",
+        kind: Kind::Text,
+        cell: |a| {
+            Cell::Text(
+                serde_json::to_string(&a.summary.codes)
+                    .unwrap_or_default()
+                    .into(),
+            )
+        },
+    },
+    Column {
+        name: "aliases",
+        kind: Kind::List(";"),
+        cell: |a| Cell::List(a.aliases.iter().map(String::as_str).collect()),
+    },
+    Column {
+        name: "mentions",
+        kind: Kind::Int,
+        cell: |a| Cell::Int(i64::try_from(a.summary.mentions).unwrap_or(i64::MAX)),
+    },
+    Column {
+        name: "articles",
+        kind: Kind::Int,
+        cell: |a| Cell::Int(i64::try_from(a.summary.articles).unwrap_or(i64::MAX)),
+    },
+    Column {
+        name: "first_seen",
+        kind: Kind::Date,
+        cell: |a| Cell::Date(a.summary.first_seen),
+    },
+    Column {
+        name: "last_seen",
+        kind: Kind::Date,
+        cell: |a| Cell::Date(a.summary.last_seen),
+    },
+];

@@ -1,4 +1,5 @@
-//! `dateline export --format parquet` over the example corpus, read back with pyarrow:
+//! `dateline export --format parquet` over the example corpus (articles, statements,
+//! events, mentions and the actor registry), read back with pyarrow:
 //! the same rows as the JSON Lines export, typed columns, null where the CSV cell
 //! is empty, Snappy compression. Skipped (with a message) when `python3` cannot
 //! import pyarrow.
@@ -16,7 +17,7 @@ const READ_BACK: &str = r#"
 import json, sys
 import pyarrow.parquet as pq
 out = {}
-for name in ("articles", "statements", "events"):
+for name in ("articles", "statements", "events", "mentions", "actors"):
     path = f"{sys.argv[1]}/{name}.parquet"
     table = pq.read_table(path)
     meta = pq.ParquetFile(path).metadata
@@ -176,6 +177,50 @@ fn parquet_export_matches_the_jsonl_export_with_typed_columns() {
                 "target_text": e["target"]["span"]["text"], "negated": e["negated"],
                 "hypothetical": e["hypothetical"], "conditions": conditions,
                 "reported_by": e["reported_by"], "evidence": e["evidence"]["text"],
+            })
+        },
+    );
+    check(
+        &parquet["mentions"],
+        &jsonl("mentions.jsonl"),
+        &[
+            ("article_id", text),
+            ("start", "int64"),
+            ("end", "int64"),
+            ("text", text),
+            ("label", text),
+            ("actor_id", text),
+            ("code", text),
+            ("resolved_from", text),
+        ],
+        |m| {
+            json!({
+                "article_id": m["article_id"], "start": m["span"]["start"],
+                "end": m["span"]["end"], "text": m["span"]["text"], "label": m["label"],
+                "actor_id": m["actor_id"], "code": m["code"], "resolved_from": m["resolved_from"],
+            })
+        },
+    );
+    check(
+        &parquet["actors"],
+        &jsonl("actors.jsonl"),
+        &[
+            ("id", text),
+            ("name", text),
+            ("kind", text),
+            ("codes", text),
+            ("aliases", list),
+            ("mentions", "int64"),
+            ("articles", "int64"),
+            ("first_seen", date),
+            ("last_seen", date),
+        ],
+        |a| {
+            json!({
+                "id": a["id"], "name": a["name"], "kind": a["kind"],
+                "codes": a["codes"].to_string(), "aliases": a["aliases"],
+                "mentions": a["mentions"], "articles": a["articles"],
+                "first_seen": a["first_seen"], "last_seen": a["last_seen"],
             })
         },
     );

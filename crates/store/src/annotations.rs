@@ -187,26 +187,61 @@ impl Store {
     /// The mentions of one article, in text order. Not date-bounded: it reads one
     /// article the caller has already found inside its window.
     pub fn mentions(&self, article_id: &str) -> Result<Vec<Mention>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT m.start, m.end, m.text, m.label, m.actor, m.code, m.resolved_from
-             FROM mentions m JOIN articles a ON a.rowid = m.article
-             WHERE a.id = ?1 ORDER BY m.start, m.end",
-        )?;
-        let rows = stmt.query_map(params![article_id], |r| {
-            Ok(Mention {
-                article_id: article_id.to_string(),
-                span: Span {
-                    start: r.get::<_, i64>(0)? as usize,
-                    end: r.get::<_, i64>(1)? as usize,
-                    text: r.get(2)?,
-                },
-                label: r.get(3)?,
-                actor_id: r.get(4)?,
-                code: r.get(5)?,
-                resolved_from: r.get(6)?,
-            })
-        })?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MENTION_COLUMNS} FROM mentions m JOIN articles a ON a.rowid = m.article
+             WHERE a.id = ?1 ORDER BY m.start, m.end"
+        ))?;
+        let rows = stmt.query_map(params![article_id], mention_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every mention of the articles in the window, by article date and id, then in
+    /// text order; `each` may stop the stream with an I/O error. Returns how many.
+    pub fn for_each_mention(
+        &self,
+        window: &DateWindow,
+        mut each: impl FnMut(Mention) -> std::io::Result<()>,
+    ) -> Result<u64> {
+        let (from, to) = window.bounds();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {MENTION_COLUMNS} FROM mentions m JOIN articles a ON a.rowid = m.article
+             WHERE a.date >= ?1 AND a.date <= ?2 ORDER BY a.date, a.id, m.start, m.end"
+        ))?;
+        let mut rows = stmt.query(params![from, to])?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            each(mention_from_row(row)?)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Every actor mentioned in the window, by id, as [`Store::actor`] shows it (its
+    /// names, codes and counts from the window's articles only).
+    pub fn for_each_actor(
+        &self,
+        window: &DateWindow,
+        mut each: impl FnMut(ActorDetail) -> std::io::Result<()>,
+    ) -> Result<u64> {
+        let (from, to) = window.bounds();
+        // The ids first (one short string per actor), so that the per-actor reads
+        // below do not run inside this statement.
+        let ids: Vec<String> = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT m.actor FROM mentions m JOIN articles a ON a.rowid = m.article
+                 WHERE m.actor IS NOT NULL AND a.date >= ?1 AND a.date <= ?2 ORDER BY m.actor",
+            )?
+            .query_map(params![from, to], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut n = 0;
+        for id in ids {
+            if let Some(detail) = self.actor(&id, window)? {
+                each(detail)?;
+                n += 1;
+            }
+        }
+        Ok(n)
     }
 
     /// Actors with at least one mention in the window, most mentioned first. A
@@ -507,4 +542,23 @@ pub(crate) fn escape_like(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// The columns [`mention_from_row`] reads, over `mentions m JOIN articles a`.
+const MENTION_COLUMNS: &str =
+    "a.id, m.start, m.end, m.text, m.label, m.actor, m.code, m.resolved_from";
+
+fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mention> {
+    Ok(Mention {
+        article_id: r.get(0)?,
+        span: Span {
+            start: r.get::<_, i64>(1)? as usize,
+            end: r.get::<_, i64>(2)? as usize,
+            text: r.get(3)?,
+        },
+        label: r.get(4)?,
+        actor_id: r.get(5)?,
+        code: r.get(6)?,
+        resolved_from: r.get(7)?,
+    })
 }
