@@ -3,7 +3,10 @@
 //! agents dictionary, and the verb dictionary ([`verbs`], its format in that module's
 //! doc). Formats only — no matching, no tokenisation — so the language layer
 //! (gazetteer features), the actor layer (codes and roles) and the event coder
-//! (verbs and patterns) read the files one way.
+//! (verbs and patterns) read the files one way. [`codes`] is what an event code means
+//! (root, name, quad class, Goldstein value, PLOVER category): the table the coder
+//! writes with and the read side (timelines, the API's parameter checks) reads with,
+//! so neither needs the other.
 //!
 //! # Format, as we read it
 //!
@@ -33,6 +36,7 @@
 
 mod actors;
 mod agents;
+pub mod codes;
 mod dates;
 pub mod verbs;
 

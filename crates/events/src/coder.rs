@@ -4,7 +4,8 @@ use dateline_cameo::AgentCode;
 use dateline_cameo::verbs::{CodePair, Item, Pattern, Verb};
 use dateline_core::{Actor, Document, Event, EventActor, Mention, Span, Statement};
 
-use crate::{EventModel, codes};
+use crate::EventModel;
+use dateline_cameo::codes;
 
 /// Relations whose subtree is not part of the verb's own phrase.
 const OTHER_CLAUSES: &[&str] = &[
@@ -340,9 +341,9 @@ impl<'a> Coder<'a> {
                 date: article.date,
                 event_date,
                 root: root.to_string(),
-                quad_class: codes::quad_class(root),
-                goldstein: codes::goldstein(root),
-                plover: codes::plover(&self.model.plover, &code),
+                quad_class: dateline_cameo::codes::quad_class(root),
+                goldstein: dateline_cameo::codes::goldstein(root),
+                plover: dateline_cameo::codes::plover(&self.model.plover, &code),
                 code,
                 source: source.clone(),
                 target: target.cloned(),

@@ -33,7 +33,6 @@
 //! own phrase and sentence only. Ids are stable for the same text.
 
 mod coder;
-mod codes;
 
 use std::collections::BTreeMap;
 
@@ -41,7 +40,9 @@ use dateline_cameo::verbs::VerbDictionary;
 use serde::{Deserialize, Serialize};
 
 pub use coder::{Lookups, events};
-pub use codes::{goldstein, parse_code, parse_root, quad_class, read_plover, root, root_name};
+pub use dateline_cameo::codes::{
+    goldstein, parse_code, parse_root, quad_class, read_plover, root, root_name,
+};
 
 /// What the coder knows: the verb dictionary and the CAMEO→PLOVER table.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

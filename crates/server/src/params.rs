@@ -108,8 +108,8 @@ fn check(kind: Kind, value: &str) -> Result<(), String> {
                 Ok(())
             }
         }
-        Kind::Code => dateline_events::parse_code(value).map(drop),
-        Kind::Root => dateline_events::parse_root(value).map(drop),
+        Kind::Code => dateline_cameo::codes::parse_code(value).map(drop),
+        Kind::Root => dateline_cameo::codes::parse_root(value).map(drop),
         Kind::StatementKind => match value {
             "direct" | "indirect" | "mixed" => Ok(()),
             _ => Err(format!("{value:?} is not direct, indirect or mixed")),

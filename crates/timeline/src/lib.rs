@@ -427,7 +427,7 @@ fn entry(record: &Record, article: &ArticleInfo, reports: &[&ArticleInfo]) -> En
             &s.evidence,
         ),
         Record::Event(e) => {
-            let what = dateline_events::root_name(&e.root).unwrap_or("act");
+            let what = dateline_cameo::codes::root_name(&e.root).unwrap_or("act");
             let mut summary = format!(
                 "{} {}{} ({})",
                 e.source.span.text,
