@@ -242,7 +242,7 @@ pub fn check(db: &Path) -> anyhow::Result<ExitCode> {
         "ok: {} articles ({} marked as copies)",
         counts.articles, counts.duplicates
     );
-    println!("built with: {}", crate::built_with::describe_store(&store)?);
+    println!("built with: {}", dateline_pipeline::describe_store(&store)?);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -9,7 +9,6 @@
 
 mod actors;
 mod bench;
-mod built_with;
 mod eval;
 mod eval_actors;
 mod eval_events;

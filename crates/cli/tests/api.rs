@@ -33,8 +33,14 @@ fn start(db: &std::path::Path, extra: &[&str]) -> Server {
         .spawn()
         .expect("start dateline serve");
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    // Notices (the dictionaries a store was built with) may come before the address.
     let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
+    while !line.contains("http://") {
+        line.clear();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+    }
     let addr = line
         .split("http://")
         .nth(1)

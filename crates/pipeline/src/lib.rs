@@ -1,0 +1,291 @@
+//! The ingest use case as a library: articles read (by `dateline-ingest`) are
+//! stored (cleaned, deduplicated, by `dateline-store`), then every stored article not
+//! yet annotated by this pipeline with these dictionaries is annotated (by
+//! `dateline-extract`) and its records stored. The CLI's `ingest`, the server's
+//! `POST /api/articles`, and the coming Python package and Spark job call this, so
+//! that all of them store and annotate the same way.
+//!
+//! # Design
+//!
+//! * **No printing.** What happens is handed to the caller: a [`Tally`] after each
+//!   item and each rejection ([`store_articles`]), a count after each annotated
+//!   batch ([`annotate_pending`]), and [`Notice`]s about the dictionaries
+//!   ([`StoreDictionaries::for_store`]). Front ends print, draw progress bars, or
+//!   answer HTTP requests with them.
+//! * **The annotation key** ([`annotation_key`]) names what made an article's
+//!   annotations: the pipeline version and the dictionaries' fingerprint. An article
+//!   annotated under another key (an older dateline, other dictionaries, an
+//!   interrupted run) is annotated again; one under this key never is.
+//! * **The store remembers its dictionaries** ([`StoreDictionaries`]): the user's
+//!   actor files are kept whole in the store, so a later run without them annotates
+//!   the way the store was built, and changing them is explicit.
+//!
+//! # Invariants
+//!
+//! * Resumable: articles are stored, and annotations saved, in transactions that
+//!   each commit with their progress; what was committed before a failure stays, and
+//!   the next run picks up where this one stopped.
+//! * Deterministic: the same articles and dictionaries give the same stored records
+//!   on any number of cores.
+
+mod dictionaries;
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+
+use dateline_actors::Dictionary;
+use dateline_core::{Article, Extraction};
+use dateline_ingest::Item;
+use dateline_store::{AddOutcome, Store, StoreError};
+use rayon::prelude::*;
+
+pub use dictionaries::{Notice, StoreDictionaries, describe_store};
+
+/// Errors of the pipeline.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A user's actor file could not be read.
+    #[error("actor dictionary {path}: {source}")]
+    ActorFile {
+        path: String,
+        source: std::io::Error,
+    },
+    /// The store's record of its dictionaries is not what this dateline wrote.
+    #[error("the store's record of its actor dictionaries is unreadable: {0}")]
+    Settings(#[from] serde_json::Error),
+}
+
+pub type Result<T, E = PipelineError> = std::result::Result<T, E>;
+
+/// What storing a run's articles did.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    pub read: u64,
+    pub new: u64,
+    pub duplicate: u64,
+    pub near_duplicate: u64,
+    pub already_stored: u64,
+    pub rejected: u64,
+    /// Rejections by reason (the message without its location or values).
+    pub reasons: BTreeMap<String, u64>,
+    /// The first [`KEPT_ERRORS`] rejections in full, with their locations.
+    pub errors: Vec<String>,
+}
+
+/// How many rejections a [`Tally`] keeps in full.
+pub const KEPT_ERRORS: usize = 20;
+
+impl Tally {
+    fn reject(&mut self, full: String, reason: &str) {
+        self.rejected += 1;
+        *self.reasons.entry(reason_key(reason)).or_default() += 1;
+        if self.errors.len() < KEPT_ERRORS {
+            self.errors.push(full);
+        }
+    }
+}
+
+/// Stores every article `read` hands over (in one writer: deduplicated against the
+/// store and each other), counting what happened to each. `on_item` sees the tally
+/// after every item, with the full message of a rejection when there was one. Stops
+/// at the first failed write; what was committed before it stays, so a re-run
+/// resumes.
+pub fn store_articles<R>(
+    store: &mut Store,
+    read: impl FnOnce(&mut dyn FnMut(Item) -> ControlFlow<()>) -> R,
+    mut on_item: impl FnMut(&Tally, Option<&str>),
+) -> Result<(Tally, R)> {
+    let mut tally = Tally::default();
+    let mut failure: Option<StoreError> = None;
+    let mut writer = store.writer()?;
+    let outcome = read(&mut |item: Item| {
+        tally.read += 1;
+        let rejection = match item {
+            Ok(article) => match writer.add(&article) {
+                Ok(AddOutcome::New) => {
+                    tally.new += 1;
+                    None
+                }
+                Ok(AddOutcome::Duplicate { exact, .. }) => {
+                    tally.duplicate += 1;
+                    tally.near_duplicate += u64::from(!exact);
+                    None
+                }
+                Ok(AddOutcome::AlreadyStored) => {
+                    tally.already_stored += 1;
+                    None
+                }
+                Ok(AddOutcome::IdConflict) => {
+                    let full = format!(
+                        "id {:?} is already stored with different text; kept the stored article",
+                        article.id
+                    );
+                    tally.reject(full.clone(), "id already stored with different text");
+                    Some(full)
+                }
+                Err(e) => {
+                    // Nothing more can be stored; what was committed stays valid.
+                    failure = Some(e);
+                    return ControlFlow::Break(());
+                }
+            },
+            Err(error) => {
+                let full = error.to_string();
+                tally.reject(full.clone(), &error.message);
+                Some(full)
+            }
+        };
+        on_item(&tally, rejection.as_deref());
+        ControlFlow::Continue(())
+    });
+    writer.finish()?;
+    match failure {
+        Some(e) => Err(e.into()),
+        None => Ok((tally, outcome)),
+    }
+}
+
+/// The annotation key: what made an article's annotations (this pipeline's version
+/// and the dictionaries).
+pub fn annotation_key(dictionary: &Dictionary) -> i64 {
+    dateline_core::content_hash(&format!(
+        "{} {}",
+        dateline_extract::PIPELINE_VERSION,
+        dictionary.fingerprint()
+    ))
+}
+
+/// Articles annotated per transaction: small enough that an interrupted run loses
+/// little, large enough to keep every core busy between commits.
+pub const ANNOTATE_BATCH: usize = 64;
+
+/// What [`annotate_pending`] did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Annotated {
+    pub articles: u64,
+    pub mentions: u64,
+    /// Mentions linked to an actor.
+    pub linked: u64,
+}
+
+/// How many stored articles [`annotate_pending`] would annotate with `dictionary`.
+pub fn count_pending(store: &Store, dictionary: &Dictionary) -> Result<u64> {
+    Ok(store.count_pending_extraction(annotation_key(dictionary))?)
+}
+
+/// Annotates every stored article not annotated under this pipeline with
+/// `dictionary` (new ones, and any an interrupted run, an older dateline or other
+/// dictionaries left), on all cores, saving batch by batch. `on_batch` sees the
+/// running totals after each saved batch.
+pub fn annotate_pending(
+    store: &mut Store,
+    dictionary: &Dictionary,
+    mut on_batch: impl FnMut(&Annotated),
+) -> Result<Annotated> {
+    let key = annotation_key(dictionary);
+    let mut done = Annotated::default();
+    loop {
+        let batch = store.pending_extraction(key, ANNOTATE_BATCH)?;
+        if batch.is_empty() {
+            break;
+        }
+        let extracted: Vec<(i64, Extraction)> = batch
+            .into_par_iter()
+            .map(|(rowid, article)| (rowid, annotate(article, dictionary)))
+            .collect();
+        for (_, extraction) in &extracted {
+            done.mentions += extraction.mentions.len() as u64;
+            done.linked += extraction
+                .mentions
+                .iter()
+                .filter(|m| m.actor_id.is_some())
+                .count() as u64;
+        }
+        done.articles += extracted.len() as u64;
+        store.save_extractions(key, &extracted)?;
+        on_batch(&done);
+    }
+    Ok(done)
+}
+
+/// One article's records, as every front end annotates it.
+pub fn annotate(article: Article, dictionary: &Dictionary) -> Extraction {
+    dateline_extract::extract_with(
+        article,
+        dateline_extract::Dictionaries::with_actors(dictionary),
+    )
+}
+
+/// Groups messages that differ only in numbers and quoted values.
+fn reason_key(message: &str) -> String {
+    let cut = message.find(['"', '(']).unwrap_or(message.len());
+    message[..cut]
+        .split_whitespace()
+        .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches([':', ';', ','])
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejections_group_by_reason_whatever_their_values() {
+        assert_eq!(
+            reason_key("missing date: give a `date` (line 3)"),
+            reason_key("missing date: give a `date` (line 9)")
+        );
+        assert_ne!(reason_key("missing date"), reason_key("missing text"));
+    }
+
+    #[test]
+    fn articles_are_stored_once_and_annotated_once() {
+        let dir = std::env::temp_dir().join(format!("pipeline-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("store.db");
+        let _ = std::fs::remove_file(&db);
+        let mut store = Store::open(&db).unwrap();
+        let article = |id: &str, text: &str| -> Item {
+            Ok(Article::new(id, "2031-03-04".parse().unwrap(), text))
+        };
+        let items = vec![
+            article(
+                "a",
+                "Ilena Marsk said the ferry to Calloway Sound would sail on Monday.",
+            ),
+            article(
+                "b",
+                "Ilena Marsk said the ferry to Calloway Sound would sail on Monday.",
+            ),
+        ];
+        let (tally, ()) = store_articles(
+            &mut store,
+            |sink| {
+                for item in items {
+                    let _ = sink(item);
+                }
+            },
+            |_, _| {},
+        )
+        .unwrap();
+        assert_eq!((tally.read, tally.new, tally.duplicate), (2, 1, 1));
+        let dictionary = dateline_actors::shipped();
+        assert_eq!(count_pending(&store, dictionary).unwrap(), 2);
+        let mut batches = 0;
+        let done = annotate_pending(&mut store, dictionary, |_| batches += 1).unwrap();
+        assert_eq!((done.articles, batches), (2, 1));
+        assert!(done.mentions > 0);
+        // Annotated under this key: nothing left to do.
+        assert_eq!(count_pending(&store, dictionary).unwrap(), 0);
+        assert_eq!(
+            annotate_pending(&mut store, dictionary, |_| {}).unwrap(),
+            Annotated::default()
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
