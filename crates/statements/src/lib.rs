@@ -6,7 +6,8 @@
 //! Input is a `Document` with the language layers and the actor layer's mentions;
 //! output is `Statement` records. Four passes:
 //!
-//! 1. [`quotes`]: quotation marks → quoted spans, recovering locally from odd marks.
+//! 1. `core::quotes`: quotation marks → quoted spans, recovering locally from odd
+//!    marks (the one scanner the actor layer reads quotes with too).
 //! 2. Direct speech: each quote of four words or more (or any quote a cue is attached
 //!    to) looks for its attribution in its own sentence — a reporting verb right after
 //!    it (`“…,” Drost said`, `“…,” said Drost`) or right before it (`Drost said: “…”`)
@@ -54,7 +55,6 @@ mod cues;
 mod interviews;
 pub mod model;
 mod outlets;
-pub mod quotes;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -63,8 +63,8 @@ use dateline_core::Date;
 use dateline_core::{Actor, Document, Mention, Speaker, Statement, Via};
 
 pub use cues::{CUE_VERBS, is_cue};
+use dateline_core::quotes::{Quote, find_quotes};
 pub use model::Candidate;
-use quotes::{Quote, find_quotes};
 
 /// Quotes shorter than this, with no cue attached, are scare quotes or titles.
 const MIN_QUOTE_WORDS: usize = 4;

@@ -268,36 +268,21 @@ pub(super) fn cleaned_entity(
     })
 }
 
-/// Which tokens are inside quotation marks: curly marks open and close, a straight
-/// mark toggles, and a paragraph break ends any quote (an unclosed mark never spills
-/// into the rest of the article).
+/// Which tokens are inside quotation marks, by the one quote scanner
+/// (`dateline_core::quotes`): its quotes' byte ranges, walked beside the tokens.
 pub(super) fn quoted_tokens(document: &Document) -> Vec<bool> {
-    let text = document.text();
-    let mut out = Vec::with_capacity(document.tokens.len());
-    let mut open = false;
-    let mut previous_end = 0;
-    for token in &document.tokens {
-        if text[previous_end..token.start].contains("\n\n") {
-            open = false;
-        }
-        previous_end = token.end;
-        match &text[token.start..token.end] {
-            "“" => {
-                open = true;
-                out.push(false);
+    let quotes = dateline_core::quotes::find_quotes(document.text());
+    let mut q = 0;
+    document
+        .tokens
+        .iter()
+        .map(|token| {
+            while q < quotes.len() && quotes[q].end <= token.start {
+                q += 1;
             }
-            "”" => {
-                open = false;
-                out.push(false);
-            }
-            "\"" => {
-                open = !open;
-                out.push(false);
-            }
-            _ => out.push(open),
-        }
-    }
-    out
+            q < quotes.len() && quotes[q].start <= token.start && token.end <= quotes[q].end
+        })
+        .collect()
 }
 
 /// "University of Southern Indiana" → `usi`, `indiana`; "Church of Scientology" →
