@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::Context;
 use dateline_actors::Dictionary;
 use dateline_ingest::{Item, read_paths};
-use dateline_pipeline::{StoreDictionaries, Tally};
+use dateline_pipeline::{ActorFiles, StoreDictionaries, Tally};
 use dateline_store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -25,11 +25,12 @@ pub fn ingest(
     extract: bool,
     forget_actors: bool,
 ) -> anyhow::Result<ExitCode> {
+    // Read before opening the store, so that a missing --actors file stops us first.
+    let actor_files = ActorFiles::read(&input.actor_files)?;
     let mut store =
         Store::open(db).with_context(|| format!("cannot open store {}", db.display()))?;
-    // Read before storing, so that a broken --actors file stops us first.
     let dictionaries = extract
-        .then(|| store_dictionaries(input, &store, forget_actors))
+        .then(|| store_dictionaries(&actor_files, &store, forget_actors))
         .transpose()?;
     let bytes_read = Arc::new(AtomicU64::new(0));
     let mut opts = input.read_options();
@@ -76,13 +77,12 @@ pub fn ingest(
 
 /// The dictionaries a store is annotated with ([`StoreDictionaries::for_store`]),
 /// with what the person should know about them on stderr.
-pub fn store_dictionaries(
-    input: &InputArgs,
+fn store_dictionaries(
+    actor_files: &ActorFiles,
     store: &Store,
     forget_actors: bool,
 ) -> anyhow::Result<StoreDictionaries> {
-    let (dictionaries, notices) =
-        StoreDictionaries::for_store(&input.actor_files, store, forget_actors)?;
+    let (dictionaries, notices) = StoreDictionaries::for_store(actor_files, store, forget_actors)?;
     for notice in notices {
         eprintln!("{notice}");
     }
@@ -120,9 +120,10 @@ pub fn body_ingester(
     forget_actors: bool,
 ) -> anyhow::Result<Arc<dateline_server::IngestFn>> {
     let dictionaries = {
+        let actor_files = ActorFiles::read(&input.actor_files)?;
         let store =
             Store::open(db).with_context(|| format!("cannot open store {}", db.display()))?;
-        store_dictionaries(input, &store, forget_actors)?
+        store_dictionaries(&actor_files, &store, forget_actors)?
     };
     let opts = input.read_options();
     let db = db.to_path_buf();

@@ -51,6 +51,35 @@ impl std::fmt::Display for Notice {
     }
 }
 
+/// A user's actor files, read whole: read them before opening a store, so that a
+/// missing file stops a run before anything is created or stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActorFiles(Vec<ActorFile>);
+
+impl ActorFiles {
+    pub fn read(paths: &[PathBuf]) -> Result<ActorFiles> {
+        paths
+            .iter()
+            .map(|path| {
+                let text =
+                    std::fs::read_to_string(path).map_err(|source| PipelineError::ActorFile {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
+                Ok(ActorFile {
+                    name: path.display().to_string(),
+                    text,
+                })
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(ActorFiles)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// The dictionaries to annotate a store with, and whether the store must learn them.
 pub struct StoreDictionaries {
     pub dictionary: Cow<'static, Dictionary>,
@@ -59,35 +88,21 @@ pub struct StoreDictionaries {
 }
 
 impl StoreDictionaries {
-    /// The `actor_files` when given (they replace what the store remembers), the
-    /// shipped dictionary alone with `forget`, else the files the store was built
-    /// with; and what to tell the person about it.
+    /// The `given` files when there are any (they replace what the store
+    /// remembers), the shipped dictionary alone with `forget`, else the files the
+    /// store was built with; and what to tell the person about it.
     pub fn for_store(
-        actor_files: &[PathBuf],
+        given: &ActorFiles,
         store: &Store,
         forget: bool,
     ) -> Result<(Self, Vec<Notice>)> {
         let stored = stored_files(store)?;
         let files = if forget {
             Vec::new()
-        } else if actor_files.is_empty() {
+        } else if given.is_empty() {
             stored.clone()
         } else {
-            actor_files
-                .iter()
-                .map(|path| {
-                    let text = std::fs::read_to_string(path).map_err(|source| {
-                        PipelineError::ActorFile {
-                            path: path.display().to_string(),
-                            source,
-                        }
-                    })?;
-                    Ok(ActorFile {
-                        name: path.display().to_string(),
-                        text,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?
+            given.0.clone()
         };
         let mut notices = Vec::new();
         let changed = files != stored;
@@ -97,7 +112,7 @@ impl StoreDictionaries {
                 was: describe(&stored),
                 now: describe(&files),
             });
-        } else if !changed && actor_files.is_empty() && !files.is_empty() {
+        } else if !changed && given.is_empty() && !files.is_empty() {
             notices.push(Notice::Remembered {
                 files: describe(&files),
             });

@@ -39,7 +39,7 @@ use dateline_ingest::Item;
 use dateline_store::{AddOutcome, Store, StoreError};
 use rayon::prelude::*;
 
-pub use dictionaries::{Notice, StoreDictionaries, describe_store};
+pub use dictionaries::{ActorFiles, Notice, StoreDictionaries, describe_store};
 
 /// Errors of the pipeline.
 #[derive(Debug, thiserror::Error)]
