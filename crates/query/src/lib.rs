@@ -124,6 +124,17 @@ pub fn lookup_actor(
     }
     let key = dateline_core::key::name_key(name.split_whitespace());
     let mut candidates = store.actor_candidates(name, &key, window, LOOKUP_CANDIDATES)?;
+    if candidates.is_empty() {
+        // "Donald J. Trump": initials the article may not have written.
+        let without_initials = dateline_core::key::name_key(
+            name.split_whitespace()
+                .filter(|w| w.trim_end_matches('.').chars().count() > 1),
+        );
+        if without_initials != key {
+            candidates =
+                store.actor_candidates(name, &without_initials, window, LOOKUP_CANDIDATES)?;
+        }
+    }
     Ok(match candidates.len() {
         0 => ActorLookup::None,
         1 => ActorLookup::One {

@@ -53,6 +53,8 @@ fn people_are_found_by_surname_spelling_and_id() {
     assert_eq!(one("Matvey Orlenko"), "matvy-orlenko");
     assert_eq!(one("Orlenko"), "matvy-orlenko");
     assert_eq!(one("matvy-orlenko"), "matvy-orlenko");
+    // A middle initial the articles never wrote.
+    assert_eq!(one("Matvei K. Orlenko"), "matvy-orlenko");
     // Two people share a surname: both listed, the more mentioned first.
     match lookup_actor(&store, "Vael", &all).unwrap() {
         ActorLookup::Several { candidates } => {
