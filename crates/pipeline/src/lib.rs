@@ -245,11 +245,8 @@ mod tests {
 
     #[test]
     fn articles_are_stored_once_and_annotated_once() {
-        let dir = std::env::temp_dir().join(format!("pipeline-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let db = dir.join("store.db");
-        let _ = std::fs::remove_file(&db);
-        let mut store = Store::open(&db).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("store.db")).unwrap();
         let article = |id: &str, text: &str| -> Item {
             Ok(Article::new(id, "2031-03-04".parse().unwrap(), text))
         };
@@ -286,6 +283,5 @@ mod tests {
             annotate_pending(&mut store, dictionary, |_| {}).unwrap(),
             Annotated::default()
         );
-        std::fs::remove_dir_all(&dir).ok();
     }
 }

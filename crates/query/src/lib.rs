@@ -54,22 +54,37 @@ pub fn actor_filter(
     name: &str,
     window: &DateWindow,
 ) -> Result<ActorFilter, StoreError> {
+    if let Some(filter) = exact_filter(store, name, window)? {
+        return Ok(filter);
+    }
+    // A surname or part of a name that fits one actor only ("Zelensky").
+    let key = dateline_core::key::name_key(name.split_whitespace());
+    let mut candidates = store.actor_candidates(&key, window, 2)?;
+    Ok(if candidates.len() == 1 {
+        ActorFilter::Actor(candidates.remove(0).id)
+    } else {
+        ActorFilter::Name(name.to_string())
+    })
+}
+
+/// What an argument names outright: an id or an alias in any case, a spelling
+/// variant of one, or a CAMEO code prefix in capitals of 3+ letters.
+fn exact_filter(
+    store: &Store,
+    name: &str,
+    window: &DateWindow,
+) -> Result<Option<ActorFilter>, StoreError> {
     if let Some(id) = store.resolve_actor(name, window)? {
-        return Ok(ActorFilter::Actor(id));
+        return Ok(Some(ActorFilter::Actor(id)));
     }
     let key = dateline_core::key::name_key(name.split_whitespace());
     if let Some(id) = store.resolve_actor(&key, window)? {
-        return Ok(ActorFilter::Actor(id));
+        return Ok(Some(ActorFilter::Actor(id)));
     }
     if name.len() >= 3 && name.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Ok(ActorFilter::CodePrefix(name.to_string()));
+        return Ok(Some(ActorFilter::CodePrefix(name.to_string())));
     }
-    // A surname or part of a name that fits one actor only ("Zelensky").
-    let mut candidates = store.actor_candidates(name, &key, window, 2)?;
-    if candidates.len() == 1 {
-        return Ok(ActorFilter::Actor(candidates.remove(0).id));
-    }
-    Ok(ActorFilter::Name(name.to_string()))
+    Ok(None)
 }
 
 /// The one actor an argument stands for: its id, or for a code prefix the most
@@ -79,7 +94,16 @@ pub fn resolve_actor(
     name: &str,
     window: &DateWindow,
 ) -> Result<Option<String>, StoreError> {
-    Ok(match actor_filter(store, name, window)? {
+    one_actor(store, actor_filter(store, name, window)?, window)
+}
+
+/// The actor a filter stands for: itself, or a code prefix's most mentioned holder.
+fn one_actor(
+    store: &Store,
+    filter: ActorFilter,
+    window: &DateWindow,
+) -> Result<Option<String>, StoreError> {
+    Ok(match filter {
         ActorFilter::Actor(id) => Some(id),
         ActorFilter::CodePrefix(code) => store
             .actors(Some(&code), window, 1)?
@@ -119,11 +143,14 @@ pub fn lookup_actor(
     name: &str,
     window: &DateWindow,
 ) -> Result<ActorLookup, StoreError> {
-    if let Some(id) = resolve_actor(store, name, window)? {
-        return Ok(ActorLookup::One { id });
+    if let Some(filter) = exact_filter(store, name, window)? {
+        return Ok(match one_actor(store, filter, window)? {
+            Some(id) => ActorLookup::One { id },
+            None => ActorLookup::None,
+        });
     }
     let key = dateline_core::key::name_key(name.split_whitespace());
-    let mut candidates = store.actor_candidates(name, &key, window, LOOKUP_CANDIDATES)?;
+    let mut candidates = store.actor_candidates(&key, window, LOOKUP_CANDIDATES)?;
     if candidates.is_empty() {
         // "Donald J. Trump": initials the article may not have written.
         let without_initials = dateline_core::key::name_key(
@@ -131,8 +158,7 @@ pub fn lookup_actor(
                 .filter(|w| w.trim_end_matches('.').chars().count() > 1),
         );
         if without_initials != key {
-            candidates =
-                store.actor_candidates(name, &without_initials, window, LOOKUP_CANDIDATES)?;
+            candidates = store.actor_candidates(&without_initials, window, LOOKUP_CANDIDATES)?;
         }
     }
     Ok(match candidates.len() {

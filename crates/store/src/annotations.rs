@@ -365,44 +365,31 @@ impl Store {
     }
 
     /// Actors a typed name may mean, in the window, most mentioned first: those whose
-    /// id has `key` (a name key, `dateline_core::key::name_key`) as one of its
-    /// words or word runs ("zelensky" in `volodymyr-zelensky`, "bin-salman" in
-    /// `mohammed-bin-salman`), or that were named by an alias equal to `name` in any
-    /// case. At most `limit`.
+    /// id has `key` (a name key, `dateline_core::key::name_key`) as one of its words
+    /// or word runs ("zelensky" in `volodymyr-zelensky`, "bin-salman" in
+    /// `mohammed-bin-salman`). At most `limit`. (An alias typed in full is
+    /// [`Store::resolve_actor`]'s.)
     pub fn actor_candidates(
         &self,
-        name: &str,
         key: &str,
         window: &DateWindow,
         limit: usize,
     ) -> Result<Vec<ActorSummary>> {
         let (from, to) = window.bounds();
-        // A key has only letters, digits and hyphens; escape LIKE's wildcards anyway.
-        let escaped: String = key
-            .chars()
-            .flat_map(|c| match c {
-                '%' | '_' | '\\' => vec!['\\', c],
-                c => vec![c],
-            })
-            .collect();
         let mut statement = self.conn.prepare_cached(
             "WITH wanted AS (
                  SELECT id FROM actors
                  WHERE ?1 <> '' AND (id = ?1 OR id LIKE '%-' || ?2 ESCAPE '\\'
                     OR id LIKE ?2 || '-%' ESCAPE '\\' OR id LIKE '%-' || ?2 || '-%' ESCAPE '\\')
-                 UNION
-                 SELECT DISTINCT actor FROM mentions
-                 WHERE text = ?3 COLLATE NOCASE AND actor IS NOT NULL
-                   AND (resolved_from IS NULL OR resolved_from IN ('surname', 'short_name'))
              )
              SELECT m.actor, count(*), count(DISTINCT m.article), min(a.date), max(a.date)
              FROM mentions m JOIN articles a ON a.rowid = m.article
-             WHERE m.actor IN (SELECT id FROM wanted) AND a.date >= ?4 AND a.date <= ?5
-             GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT ?6",
+             WHERE m.actor IN (SELECT id FROM wanted) AND a.date >= ?3 AND a.date <= ?4
+             GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT ?5",
         )?;
         self.summaries(
             &mut statement,
-            params![key, escaped, name, from, to, limit as i64],
+            params![key, escape_like(key), from, to, limit as i64],
             window,
         )
     }
