@@ -212,7 +212,9 @@ pub(crate) fn read_gold<T: serde::de::DeserializeOwned>(
 
 /// The extractions of the articles whose id is in `ids` (the first copy of each):
 /// read from `--predictions`, or extracted from `--articles` with the dictionaries
-/// the input options name. Every id must be found.
+/// the input options name, together, as a store holding those articles annotates
+/// them (each with what the others dated on or before it said). Every id must be
+/// found.
 pub(crate) fn extract_articles<'a>(
     ids: impl Iterator<Item = &'a String>,
     args: &GoldArticles,
@@ -220,12 +222,17 @@ pub(crate) fn extract_articles<'a>(
     let wanted: HashSet<&String> = ids.collect();
     let Some(path) = &args.predictions else {
         let dictionary = args.input.dictionary()?;
-        return gold_articles(&wanted, &args.articles, &args.input, |article| {
-            dateline_extract::extract_with(
-                article,
-                dateline_extract::Dictionaries::with_actors(&dictionary),
-            )
-        });
+        let articles = gold_articles(&wanted, &args.articles, &args.input, |article| article)?;
+        let mut articles: Vec<dateline_core::Article> = articles.into_values().collect();
+        articles.sort_by(|a, b| a.id.cmp(&b.id));
+        let extracted = dateline_extract::extract_corpus(
+            articles,
+            dateline_extract::Dictionaries::with_actors(&dictionary),
+        );
+        return Ok(extracted
+            .into_iter()
+            .map(|e| (e.article.id.clone(), e))
+            .collect());
     };
     let mut out: HashMap<String, Extraction> = HashMap::new();
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;

@@ -22,6 +22,7 @@
 mod document;
 mod ids;
 pub mod key;
+pub mod knowledge;
 pub mod quotes;
 mod records;
 pub mod time;

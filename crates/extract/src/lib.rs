@@ -27,16 +27,18 @@
 //! * Every span a record carries is made by `Document::span`/`span_of_bytes` and so
 //!   equals the article text at its code-point offsets.
 
-use dateline_actors::Dictionary;
+use dateline_actors::{Dictionary, Linked};
+use dateline_core::knowledge::{DatedFact, Knowledge, KnowledgeAsOf, PersonFact, Question};
 use dateline_core::{Article, Document, Entity, Extraction, Token};
 use dateline_nlp::gazetteer::{COUNTRY, Gazetteer};
 use dateline_nlp::{lemmatizer, ner, parser, split_sentences, tagger, tokenize};
+use rayon::prelude::*;
 
 /// The version of what [`extract`] produces. A store remembers what annotated each
 /// article (this, and the dictionaries' fingerprint) and annotates again on the next
 /// ingest when either differs; bump it whenever a change alters the records for the
 /// same input, including a retrained shipped model (`data/models/events.json`).
-pub const PIPELINE_VERSION: i64 = 3;
+pub const PIPELINE_VERSION: i64 = 4;
 
 /// What the extractors look names and verbs up in.
 #[derive(Clone, Copy)]
@@ -68,22 +70,139 @@ pub fn extract(article: Article) -> Extraction {
     extract_with(article, Dictionaries::shipped())
 }
 
-/// [`extract`] with other dictionaries (the shipped ones plus a user's files). The
-/// models are English; an article detected as another language gets no annotations
-/// rather than wrong ones (`und`, undetermined, is tried as English).
+/// [`extract`] with other dictionaries (the shipped ones plus a user's files), from
+/// the article alone: what earlier articles said is not consulted (see
+/// [`extract_corpus`] and [`Prepared`] for that). The models are English; an article
+/// detected as another language gets no annotations rather than wrong ones (`und`,
+/// undetermined, is tried as English).
 pub fn extract_with(article: Article, dictionaries: Dictionaries) -> Extraction {
+    prepare(article, dictionaries)
+        .complete(dictionaries, &Knowledge::default())
+        .extraction
+}
+
+/// Every article of a corpus, each with what the articles dated on or before it
+/// said about the people it names ([`Knowledge`]), as a store that held them all
+/// would annotate them. Articles are annotated on all cores; the output is in input
+/// order.
+pub fn extract_corpus(articles: Vec<Article>, dictionaries: Dictionaries) -> Vec<Extraction> {
+    let prepared: Vec<Prepared> = articles
+        .into_par_iter()
+        .map(|a| prepare(a, dictionaries))
+        .collect();
+    let knowledge = Knowledge::new(prepared.iter().flat_map(Prepared::dated_facts));
+    prepared
+        .into_par_iter()
+        .map(|p| p.complete(dictionaries, &knowledge).extraction)
+        .collect()
+}
+
+/// An article with its language layers and the actor layer from the article alone:
+/// the first of the two steps of annotation. Its [`facts`](Prepared::facts) are what
+/// later articles learn from; [`complete`](Prepared::complete) adds what earlier
+/// ones said and the remaining layers.
+pub struct Prepared {
+    document: Document,
+    /// `None` for a language we do not model.
+    alone: Option<Linked>,
+    asked: Vec<(Question, i64)>,
+}
+
+/// The language layers and the actor layer of `article`, from the article alone.
+pub fn prepare(article: Article, dictionaries: Dictionaries) -> Prepared {
     let mut document = Document::new(article);
     if !matches!(document.article.lang.as_str(), "en" | "und") {
-        return Extraction {
-            article: document.article,
-            mentions: Vec::new(),
-            actors: Vec::new(),
-            statements: Vec::new(),
-            events: Vec::new(),
+        return Prepared {
+            document,
+            alone: None,
+            asked: Vec::new(),
         };
     }
     annotate_language(&mut document);
-    let linked = dateline_actors::link(&document, dictionaries.actors);
+    let nothing = KnowledgeAsOf::nothing(document.article.date);
+    let alone = dateline_actors::link(&document, dictionaries.actors, &nothing);
+    Prepared {
+        asked: nothing.asked(),
+        document,
+        alone: Some(alone),
+    }
+}
+
+/// A finished annotation, with the questions it asked the knowledge and a hash of
+/// each answer (a store re-annotates the article when an answer changes).
+pub struct Completed {
+    pub extraction: Extraction,
+    pub asked: Vec<(Question, i64)>,
+}
+
+impl Prepared {
+    pub fn article(&self) -> &Article {
+        &self.document.article
+    }
+
+    /// What this article alone says about the people it names.
+    pub fn facts(&self) -> &[PersonFact] {
+        self.alone.as_ref().map_or(&[], |l| l.facts.as_slice())
+    }
+
+    pub fn dated_facts(&self) -> impl Iterator<Item = DatedFact> + '_ {
+        let date = self.document.article.date;
+        self.facts().iter().map(move |fact| DatedFact {
+            date,
+            fact: fact.clone(),
+        })
+    }
+
+    /// The questions the article alone asked of the knowledge: what a store must look
+    /// up before [`complete`](Prepared::complete).
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.asked.iter().map(|(q, _)| q)
+    }
+
+    /// The remaining layers, with `knowledge` as of the article's date: the actor
+    /// layer again where the knowledge answers one of the article's questions, then
+    /// statements and events.
+    pub fn complete(self, dictionaries: Dictionaries, knowledge: &Knowledge) -> Completed {
+        let Prepared {
+            document,
+            alone,
+            asked,
+        } = self;
+        let Some(alone) = alone else {
+            return Completed {
+                extraction: Extraction {
+                    article: document.article,
+                    mentions: Vec::new(),
+                    actors: Vec::new(),
+                    statements: Vec::new(),
+                    events: Vec::new(),
+                },
+                asked,
+            };
+        };
+        let date = document.article.date;
+        // `asked` holds the answers of no knowledge.
+        let unanswered = asked
+            .iter()
+            .all(|(q, h)| knowledge.answer_hash(q, date) == *h);
+        // Knowledge that answers none of the article's questions changes nothing: the
+        // actor layer from the article alone stands.
+        let (linked, asked) = if unanswered {
+            (alone, asked)
+        } else {
+            let as_of = knowledge.as_of(date);
+            let linked = dateline_actors::link(&document, dictionaries.actors, &as_of);
+            (linked, as_of.asked())
+        };
+        Completed {
+            extraction: annotate_records(document, linked, dictionaries),
+            asked,
+        }
+    }
+}
+
+/// Statements and events over the actor layer.
+fn annotate_records(document: Document, linked: Linked, dictionaries: Dictionaries) -> Extraction {
     let statements = dateline_statements::statements(&document, &linked.mentions, &linked.actors);
     let actors = dictionaries.actors;
     let date = document.article.date;
@@ -134,7 +253,8 @@ pub fn statement_candidates(
         return Vec::new();
     }
     annotate_language(&mut document);
-    let linked = dateline_actors::link(&document, dictionaries.actors);
+    let nothing = KnowledgeAsOf::nothing(document.article.date);
+    let linked = dateline_actors::link(&document, dictionaries.actors, &nothing);
     dateline_statements::candidates(&document, &linked.mentions, &linked.actors)
 }
 

@@ -250,3 +250,70 @@ fn a_titled_name_in_a_list_is_not_the_previous_persons_apposition() {
         Some("HLDGOV")
     );
 }
+
+/// A corpus run as a store would annotate it: each article with what the articles
+/// dated on or before it said.
+fn extract_corpus(articles: &[(&str, &str, &str)]) -> Vec<Extraction> {
+    let articles = articles
+        .iter()
+        .map(|(id, date, text)| Article::new(*id, date.parse().unwrap(), *text))
+        .collect();
+    dateline_extract::extract_corpus(
+        articles,
+        dateline_extract::Dictionaries::with_actors(&dictionary()),
+    )
+}
+
+#[test]
+fn a_person_coded_in_an_earlier_article_keeps_the_code_later_and_never_before() {
+    let titled = "Veldoran Foreign Minister Sabine Drost arrived in Strenholt on Monday.";
+    let untitled = "Sabine Drost met the delegation. Drost said she would stay a week.";
+    let corpus = extract_corpus(&[
+        ("before", "2031-03-01", untitled),
+        ("titled", "2031-03-02", titled),
+        ("after", "2031-03-05", untitled),
+    ]);
+    let code = |e: &Extraction| mention(e, "Sabine Drost", 0).code.clone();
+    assert_eq!(code(&corpus[1]).as_deref(), Some("VLDGOV"));
+    assert_eq!(
+        code(&corpus[2]).as_deref(),
+        Some("VLDGOV"),
+        "learned from the earlier article"
+    );
+    assert_eq!(
+        code(&corpus[0]),
+        None,
+        "nothing learned from a later article"
+    );
+    // The article alone, as `extract` sees it, knows nothing of the title.
+    assert_eq!(code(&extract("after", "2031-03-05", untitled)), None);
+}
+
+#[test]
+fn a_bare_surname_is_the_one_person_earlier_articles_named_so() {
+    let corpus = extract_corpus(&[
+        (
+            "named",
+            "2031-03-02",
+            "Veldoran Foreign Minister Sabine Drost arrived in Strenholt on Monday.",
+        ),
+        ("surname", "2031-03-04", "Drost left Strenholt on Thursday."),
+        (
+            "too early",
+            "2031-03-01",
+            "Drost left Strenholt on Thursday.",
+        ),
+    ]);
+    let drost = mention(&corpus[1], "Drost", 0);
+    assert_eq!(drost.actor_id.as_deref(), Some("sabine-drost"));
+    assert_eq!(drost.code.as_deref(), Some("VLDGOV"));
+    assert_eq!(drost.resolved_from.as_deref(), Some("known_surname"));
+    assert!(
+        corpus[2]
+            .mentions
+            .iter()
+            .all(|m| m.actor_id.as_deref() != Some("sabine-drost")),
+        "nothing learned from a later article: {:#?}",
+        corpus[2].mentions
+    );
+}

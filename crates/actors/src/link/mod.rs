@@ -31,13 +31,12 @@ pub struct Linked {
     pub mentions: Vec<Mention>,
     /// The actors the mentions link to, in order of first mention.
     pub actors: Vec<Actor>,
+    /// What this article alone says about the people it names in full that the
+    /// dictionaries do not know: the facts later articles learn from.
+    pub facts: Vec<PersonFact>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Gender {
-    Male,
-    Female,
-}
+use dateline_core::knowledge::{Gender, KnowledgeAsOf, Known, PersonFact};
 
 struct LocalActor {
     id: String,
@@ -56,6 +55,11 @@ struct LocalActor {
     /// ("usi", "scientology").
     short_names: Vec<String>,
     gender: Option<Gender>,
+    /// What earlier articles said of a person the dictionaries do not know; never
+    /// folded into the fields above, which are what this article says.
+    known: Option<Known>,
+    /// Linked through knowledge alone (a bare surname): not named in this article.
+    from_knowledge: bool,
 }
 
 struct Found {
@@ -69,6 +73,7 @@ struct Found {
 struct Linker<'a> {
     document: &'a Document,
     dictionary: &'a Dictionary,
+    knowledge: &'a KnowledgeAsOf<'a>,
     date: Date,
     lower: Vec<String>,
     actors: Vec<LocalActor>,
@@ -88,8 +93,14 @@ struct Linker<'a> {
 }
 
 /// Links the mentions of `document` (which must carry the language layers) to actors,
-/// with codes as of the article's date.
-pub fn link(document: &Document, dictionary: &Dictionary) -> Linked {
+/// with codes as of the article's date, consulting what earlier articles said
+/// (`knowledge`, as of the article's date) for people this article names without
+/// saying who they are.
+pub fn link<'a>(
+    document: &'a Document,
+    dictionary: &'a Dictionary,
+    knowledge: &'a KnowledgeAsOf<'a>,
+) -> Linked {
     let lower = document.lower_tokens();
     let sentence_of = document.sentence_of_tokens();
     let entities = document
@@ -110,6 +121,7 @@ pub fn link(document: &Document, dictionary: &Dictionary) -> Linked {
     let mut linker = Linker {
         document,
         dictionary,
+        knowledge,
         entities,
         in_quote,
         agents: Rc::new(agents),
@@ -307,6 +319,9 @@ impl<'a> Linker<'a> {
         } else {
             Vec::new()
         };
+        let known = (kind == Kind::Person && roles.is_empty())
+            .then(|| self.knowledge.person(&id))
+            .flatten();
         self.actors.push(LocalActor {
             id: id.clone(),
             name,
@@ -318,6 +333,8 @@ impl<'a> Linker<'a> {
             surname,
             short_names,
             gender,
+            known,
+            from_knowledge: false,
         });
         self.by_id.insert(id, self.actors.len() - 1);
         self.actors.len() - 1
@@ -346,9 +363,49 @@ impl<'a> Linker<'a> {
             .find(|r| r.from.is_none_or(|f| f <= self.date) && r.to.is_none_or(|t| self.date < t))
             .map(|r| r.code.clone())
             .or_else(|| local.seen_code.clone())
+            .or_else(|| local.known.as_ref().and_then(|k| k.code.clone()))
+    }
+
+    /// The gender this article gives, else the one earlier articles gave.
+    fn gender_of(&self, actor: usize) -> Option<Gender> {
+        let local = &self.actors[actor];
+        local.gender.or(local.known.as_ref().and_then(|k| k.gender))
+    }
+
+    /// A title this article or an earlier one gave.
+    fn has_title(&self, actor: usize, head: &str) -> bool {
+        let local = &self.actors[actor];
+        local.titles.contains(head)
+            || local
+                .known
+                .as_ref()
+                .is_some_and(|k| k.titles.contains(head))
+    }
+
+    /// What this article alone says about the people it names in full that the
+    /// dictionaries do not know.
+    fn facts(&self) -> Vec<PersonFact> {
+        let mut facts: Vec<PersonFact> = self
+            .actors
+            .iter()
+            .filter(|a| a.kind == Kind::Person && a.roles.is_empty() && !a.from_knowledge)
+            .filter_map(|a| {
+                Some(PersonFact {
+                    actor_id: a.id.clone(),
+                    name: a.name.clone(),
+                    surname: a.surname.clone()?,
+                    code: a.seen_code.clone(),
+                    gender: a.gender,
+                    titles: a.titles.iter().cloned().collect(),
+                })
+            })
+            .collect();
+        facts.sort();
+        facts
     }
 
     fn finish(mut self) -> Linked {
+        let facts = self.facts();
         let mut mentions = Vec::with_capacity(self.found.len());
         let found = std::mem::take(&mut self.found);
         for f in found {
@@ -374,6 +431,7 @@ impl<'a> Linker<'a> {
             .map(|a| {
                 let codes = if a.roles.is_empty() {
                     a.seen_code
+                        .or_else(|| a.known.and_then(|k| k.code))
                         .map(|code| ActorCode {
                             code,
                             from: Some(self.date),
@@ -393,6 +451,10 @@ impl<'a> Linker<'a> {
                 }
             })
             .collect();
-        Linked { mentions, actors }
+        Linked {
+            mentions,
+            actors,
+            facts,
+        }
     }
 }

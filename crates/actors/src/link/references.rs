@@ -30,6 +30,10 @@ impl<'a> Linker<'a> {
                 found.actor = Some(actor);
                 found.label = "ORG";
                 found.resolved_from = Some("short_name");
+            } else if let Some(actor) = self.by_known_surname(at) {
+                let found = &mut self.found[index];
+                found.actor = Some(actor);
+                found.resolved_from = Some("known_surname");
             }
         }
         // One-word organisations: a short name of one named in full, else themselves
@@ -78,6 +82,18 @@ impl<'a> Linker<'a> {
                     actor: Some(actor),
                     code: None,
                     resolved_from: Some("short_name"),
+                });
+            } else if self.xpos(i) == "NNP"
+                && dateline_core::time::month(&self.lower[i]).is_none()
+                && dateline_core::time::weekday(&self.lower[i]).is_none()
+                && let Some(actor) = self.by_known_surname(i)
+            {
+                self.push(Found {
+                    tokens: i..i + 1,
+                    label: "PER",
+                    actor: Some(actor),
+                    code: None,
+                    resolved_from: Some("known_surname"),
                 });
             }
         }
@@ -162,6 +178,28 @@ impl<'a> Linker<'a> {
             .and_then(|f| f.actor)
     }
 
+    /// The one person an earlier article named in full whose surname this word is,
+    /// when this article names no one by it.
+    pub(super) fn by_known_surname(&mut self, i: usize) -> Option<usize> {
+        let key = name_key([self.word(i)]);
+        if key.is_empty() {
+            return None;
+        }
+        let known = self.knowledge.surname(&key)?;
+        let actor = self.add_actor(
+            known.actor_id.clone(),
+            known.name.clone(),
+            Kind::Person,
+            Vec::new(),
+        );
+        let local = &mut self.actors[actor];
+        if local.known.is_none() {
+            local.known = Some(known);
+        }
+        local.from_knowledge = local.aliases.is_empty();
+        Some(actor)
+    }
+
     /// The one organisation named in this article whose acronym or short name this
     /// word is ("Scientology" after "the Church of Scientology").
     pub(super) fn by_short_name(&self, i: usize) -> Option<usize> {
@@ -220,9 +258,7 @@ impl<'a> Linker<'a> {
         let head = &self.dictionary.agent(agent).head;
         let country = demonym.and_then(|d| d.code.as_deref()).map(owner_code);
         let candidates: Vec<usize> = (0..self.actors.len())
-            .filter(|&a| {
-                self.actors[a].kind == Kind::Person && self.actors[a].titles.contains(head)
-            })
+            .filter(|&a| self.actors[a].kind == Kind::Person && self.has_title(a, head))
             .filter(|&a| {
                 let code = self.code_of(a);
                 match (&country, code) {
@@ -282,7 +318,7 @@ impl<'a> Linker<'a> {
             let person = |f: &&Found| match f.actor {
                 Some(a) => {
                     self.actors[a].kind == Kind::Person
-                        && self.actors[a].gender.is_none_or(|g| g == gender)
+                        && self.gender_of(a).is_none_or(|g| g == gender)
                         && !self.clause_mates(i, f)
                 }
                 None => f.label == "PER" && f.resolved_from.is_none(),
