@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use dateline_actors::Dictionary;
+use dateline_core::knowledge::Knowledge;
 use dateline_ingest::{Item, read_paths};
 use dateline_pipeline::{ActorFiles, StoreDictionaries, Tally};
 use dateline_store::Store;
@@ -181,12 +182,17 @@ fn annotate_pending(store: &mut Store, dictionary: &Dictionary, quiet: bool) -> 
         )
     };
     let done = dateline_pipeline::annotate_pending(store, dictionary, |done| {
+        progress.set_length(pending + done.reannotated);
         progress.set_position(done.articles)
     })
     .context("storing annotations failed; re-run ingest to resume")?;
     progress.finish_and_clear();
+    let again = match done.reannotated {
+        0 => String::new(),
+        n => format!(" ({n} later articles again, with what earlier-dated new ones said)"),
+    };
     eprintln!(
-        "annotated {} articles · {} mentions, {} linked to actors  [{:.1}s]",
+        "annotated {} articles{again} · {} mentions, {} linked to actors  [{:.1}s]",
         done.articles,
         done.mentions,
         done.linked,
@@ -216,9 +222,34 @@ fn progress_bar(
     bar
 }
 
-pub fn extract(paths: &[PathBuf], input: &InputArgs, conllu: bool) -> anyhow::Result<ExitCode> {
+pub fn extract(
+    paths: &[PathBuf],
+    input: &InputArgs,
+    conllu: bool,
+    with_knowledge: bool,
+) -> anyhow::Result<ExitCode> {
     let opts = input.read_options();
     let dictionary = input.dictionary()?;
+    let dictionaries = dateline_extract::Dictionaries::with_actors(&dictionary);
+    let knowledge = if with_knowledge {
+        if paths.iter().any(|p| p.as_os_str() == "-") {
+            anyhow::bail!(
+                "--knowledge reads the input twice: give files or directories, not stdin"
+            );
+        }
+        // First pass: what each article alone says. Rejections are reported by the
+        // second pass.
+        let mut facts = Vec::new();
+        read_paths(paths, &opts, &mut |item: Item| {
+            if let Ok(article) = item {
+                facts.extend(dateline_extract::prepare(article, dictionaries).dated_facts());
+            }
+            ControlFlow::Continue(())
+        });
+        Knowledge::new(facts)
+    } else {
+        Knowledge::default()
+    };
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::new(stdout);
     let mut rejected = 0u64;
@@ -232,10 +263,9 @@ pub fn extract(paths: &[PathBuf], input: &InputArgs, conllu: bool) -> anyhow::Re
                 }
             }
             Ok(article) => {
-                let extraction = dateline_extract::extract_with(
-                    article,
-                    dateline_extract::Dictionaries::with_actors(&dictionary),
-                );
+                let extraction = dateline_extract::prepare(article, dictionaries)
+                    .complete(dictionaries, &knowledge)
+                    .extraction;
                 let written = serde_json::to_writer(&mut out, &extraction)
                     .map_err(std::io::Error::from)
                     .and_then(|()| out.write_all(b"\n"));

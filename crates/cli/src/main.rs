@@ -152,6 +152,11 @@ enum Command {
         /// as CoNLL-U instead of records: what the extractors read.
         #[arg(long)]
         conllu: bool,
+        /// Annotate each article with what the input articles dated on or before
+        /// it said about the people it names, as a store holding them all does.
+        /// Reads the input twice (facts first), so it takes files, not stdin.
+        #[arg(long, conflicts_with = "conllu")]
+        knowledge: bool,
     },
     /// Ranked full-text search (BM25) over stored articles.
     Search {
@@ -303,7 +308,8 @@ fn main() -> ExitCode {
             paths,
             input,
             conllu,
-        } => ingest::extract(&paths, &input, conllu),
+            knowledge,
+        } => ingest::extract(&paths, &input, conllu, knowledge),
         Command::Search {
             query,
             window,

@@ -19,11 +19,13 @@ fn events_are_stored_listed_filtered_and_exported() {
     let all = lines(&all.stdout);
     assert!(all.len() > 50, "{} events", all.len());
 
-    // What the store gives back is what the stateless extractor makes.
+    // What the store gives back is what the extractor makes of the same articles
+    // together.
     let dictionary = examples().join("dictionary/fictional.actors");
     let extracted = dateline(
         &[
             "extract",
+            "--knowledge",
             examples().to_str().unwrap(),
             "--actors",
             dictionary.to_str().unwrap(),

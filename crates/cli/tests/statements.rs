@@ -19,11 +19,13 @@ fn statements_are_stored_listed_filtered_and_exported() {
     let all = lines(&all.stdout);
     assert!(all.len() > 300, "{} statements", all.len());
 
-    // What the store gives back is what the stateless extractor makes.
+    // What the store gives back is what the extractor makes of the same articles
+    // together.
     let dictionary = examples().join("dictionary/fictional.actors");
     let extracted = dateline(
         &[
             "extract",
+            "--knowledge",
             examples().to_str().unwrap(),
             "--actors",
             dictionary.to_str().unwrap(),

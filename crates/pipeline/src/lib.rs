@@ -30,13 +30,15 @@
 
 mod dictionaries;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::ControlFlow;
 
 use dateline_actors::Dictionary;
+use dateline_core::knowledge::{DatedFact, Knowledge, PersonFact, Question};
 use dateline_core::{Article, Extraction};
+use dateline_extract::{Completed, Prepared};
 use dateline_ingest::Item;
-use dateline_store::{AddOutcome, Store, StoreError};
+use dateline_store::{AddOutcome, Annotation, Store, StoreError};
 use rayon::prelude::*;
 
 pub use dictionaries::{ActorFiles, Notice, StoreDictionaries, describe_store};
@@ -164,53 +166,117 @@ pub const ANNOTATE_BATCH: usize = 64;
 /// What [`annotate_pending`] did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Annotated {
+    /// Articles annotated (an article annotated again in a later round counts again).
     pub articles: u64,
     pub mentions: u64,
     /// Mentions linked to an actor.
     pub linked: u64,
+    /// Articles dated after one that arrived late whose knowledge it changed, so
+    /// they were annotated again.
+    pub reannotated: u64,
 }
 
-/// How many stored articles [`annotate_pending`] would annotate with `dictionary`.
+/// How many stored articles [`annotate_pending`] would annotate with `dictionary`
+/// (before any re-annotation the new ones cause).
 pub fn count_pending(store: &Store, dictionary: &Dictionary) -> Result<u64> {
     Ok(store.count_pending_extraction(annotation_key(dictionary))?)
 }
 
+/// Rounds of re-annotation [`annotate_pending`] runs at most. Facts never depend on
+/// knowledge, so the second round changes no facts and the third finds nothing to
+/// do; the bound only guards against a bug turning into a loop.
+const MAX_ROUNDS: usize = 8;
+
 /// Annotates every stored article not annotated under this pipeline with
 /// `dictionary` (new ones, and any an interrupted run, an older dateline or other
-/// dictionaries left), on all cores, saving batch by batch. `on_batch` sees the
-/// running totals after each saved batch.
+/// dictionaries left), earliest date first, on all cores, saving batch by batch.
+/// Each article is annotated with what the articles dated on or before it said
+/// (`dateline_core::knowledge`); when one arrives late, the later articles whose
+/// knowledge it changes are annotated again in a following round. `on_batch` sees
+/// the running totals after each saved batch.
 pub fn annotate_pending(
     store: &mut Store,
     dictionary: &Dictionary,
     mut on_batch: impl FnMut(&Annotated),
 ) -> Result<Annotated> {
     let key = annotation_key(dictionary);
+    let dictionaries = dateline_extract::Dictionaries::with_actors(dictionary);
     let mut done = Annotated::default();
-    loop {
-        let batch = store.pending_extraction(key, ANNOTATE_BATCH)?;
-        if batch.is_empty() {
+    for _ in 0..MAX_ROUNDS {
+        let pending = store.pending_rowids(key)?;
+        if pending.is_empty() {
             break;
         }
-        let extracted: Vec<(i64, Extraction)> = batch
-            .into_par_iter()
-            .map(|(rowid, article)| (rowid, annotate(article, dictionary)))
-            .collect();
-        for (_, extraction) in &extracted {
-            done.mentions += extraction.mentions.len() as u64;
-            done.linked += extraction
-                .mentions
-                .iter()
-                .filter(|m| m.actor_id.is_some())
-                .count() as u64;
+        for rowids in pending.chunks(ANNOTATE_BATCH) {
+            let batch = store.articles_at(rowids)?;
+            let cleared = annotate_batch(store, key, dictionaries, batch, &mut done)?;
+            done.reannotated += cleared;
+            on_batch(&done);
         }
-        done.articles += extracted.len() as u64;
-        store.save_extractions(key, &extracted)?;
-        on_batch(&done);
     }
     Ok(done)
 }
 
-/// One article's records, as every front end annotates it.
+/// Annotates one batch in the two steps of `dateline_extract::Prepared`: each
+/// article alone (its facts), then with the knowledge its date allows — the stored
+/// facts, with this batch's in place of any stored for the same articles.
+fn annotate_batch(
+    store: &mut Store,
+    key: i64,
+    dictionaries: dateline_extract::Dictionaries,
+    batch: Vec<(i64, Article)>,
+    done: &mut Annotated,
+) -> Result<u64> {
+    let prepared: Vec<(i64, Prepared)> = batch
+        .into_par_iter()
+        .map(|(rowid, article)| (rowid, dateline_extract::prepare(article, dictionaries)))
+        .collect();
+    let members: HashSet<i64> = prepared.iter().map(|(rowid, _)| *rowid).collect();
+    let batch_facts: Vec<DatedFact> = prepared.iter().flat_map(|(_, p)| p.dated_facts()).collect();
+    let mut questions: BTreeSet<Question> = prepared
+        .iter()
+        .flat_map(|(_, p)| p.questions().cloned())
+        .collect();
+    // A surname answered by this batch leads to the person's earlier facts too.
+    let people: Vec<Question> = batch_facts
+        .iter()
+        .filter(|f| questions.contains(&Question::Surname(f.fact.surname.clone())))
+        .map(|f| Question::Person(f.fact.actor_id.clone()))
+        .collect();
+    questions.extend(people);
+    let stored = store.facts_for(&questions, key, &members)?;
+    let knowledge = Knowledge::new(stored.into_iter().chain(batch_facts));
+    let completed: Vec<(i64, Vec<PersonFact>, Completed)> = prepared
+        .into_par_iter()
+        .map(|(rowid, p)| {
+            let facts = p.facts().to_vec();
+            (rowid, facts, p.complete(dictionaries, &knowledge))
+        })
+        .collect();
+    for (_, _, c) in &completed {
+        done.articles += 1;
+        done.mentions += c.extraction.mentions.len() as u64;
+        done.linked += c
+            .extraction
+            .mentions
+            .iter()
+            .filter(|m| m.actor_id.is_some())
+            .count() as u64;
+    }
+    let annotations: Vec<Annotation> = completed
+        .iter()
+        .map(|(rowid, facts, c)| Annotation {
+            rowid: *rowid,
+            extraction: &c.extraction,
+            facts,
+            asked: &c.asked,
+        })
+        .collect();
+    Ok(store.save_annotations(key, &annotations)?)
+}
+
+/// One article's records from the article alone, as `dateline extract` gives them
+/// (a store adds what earlier articles said: [`annotate_pending`]).
 pub fn annotate(article: Article, dictionary: &Dictionary) -> Extraction {
     dateline_extract::extract_with(
         article,

@@ -10,6 +10,11 @@
 use dateline_core::{ActorCode, Article, Date, Extraction, Mention, Span};
 use rusqlite::{OptionalExtension, params};
 
+use std::collections::{BTreeMap, HashSet};
+
+use dateline_core::knowledge::{PersonFact, Question};
+
+use crate::knowledge;
 use crate::{
     ARTICLE_COLUMNS, Cursor, DateWindow, Page, Result, Store, StoreError, article_from_row_at,
 };
@@ -41,6 +46,16 @@ pub struct ActorDetail {
     pub alias_mentions: Vec<u64>,
 }
 
+/// One article's annotation as [`Store::save_annotations`] stores it.
+pub struct Annotation<'a> {
+    pub rowid: i64,
+    pub extraction: &'a Extraction,
+    /// What the article alone says about the people it names.
+    pub facts: &'a [PersonFact],
+    /// The questions the annotation asked the knowledge, with answer hashes.
+    pub asked: &'a [(Question, i64)],
+}
+
 impl Store {
     /// How many articles have no annotations made under `key` (an annotation key
     /// names what made them: the pipeline version and the dictionaries; any other key
@@ -55,30 +70,65 @@ impl Store {
     }
 
     /// Up to `limit` articles with no annotations made under `key`, with their row
-    /// ids, in storage order.
+    /// ids, earliest date first.
     pub fn pending_extraction(&self, key: i64, limit: usize) -> Result<Vec<(i64, Article)>> {
-        let sql = format!(
-            "SELECT rowid, {ARTICLE_COLUMNS} FROM articles
-             WHERE extracted IS NULL OR extracted != ?1 ORDER BY rowid LIMIT ?2"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params![key, limit as i64], |row| {
-            let rowid: i64 = row.get(0)?;
-            Ok((rowid, article_from_row_at(row, 1)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (rowid, article) = row?;
-            out.push((rowid, article?));
+        let mut rowids = self.pending_rowids(key)?;
+        rowids.truncate(limit);
+        self.articles_at(&rowids)
+    }
+
+    /// The row ids of the articles with no annotations made under `key`, earliest
+    /// date first (ties in storage order): the order that lets each article learn
+    /// from the ones before it without being annotated twice.
+    pub fn pending_rowids(&self, key: i64) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT rowid FROM articles WHERE extracted IS NULL OR extracted != ?1
+             ORDER BY date, rowid",
+        )?;
+        let rows = stmt.query_map(params![key], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+    }
+
+    /// The articles at these row ids, in the order given (missing ones skipped).
+    pub fn articles_at(&self, rowids: &[i64]) -> Result<Vec<(i64, Article)>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE rowid = ?1"
+        ))?;
+        let mut out = Vec::with_capacity(rowids.len());
+        for &rowid in rowids {
+            if let Some(article) = stmt
+                .query_row(params![rowid], |row| article_from_row_at(row, 0))
+                .optional()?
+            {
+                out.push((rowid, article?));
+            }
         }
         Ok(out)
     }
 
-    /// Stores the annotations of a batch of articles in one transaction, replacing
-    /// any older ones, and marks them made under `key`. A crash leaves either the
-    /// whole batch or none of it.
+    /// [`Store::save_annotations`] for annotations made from their articles alone
+    /// (no facts stated, no knowledge asked).
     pub fn save_extractions(&mut self, key: i64, batch: &[(i64, Extraction)]) -> Result<()> {
+        let batch: Vec<Annotation> = batch
+            .iter()
+            .map(|(rowid, extraction)| Annotation {
+                rowid: *rowid,
+                extraction,
+                facts: &[],
+                asked: &[],
+            })
+            .collect();
+        self.save_annotations(key, &batch).map(|_| ())
+    }
+
+    /// Stores the annotations of a batch of articles in one transaction, replacing
+    /// any older ones, and marks them made under `key`; with them, the facts each
+    /// article states and the questions it asked. Later articles whose answers the
+    /// new facts change lose their mark (see `knowledge.rs`); how many is returned.
+    /// A crash leaves either the whole batch or none of it.
+    pub fn save_annotations(&mut self, key: i64, batch: &[Annotation]) -> Result<u64> {
         let tx = self.conn.transaction()?;
+        let mut changed: BTreeMap<Question, Date> = BTreeMap::new();
         {
             let mut delete = tx.prepare_cached("DELETE FROM mentions WHERE article = ?1")?;
             let mut delete_about = tx.prepare_cached(
@@ -111,7 +161,19 @@ impl Store {
             )?;
             let mut done =
                 tx.prepare_cached("UPDATE articles SET extracted = ?2 WHERE rowid = ?1")?;
-            for (rowid, extraction) in batch {
+            for &Annotation {
+                rowid,
+                extraction,
+                facts,
+                asked,
+            } in batch
+            {
+                let date = extraction.article.date;
+                for question in knowledge::replace_facts(&tx, rowid, key, facts)? {
+                    let since = changed.entry(question).or_insert(date);
+                    *since = (*since).min(date);
+                }
+                knowledge::replace_asked(&tx, rowid, asked)?;
                 delete.execute(params![rowid])?;
                 delete_about.execute(params![rowid])?;
                 delete_statements.execute(params![rowid])?;
@@ -180,8 +242,10 @@ impl Store {
                 done.execute(params![rowid, key])?;
             }
         }
+        let members: HashSet<i64> = batch.iter().map(|a| a.rowid).collect();
+        let cleared = knowledge::invalidate(&tx, &changed, key, &members)?;
         tx.commit()?;
-        Ok(())
+        Ok(cleared)
     }
 
     /// The mentions of one article, in text order. Not date-bounded: it reads one

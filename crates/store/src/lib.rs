@@ -30,6 +30,7 @@
 
 mod annotations;
 mod events;
+mod knowledge;
 mod page;
 mod schema;
 mod search;
@@ -43,7 +44,7 @@ use dateline_core::{Article, Date};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use annotations::parse_date;
-pub use annotations::{ActorDetail, ActorSummary};
+pub use annotations::{ActorDetail, ActorSummary, Annotation};
 pub use events::EventQuery;
 pub use page::{Cursor, Page};
 pub use schema::MIGRATIONS;

@@ -110,6 +110,31 @@ pub const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     ) WITHOUT ROWID;",
+    // 6: knowledge as of an article's date. What each article alone says about the
+    // people it names (`made_by`: the annotation key that computed it; only facts
+    // made under the current key are known), and which questions each article asked
+    // the knowledge with a hash of the answer, so that a late article re-annotates
+    // exactly the later ones whose answer it changes.
+    "CREATE TABLE person_facts (
+        article INTEGER NOT NULL REFERENCES articles(rowid),
+        actor TEXT NOT NULL,
+        surname TEXT NOT NULL,
+        name TEXT NOT NULL,
+        code TEXT,
+        gender TEXT,
+        titles TEXT NOT NULL,
+        made_by INTEGER NOT NULL
+    );
+    CREATE INDEX person_facts_article ON person_facts(article);
+    CREATE INDEX person_facts_actor ON person_facts(actor, made_by);
+    CREATE INDEX person_facts_surname ON person_facts(surname, made_by);
+    CREATE TABLE knowledge_asked (
+        question TEXT NOT NULL,
+        article INTEGER NOT NULL REFERENCES articles(rowid),
+        answer INTEGER NOT NULL,
+        PRIMARY KEY (question, article)
+    ) WITHOUT ROWID;
+    CREATE INDEX knowledge_asked_article ON knowledge_asked(article);",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

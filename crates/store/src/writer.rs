@@ -51,9 +51,10 @@ impl<'a> Writer<'a> {
     /// Stores `article` unless it is already there, deciding whether it duplicates a
     /// stored one. `article.dup_of` is ignored: the store decides.
     ///
-    /// Duplicate groups point at their earliest-dated member (ties: the first
-    /// stored), so "the later copy keeps `dup_of`" holds whatever order the copies
-    /// arrive in, and an as-of query never sees a `dup_of` that points to the future.
+    /// Duplicate groups point at their earliest-dated member (ties: the smallest
+    /// id), so "the later copy keeps `dup_of`" holds whatever order the copies
+    /// arrive in, an as-of query never sees a `dup_of` that points to the future,
+    /// and the same copies give the same group head in any ingest order.
     pub fn add(&mut self, article: &Article) -> Result<AddOutcome> {
         if self.in_batch == 0 {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -98,7 +99,7 @@ impl<'a> Writer<'a> {
             None => (None, AddOutcome::New),
             Some((id, exact)) => {
                 let (canonical, canonical_date) = self.canonical_of(&id)?;
-                if article.date < canonical_date {
+                if (article.date, article.id.as_str()) < (canonical_date, canonical.as_str()) {
                     // The newcomer was published first: it heads the group now.
                     self.conn
                         .prepare_cached(
