@@ -41,26 +41,91 @@ impl Store {
             };
         }
         let mut found: BTreeMap<i64, (i64, DatedFact)> = BTreeMap::new();
-        for surname in surnames {
-            facts_where(&self.conn, "f.surname", &surname, key, &mut found)?;
-        }
-        let named: BTreeSet<String> = found
+        facts_where_in(&self.conn, "f.surname", surnames, key, &mut found)?;
+        let named: BTreeSet<&str> = found
             .values()
-            .map(|(_, f)| f.fact.actor_id.clone())
+            .map(|(_, f)| f.fact.actor_id.as_str())
             .collect();
-        for id in people
-            .iter()
-            .copied()
-            .chain(named.iter().map(String::as_str))
-        {
-            facts_where(&self.conn, "f.actor", &id, key, &mut found)?;
-        }
+        let people: BTreeSet<String> = people
+            .into_iter()
+            .chain(named)
+            .map(str::to_string)
+            .collect();
+        facts_where_in(
+            &self.conn,
+            "f.actor",
+            people.iter().map(String::as_str),
+            key,
+            &mut found,
+        )?;
         Ok(found
             .into_values()
             .filter(|(article, _)| !except.contains(article))
             .map(|(_, fact)| fact)
             .collect())
     }
+}
+
+/// Facts made under `key` whose `column` is one of `values`, into `found` by row;
+/// a few hundred values a query.
+fn facts_where_in<'v>(
+    conn: &rusqlite::Connection,
+    column: &str,
+    values: impl IntoIterator<Item = &'v str>,
+    key: i64,
+    found: &mut BTreeMap<i64, (i64, DatedFact)>,
+) -> Result<()> {
+    let values: Vec<&str> = values.into_iter().collect();
+    for chunk in values.chunks(400) {
+        let placeholders = vec!["?"; chunk.len()].join(", ");
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {FACT_COLUMNS} FROM person_facts f JOIN articles a ON a.rowid = f.article
+             WHERE {column} IN ({placeholders}) AND f.made_by = ?"
+        ))?;
+        let params = chunk
+            .iter()
+            .map(|v| v as &dyn rusqlite::ToSql)
+            .chain(std::iter::once(&key as &dyn rusqlite::ToSql));
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), fact_from_row)?;
+        collect_facts(rows, found)?;
+    }
+    Ok(())
+}
+
+type FactRow = (i64, i64, String, PersonFact, String);
+
+fn fact_from_row(r: &rusqlite::Row) -> rusqlite::Result<FactRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        PersonFact {
+            actor_id: r.get(3)?,
+            surname: r.get(4)?,
+            name: r.get(5)?,
+            code: r.get(6)?,
+            gender: r
+                .get::<_, Option<String>>(7)?
+                .as_deref()
+                .and_then(Gender::parse),
+            titles: Vec::new(),
+        },
+        r.get(8)?,
+    ))
+}
+
+fn collect_facts(
+    rows: impl Iterator<Item = rusqlite::Result<FactRow>>,
+    found: &mut BTreeMap<i64, (i64, DatedFact)>,
+) -> Result<()> {
+    for row in rows {
+        let (rowid, article, date, mut fact, titles) = row?;
+        fact.titles =
+            serde_json::from_str(&titles).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let date = parse_date(&date)?;
+        found.insert(rowid, (article, DatedFact { date, fact }));
+    }
+    Ok(())
 }
 
 /// Facts made under `key` whose `column` is `value`, into `found` by row.
@@ -75,33 +140,8 @@ fn facts_where(
         "SELECT {FACT_COLUMNS} FROM person_facts f JOIN articles a ON a.rowid = f.article
          WHERE {column} = ?1 AND f.made_by = ?2"
     ))?;
-    let rows = stmt.query_map(params![value, key], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            PersonFact {
-                actor_id: r.get(3)?,
-                surname: r.get(4)?,
-                name: r.get(5)?,
-                code: r.get(6)?,
-                gender: r
-                    .get::<_, Option<String>>(7)?
-                    .as_deref()
-                    .and_then(Gender::parse),
-                titles: Vec::new(),
-            },
-            r.get::<_, String>(8)?,
-        ))
-    })?;
-    for row in rows {
-        let (rowid, article, date, mut fact, titles) = row?;
-        fact.titles =
-            serde_json::from_str(&titles).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let date = parse_date(&date)?;
-        found.insert(rowid, (article, DatedFact { date, fact }));
-    }
-    Ok(())
+    let rows = stmt.query_map(params![value, key], fact_from_row)?;
+    collect_facts(rows, found)
 }
 
 /// Replaces the facts of one article with `facts` made under `key`; returns the
