@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use dateline_core::{Article, Mention, Statement};
+use dateline_core::{Article, Mention, ResolvedFrom, Statement};
 use dateline_store::ActorDetail;
 use dateline_store::{EventQuery, StatementQuery, StoreError};
 
@@ -190,7 +190,7 @@ const STATEMENT_COLUMNS: [Column<Statement>; 15] = [
     Column {
         name: "speaker_resolved_from",
         kind: Kind::Text,
-        cell: |s| Cell::opt(s.speaker.resolved_from.as_deref()),
+        cell: |s| Cell::opt(s.speaker.resolved_from.map(ResolvedFrom::as_str)),
     },
     Column {
         name: "speaker_anonymous",
@@ -286,7 +286,7 @@ const MENTION_COLUMNS: [Column<Mention>; 8] = [
     Column {
         name: "resolved_from",
         kind: Kind::Text,
-        cell: |m| Cell::opt(m.resolved_from.as_deref()),
+        cell: |m| Cell::opt(m.resolved_from.map(ResolvedFrom::as_str)),
     },
 ];
 

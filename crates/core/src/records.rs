@@ -74,10 +74,65 @@ pub struct Mention {
     /// (a title, an apposition) gives it. An extension of the contract's `Mention`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// How a mention that does not name its actor was linked: `surname`, `title`,
-    /// `pronoun` or `metonymy`. An extension of the contract's `Mention`.
+    /// How a mention that does not name its actor was linked. An extension of the
+    /// contract's `Mention`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolved_from: Option<String>,
+    pub resolved_from: Option<ResolvedFrom>,
+}
+
+/// How a mention that does not name its actor was linked to it; in JSON, the
+/// snake-case name (`surname`, `known_surname`, `short_name`, `title`, `pronoun`,
+/// `metonymy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResolvedFrom {
+    /// A bare surname of someone the article names in full.
+    Surname,
+    /// A bare surname of the one person earlier articles named so.
+    KnownSurname,
+    /// An organisation's acronym or short name.
+    ShortName,
+    /// "the president": the person the article gave that title.
+    Title,
+    /// he, she, his, her.
+    Pronoun,
+    /// A capital or seat standing for its government ("the Kremlin").
+    Metonymy,
+}
+
+impl ResolvedFrom {
+    pub const ALL: [ResolvedFrom; 6] = [
+        ResolvedFrom::Surname,
+        ResolvedFrom::KnownSurname,
+        ResolvedFrom::ShortName,
+        ResolvedFrom::Title,
+        ResolvedFrom::Pronoun,
+        ResolvedFrom::Metonymy,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResolvedFrom::Surname => "surname",
+            ResolvedFrom::KnownSurname => "known_surname",
+            ResolvedFrom::ShortName => "short_name",
+            ResolvedFrom::Title => "title",
+            ResolvedFrom::Pronoun => "pronoun",
+            ResolvedFrom::Metonymy => "metonymy",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ResolvedFrom> {
+        ResolvedFrom::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// Whether the mention's words are still a name of the actor (a surname, a short
+    /// name), so that they count among its aliases.
+    pub fn is_name(self) -> bool {
+        matches!(
+            self,
+            ResolvedFrom::Surname | ResolvedFrom::KnownSurname | ResolvedFrom::ShortName
+        )
+    }
 }
 
 /// Someone or something that acts in the news: a person, organisation, country or
@@ -139,9 +194,9 @@ pub struct Speaker {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_id: Option<String>,
-    /// `pronoun`, `title`, `surname` or `outlet` when the span does not name them.
+    /// How the span refers to the speaker when it does not name them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolved_from: Option<String>,
+    pub resolved_from: Option<ResolvedFrom>,
     pub anonymous: bool,
     /// For an anonymous source, how the text describes it ("an unnamed official").
     #[serde(default, skip_serializing_if = "Option::is_none")]

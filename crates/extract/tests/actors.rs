@@ -4,6 +4,7 @@
 //! the shipped dictionary.
 
 use dateline_actors::Dictionary;
+use dateline_core::ResolvedFrom;
 use dateline_core::{Article, Extraction, Mention};
 
 const FICTION: &str = "VELDORA_ [VLD]\n+VELDORAN\nHALDMERE_ [HLD]\n+HALDISH_\n# dateline: seats\nMARROWICK_ [VLDGOV]\nSTRENHOLT_ [HLDGOV]\n";
@@ -112,7 +113,7 @@ fn namesakes_stay_apart_and_a_bare_surname_takes_the_one_in_the_article() {
     let bare_h = mention(&haldish, "Drost", 0);
     let bare_v = mention(&veldoran, "Drost", 0);
     assert_eq!(bare_h.actor_id, sabine.actor_id);
-    assert_eq!(bare_h.resolved_from.as_deref(), Some("surname"));
+    assert_eq!(bare_h.resolved_from, Some(ResolvedFrom::Surname));
     assert_eq!(bare_v.actor_id, lukas.actor_id);
 }
 
@@ -129,10 +130,10 @@ fn titles_give_codes_and_later_references_resolve() {
     assert_eq!(fairlocke.code.as_deref(), Some("HLDGOV"));
     let title = mention(&e, "prime minister", 0);
     assert_eq!(title.actor_id, fairlocke.actor_id);
-    assert_eq!(title.resolved_from.as_deref(), Some("title"));
+    assert_eq!(title.resolved_from, Some(ResolvedFrom::Title));
     let he = mention(&e, "He", 0);
     assert_eq!(he.actor_id, fairlocke.actor_id);
-    assert_eq!(he.resolved_from.as_deref(), Some("pronoun"));
+    assert_eq!(he.resolved_from, Some(ResolvedFrom::Pronoun));
     assert_eq!(mention(&e, "Haldmere", 0).code.as_deref(), Some("HLD"));
 }
 
@@ -158,7 +159,7 @@ fn seats_stand_for_governments_but_not_as_places() {
     );
     let kremlin = mention(&e, "Kremlin", 0);
     assert_eq!(kremlin.code.as_deref(), Some("RUSGOV"));
-    assert_eq!(kremlin.resolved_from.as_deref(), Some("metonymy"));
+    assert_eq!(kremlin.resolved_from, Some(ResolvedFrom::Metonymy));
     assert_eq!(mention(&e, "Moscow", 0).actor_id, kremlin.actor_id);
     assert_eq!(
         mention(&e, "Moscow", 1).actor_id,
@@ -307,7 +308,7 @@ fn a_bare_surname_is_the_one_person_earlier_articles_named_so() {
     let drost = mention(&corpus[1], "Drost", 0);
     assert_eq!(drost.actor_id.as_deref(), Some("sabine-drost"));
     assert_eq!(drost.code.as_deref(), Some("VLDGOV"));
-    assert_eq!(drost.resolved_from.as_deref(), Some("known_surname"));
+    assert_eq!(drost.resolved_from, Some(ResolvedFrom::KnownSurname));
     assert!(
         corpus[2]
             .mentions

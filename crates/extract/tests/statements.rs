@@ -1,6 +1,7 @@
 //! The statement layer end to end, on fictional text: quotes and reported speech,
 //! their speakers through the actor layer, and what is not a statement.
 
+use dateline_core::ResolvedFrom;
 use dateline_core::{Article, Extraction, Statement};
 
 const FICTION: &str = "VELDORA_ [VLD]\n+VELDORAN\nHALDMERE_ [HLD]\n+HALDISH_\n";
@@ -31,7 +32,7 @@ fn quotes_take_the_speaker_of_their_attribution() {
     let first = find(&e, "The patrol");
     assert_eq!(first.kind, "direct");
     assert_eq!(first.speaker.name, "Sabine Drost");
-    assert_eq!(first.speaker.resolved_from.as_deref(), Some("surname"));
+    assert_eq!(first.speaker.resolved_from, Some(ResolvedFrom::Surname));
     assert_eq!(first.cue.text, "said");
     assert_eq!(
         first.said_on,
@@ -40,7 +41,7 @@ fn quotes_take_the_speaker_of_their_attribution() {
     );
     let second = find(&e, "We will not");
     assert_eq!(second.speaker.actor_id, first.speaker.actor_id);
-    assert_eq!(second.speaker.resolved_from.as_deref(), Some("pronoun"));
+    assert_eq!(second.speaker.resolved_from, Some(ResolvedFrom::Pronoun));
 }
 
 #[test]
@@ -255,7 +256,7 @@ fn a_quote_after_its_attribution_and_a_pronoun_after_a_long_quote_keep_the_speak
     assert_eq!(find(&e, "Soon they").speaker.name, "Ilse Varnaby");
     let herons = find(&e, "Nobody gets");
     assert_eq!(herons.speaker.name, "Matvei Orlenko");
-    assert_eq!(herons.speaker.resolved_from.as_deref(), Some("pronoun"));
+    assert_eq!(herons.speaker.resolved_from, Some(ResolvedFrom::Pronoun));
 }
 
 #[test]

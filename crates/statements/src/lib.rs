@@ -60,7 +60,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use dateline_core::Date;
-use dateline_core::{Actor, Document, Mention, Speaker, Statement, Via};
+use dateline_core::{Actor, Document, Mention, ResolvedFrom, Speaker, Statement, Via};
 
 pub use cues::{CUE_VERBS, is_cue};
 use dateline_core::quotes::{Quote, find_quotes};
@@ -770,7 +770,7 @@ impl Context<'_> {
         // dev: all statements + speaker F1 0.634 → 0.630 and 0.622.)
         if matches!(word, "he" | "she") {
             return self
-                .last_named(&self.people, subject, "pronoun")
+                .last_named(&self.people, subject, ResolvedFrom::Pronoun)
                 .map(|s| (s, true));
         }
         if matches!(token.xpos.as_str(), "NNP" | "NNPS") {
@@ -783,7 +783,12 @@ impl Context<'_> {
     /// The last of `named` (mentions in text order) before the subject token, as the
     /// speaker that token refers to; in logarithmic time however many references an
     /// article has.
-    fn last_named(&self, named: &[usize], subject: usize, resolved_from: &str) -> Option<Speaker> {
+    fn last_named(
+        &self,
+        named: &[usize],
+        subject: usize,
+        resolved_from: ResolvedFrom,
+    ) -> Option<Speaker> {
         let token = &self.document.tokens[subject];
         let span = self.document.span_of_bytes(token.start, token.end)?;
         let before = named.partition_point(|&m| self.mentions[m].span.end <= span.start);
@@ -792,7 +797,7 @@ impl Context<'_> {
             span: Some(span),
             name: self.display_name(mention).to_string(),
             actor_id: mention.actor_id.clone(),
-            resolved_from: Some(resolved_from.into()),
+            resolved_from: Some(resolved_from),
             anonymous: false,
             description: None,
         })
@@ -843,7 +848,7 @@ impl Context<'_> {
             span: Some(span),
             name: self.display_name(mention).to_string(),
             actor_id: mention.actor_id.clone(),
-            resolved_from: Some("title".into()),
+            resolved_from: Some(ResolvedFrom::Title),
             anonymous: false,
             description: None,
         })
@@ -885,7 +890,9 @@ impl Context<'_> {
                 span: Some(mention.span.clone()),
                 name,
                 actor_id: mention.actor_id.clone(),
-                resolved_from: mention.resolved_from.clone().filter(|r| r != "metonymy"),
+                resolved_from: mention
+                    .resolved_from
+                    .filter(|r| *r != ResolvedFrom::Metonymy),
                 anonymous: false,
                 description: None,
             });

@@ -5,7 +5,7 @@
 //! candidate's shape, never its words beyond the cue, the first word of its content and
 //! the head of an unnamed source, so the model generalises across stories.
 
-use dateline_core::Statement;
+use dateline_core::{ResolvedFrom, Statement};
 use dateline_nlp::classifier::{Classifier, feature};
 
 /// A statement the rules propose, with what the model decides it on.
@@ -67,12 +67,12 @@ pub(crate) fn features(shape: &Shape) -> Vec<u64> {
         "carried"
     } else if s.speaker.anonymous {
         "anonymous"
-    } else if let Some(from) = &s.speaker.resolved_from {
-        match from.as_str() {
-            "pronoun" => "resolved-pronoun",
-            "surname" => "resolved-surname",
-            "title" => "resolved-title",
-            _ => "resolved-other",
+    } else if let Some(from) = s.speaker.resolved_from {
+        match from {
+            ResolvedFrom::Pronoun => "resolved-pronoun",
+            ResolvedFrom::Surname | ResolvedFrom::KnownSurname => "resolved-surname",
+            ResolvedFrom::Title => "resolved-title",
+            ResolvedFrom::ShortName | ResolvedFrom::Metonymy => "resolved-other",
         }
     } else if s.speaker.actor_id.is_some() {
         "linked"

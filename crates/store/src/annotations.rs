@@ -7,7 +7,7 @@
 //! query's [`DateWindow`], so an as-of query cannot see a name or a role that was
 //! only published later.
 
-use dateline_core::{ActorCode, Article, Date, Extraction, Mention, Span};
+use dateline_core::{ActorCode, Article, Date, Extraction, Mention, ResolvedFrom, Span};
 use rusqlite::{OptionalExtension, params};
 
 use std::collections::{BTreeMap, HashSet};
@@ -44,6 +44,21 @@ pub struct ActorDetail {
     pub aliases: Vec<String>,
     /// How many mentions used each alias, in the same order.
     pub alias_mentions: Vec<u64>,
+}
+
+/// SQL: the mentions of table alias `$m` whose words name their actor — a name, or
+/// a reference that is still one ([`ResolvedFrom::is_name`]: surnames, short names):
+/// what aliases and name lookups read.
+macro_rules! names_its_actor {
+    ($m:literal) => {
+        concat!(
+            "(",
+            $m,
+            ".resolved_from IS NULL OR ",
+            $m,
+            ".resolved_from IN ('surname', 'known_surname', 'short_name'))"
+        )
+    };
 }
 
 /// One article's annotation as [`Store::save_annotations`] stores it.
@@ -201,7 +216,7 @@ impl Store {
                         m.label,
                         m.actor_id,
                         m.code,
-                        m.resolved_from
+                        m.resolved_from.map(ResolvedFrom::as_str)
                     ])?;
                 }
                 for s in &extraction.statements {
@@ -345,7 +360,8 @@ impl Store {
         let code = query
             .filter(|q| q.len() >= 3 && q.bytes().all(|b| b.is_ascii_uppercase()))
             .map(|q| format!("{}%", escape_like(q)));
-        let sql = "SELECT m.actor, count(*), count(DISTINCT m.article), min(a.date), max(a.date)
+        let sql = concat!(
+            "SELECT m.actor, count(*), count(DISTINCT m.article), min(a.date), max(a.date)
             FROM mentions m JOIN articles a ON a.rowid = m.article
             WHERE m.actor IS NOT NULL AND a.date >= ?1 AND a.date <= ?2
               AND (?3 IS NULL OR m.actor IN (
@@ -353,9 +369,12 @@ impl Store {
                     UNION
                     SELECT m2.actor FROM mentions m2 JOIN articles a2 ON a2.rowid = m2.article
                     WHERE m2.actor IS NOT NULL AND a2.date >= ?1 AND a2.date <= ?2
-                      AND ((m2.text LIKE ?3 ESCAPE '\\' AND (m2.resolved_from IS NULL OR m2.resolved_from IN ('surname', 'short_name')))
+                      AND ((m2.text LIKE ?3 ESCAPE '\\' AND ",
+            names_its_actor!("m2"),
+            ")
                            OR m2.code LIKE ?4 ESCAPE '\\')))
-            GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT ?5 OFFSET ?6";
+            GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT ?5 OFFSET ?6"
+        );
         let mut stmt = self.conn.prepare(sql)?;
         self.summaries(
             &mut stmt,
@@ -477,10 +496,13 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT m.actor FROM mentions m JOIN articles a ON a.rowid = m.article
-                 WHERE m.text = ?1 COLLATE NOCASE AND m.actor IS NOT NULL
-                   AND (m.resolved_from IS NULL OR m.resolved_from IN ('surname', 'short_name')) AND a.date >= ?2 AND a.date <= ?3
-                 GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT 1",
+                concat!(
+                    "SELECT m.actor FROM mentions m JOIN articles a ON a.rowid = m.article
+                     WHERE m.text = ?1 COLLATE NOCASE AND m.actor IS NOT NULL AND ",
+                    names_its_actor!("m"),
+                    " AND a.date >= ?2 AND a.date <= ?3
+                     GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT 1"
+                ),
                 params![name, from, to],
                 |r| r.get(0),
             )
@@ -537,11 +559,13 @@ impl Store {
 
     fn aliases(&self, id: &str, window: &DateWindow) -> Result<Vec<(String, u64)>> {
         let (from, to) = window.bounds();
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(concat!(
             "SELECT m.text, count(*) FROM mentions m JOIN articles a ON a.rowid = m.article
-             WHERE m.actor = ?1 AND (m.resolved_from IS NULL OR m.resolved_from IN ('surname', 'short_name')) AND a.date >= ?2 AND a.date <= ?3
-             GROUP BY m.text ORDER BY count(*) DESC, m.text",
-        )?;
+                 WHERE m.actor = ?1 AND ",
+            names_its_actor!("m"),
+            " AND a.date >= ?2 AND a.date <= ?3
+                 GROUP BY m.text ORDER BY count(*) DESC, m.text"
+        ))?;
         let rows = stmt.query_map(params![id, from, to], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
         })?;
@@ -610,6 +634,29 @@ fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mention> {
         label: r.get(4)?,
         actor_id: r.get(5)?,
         code: r.get(6)?,
-        resolved_from: r.get(7)?,
+        resolved_from: match r.get::<_, Option<String>>(7)? {
+            None => None,
+            Some(text) => Some(ResolvedFrom::parse(&text).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    7,
+                    rusqlite::types::Type::Text,
+                    format!("unknown resolved_from {text:?}").into(),
+                )
+            })?),
+        },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sql_of_names_lists_exactly_the_references_that_are_names() {
+        let sql = names_its_actor!("m");
+        for r in ResolvedFrom::ALL {
+            let listed = sql.contains(&format!("'{}'", r.as_str()));
+            assert_eq!(listed, r.is_name(), "{r:?}");
+        }
+    }
 }

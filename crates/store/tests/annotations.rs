@@ -2,7 +2,7 @@
 //! registry that respects the as-of window. Extractions here are built by hand (the
 //! store does not depend on the pipeline), shaped as `dateline-extract` makes them.
 
-use dateline_core::{Actor, ActorCode, Article, Extraction, Mention, Span};
+use dateline_core::{Actor, ActorCode, Article, Extraction, Mention, ResolvedFrom, Span};
 use dateline_store::{DateWindow, Store};
 use jiff::civil::{Date, date};
 
@@ -29,7 +29,7 @@ fn extraction(article: &Article, names: &[(&str, &str, Option<&str>, Option<&str
             label: "PER".into(),
             actor_id: Some(id.to_string()),
             code: code.map(str::to_string),
-            resolved_from: resolved.map(str::to_string),
+            resolved_from: resolved.map(|r| ResolvedFrom::parse(r).expect("a known resolved_from")),
         });
         if !actors.iter().any(|a| a.id == *id) {
             actors.push(Actor {

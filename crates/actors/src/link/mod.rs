@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::rc::Rc;
 
-use dateline_core::{Actor, ActorCode, Document, Entity, Mention};
+use dateline_core::{Actor, ActorCode, Document, Entity, Mention, ResolvedFrom};
 use jiff::civil::Date;
 
 use crate::dictionary::{Dictionary, Kind, NameMatch};
@@ -67,7 +67,7 @@ struct Found {
     label: &'static str,
     actor: Option<usize>,
     code: Option<String>,
-    resolved_from: Option<&'static str>,
+    resolved_from: Option<ResolvedFrom>,
 }
 
 struct Linker<'a> {
@@ -421,7 +421,7 @@ impl<'a> Linker<'a> {
                 label: f.label.to_string(),
                 actor_id: f.actor.map(|a| self.actors[a].id.clone()),
                 code,
-                resolved_from: f.resolved_from.map(str::to_string),
+                resolved_from: f.resolved_from,
             });
         }
         let tomorrow = self.date.tomorrow().ok();

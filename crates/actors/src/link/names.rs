@@ -9,6 +9,7 @@ use std::rc::Rc;
 use super::words::*;
 use super::{Found, Gender, Linker};
 use crate::dictionary::{Kind, NameMatch};
+use dateline_core::ResolvedFrom;
 use dateline_core::key::{name_key, slug};
 
 impl<'a> Linker<'a> {
@@ -215,7 +216,7 @@ impl<'a> Linker<'a> {
                         resolved_from: None,
                     });
                 } else {
-                    let from = m.name.code.is_some().then_some("metonymy");
+                    let from = m.name.code.is_some().then_some(ResolvedFrom::Metonymy);
                     self.push(Found {
                         tokens: m.tokens.clone(),
                         label: "GPE",
@@ -641,7 +642,7 @@ impl<'a> Linker<'a> {
                 label: "PER",
                 actor: Some(actor),
                 code: None,
-                resolved_from: Some("title"),
+                resolved_from: Some(ResolvedFrom::Title),
             });
         }
     }

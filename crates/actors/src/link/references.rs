@@ -8,6 +8,7 @@ use std::ops::Range;
 use super::words::*;
 use super::{Found, Gender, Linker};
 use crate::dictionary::Kind;
+use dateline_core::ResolvedFrom;
 use dateline_core::key::{name_key, slug};
 
 impl<'a> Linker<'a> {
@@ -23,17 +24,17 @@ impl<'a> Linker<'a> {
             if let Some(actor) = self.by_surname(at) {
                 let found = &mut self.found[index];
                 found.actor = Some(actor);
-                found.resolved_from = Some("surname");
+                found.resolved_from = Some(ResolvedFrom::Surname);
             } else if let Some(actor) = self.by_short_name(at) {
                 // The recogniser took an organisation's short name for a person.
                 let found = &mut self.found[index];
                 found.actor = Some(actor);
                 found.label = "ORG";
-                found.resolved_from = Some("short_name");
+                found.resolved_from = Some(ResolvedFrom::ShortName);
             } else if let Some(actor) = self.by_known_surname(at) {
                 let found = &mut self.found[index];
                 found.actor = Some(actor);
-                found.resolved_from = Some("known_surname");
+                found.resolved_from = Some(ResolvedFrom::KnownSurname);
             }
         }
         // One-word organisations: a short name of one named in full, else themselves
@@ -45,7 +46,7 @@ impl<'a> Linker<'a> {
             }
             let at = found.tokens.start;
             let (actor, resolved_from) = match self.by_short_name(at) {
-                Some(actor) => (actor, Some("short_name")),
+                Some(actor) => (actor, Some(ResolvedFrom::ShortName)),
                 None if self.capitalised(at) => {
                     let word = self.word(at).to_string();
                     let key = slug([word.as_str()]);
@@ -73,7 +74,7 @@ impl<'a> Linker<'a> {
                     label: "PER",
                     actor: Some(actor),
                     code: None,
-                    resolved_from: Some("surname"),
+                    resolved_from: Some(ResolvedFrom::Surname),
                 });
             } else if let Some(actor) = self.by_short_name(i) {
                 self.push(Found {
@@ -81,7 +82,7 @@ impl<'a> Linker<'a> {
                     label: "ORG",
                     actor: Some(actor),
                     code: None,
-                    resolved_from: Some("short_name"),
+                    resolved_from: Some(ResolvedFrom::ShortName),
                 });
             } else if self.xpos(i) == "NNP"
                 && dateline_core::time::month(&self.lower[i]).is_none()
@@ -93,7 +94,7 @@ impl<'a> Linker<'a> {
                     label: "PER",
                     actor: Some(actor),
                     code: None,
-                    resolved_from: Some("known_surname"),
+                    resolved_from: Some(ResolvedFrom::KnownSurname),
                 });
             }
         }
@@ -131,7 +132,7 @@ impl<'a> Linker<'a> {
                         label: "PER",
                         actor: Some(actor),
                         code: None,
-                        resolved_from: Some("pronoun"),
+                        resolved_from: Some(ResolvedFrom::Pronoun),
                     });
                 }
             }
@@ -278,7 +279,7 @@ impl<'a> Linker<'a> {
             label: "PER",
             actor: Some(actor),
             code: None,
-            resolved_from: Some("title"),
+            resolved_from: Some(ResolvedFrom::Title),
         })
     }
 
