@@ -2,14 +2,16 @@
 
 use std::ops::Range;
 
-use crate::{Article, Span};
+use crate::{Actor, Article, Mention, Span};
 
 /// An article, the index that converts code-point offsets to byte offsets, and the
 /// annotation layers the pipeline adds (spaCy's `Doc`, in Rust).
 ///
 /// Layers hold byte offsets (what Rust slices with) or indices into earlier layers;
 /// records leave the pipeline as [`Span`]s made by [`Document::span`] or
-/// [`Document::span_of_bytes`], so every span is checked against the text here.
+/// [`Document::span_of_bytes`], so every span is checked against the text here. The
+/// views every later component reads (`lower`, `sentence_of`, `children`) are
+/// computed once, by [`Document::index_tokens`], when the language layer is done.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub article: Article,
@@ -22,6 +24,18 @@ pub struct Document {
     pub sentences: Vec<Range<usize>>,
     /// Named entities as ranges of token indices.
     pub entities: Vec<Entity>,
+    /// Each token's text, lower-cased ([`Document::index_tokens`]).
+    pub lower: Vec<String>,
+    /// Each token's sentence index ([`Document::index_tokens`]).
+    pub sentence_of: Vec<usize>,
+    /// Each token's dependents in the parse, in text order
+    /// ([`Document::index_tokens`]).
+    pub children: Vec<Vec<usize>>,
+    /// The actor layer: every mention in text order, linked to its actor where one is
+    /// known.
+    pub mentions: Vec<Mention>,
+    /// The actors the mentions link to, in order of first mention.
+    pub actors: Vec<Actor>,
 }
 
 /// One token: its bytes in the text and its part-of-speech tags.
@@ -66,6 +80,34 @@ impl Document {
             tokens: Vec::new(),
             sentences: Vec::new(),
             entities: Vec::new(),
+            lower: Vec::new(),
+            sentence_of: Vec::new(),
+            children: Vec::new(),
+            mentions: Vec::new(),
+            actors: Vec::new(),
+        }
+    }
+
+    /// Computes the views of the tokens later components read (`lower`,
+    /// `sentence_of`, `children`); call it whenever `tokens` or `sentences` change.
+    pub fn index_tokens(&mut self) {
+        let text = &self.article.text;
+        self.lower = self
+            .tokens
+            .iter()
+            .map(|t| text[t.start..t.end].to_lowercase())
+            .collect();
+        self.sentence_of = vec![0; self.tokens.len()];
+        for (index, sentence) in self.sentences.iter().enumerate() {
+            for slot in &mut self.sentence_of[sentence.clone()] {
+                *slot = index;
+            }
+        }
+        self.children = vec![Vec::new(); self.tokens.len()];
+        for (i, t) in self.tokens.iter().enumerate() {
+            if let Some(h) = t.head {
+                self.children[h].push(i);
+            }
         }
     }
 
@@ -104,37 +146,6 @@ impl Document {
         } else {
             self.byte_offsets.binary_search(&byte_offset).ok()
         }
-    }
-
-    /// Each token's sentence index (every layer that walks the parse needs it).
-    pub fn sentence_of_tokens(&self) -> Vec<usize> {
-        let mut out = vec![0; self.tokens.len()];
-        for (index, sentence) in self.sentences.iter().enumerate() {
-            for slot in &mut out[sentence.clone()] {
-                *slot = index;
-            }
-        }
-        out
-    }
-
-    /// Each token's dependents in the parse, in text order.
-    pub fn children(&self) -> Vec<Vec<usize>> {
-        let mut out = vec![Vec::new(); self.tokens.len()];
-        for (i, t) in self.tokens.iter().enumerate() {
-            if let Some(h) = t.head {
-                out[h].push(i);
-            }
-        }
-        out
-    }
-
-    /// Each token's text, lower-cased.
-    pub fn lower_tokens(&self) -> Vec<String> {
-        let text = self.text();
-        self.tokens
-            .iter()
-            .map(|t| text[t.start..t.end].to_lowercase())
-            .collect()
     }
 
     /// The tokens wholly inside a span of code points (empty when the span is out of

@@ -2,7 +2,7 @@
 
 use dateline_cameo::AgentCode;
 use dateline_cameo::verbs::{CodePair, Item, Pattern, Verb};
-use dateline_core::{Actor, Document, Event, EventActor, Mention, Span, Statement};
+use dateline_core::{Document, Event, EventActor, Mention, Span, Statement};
 
 use crate::EventModel;
 use dateline_cameo::codes;
@@ -53,13 +53,11 @@ const MAX_COMPOUND: usize = 12;
 /// The events of a document whose mentions the actor layer linked and coded.
 pub fn events(
     document: &Document,
-    mentions: &[Mention],
-    actors: &[Actor],
     statements: &[Statement],
     model: &EventModel,
     lookups: Lookups,
 ) -> Vec<Event> {
-    let coder = Coder::new(document, mentions, actors, model, lookups);
+    let coder = Coder::new(document, model, lookups);
     let mut out = Vec::new();
     let mut coded: Vec<Option<Coded>> = vec![None; document.tokens.len()];
     for (verb, slot) in coded.iter_mut().enumerate() {
@@ -173,9 +171,9 @@ struct Coder<'a> {
     /// Each mention's code: its own, else the one the article gives its actor
     /// ("she" is coded as the president the article named).
     code_of: Vec<Option<String>>,
-    children: Vec<Vec<usize>>,
-    sentence_of: Vec<usize>,
-    lower: Vec<String>,
+    children: &'a [Vec<usize>],
+    sentence_of: &'a [usize],
+    lower: &'a [String],
 }
 
 /// Where a pattern matched: the tokens its slots took.
@@ -186,13 +184,8 @@ struct Match<'p> {
 }
 
 impl<'a> Coder<'a> {
-    fn new(
-        document: &'a Document,
-        mentions: &'a [Mention],
-        actors: &[Actor],
-        model: &'a EventModel,
-        lookups: Lookups<'a>,
-    ) -> Self {
+    fn new(document: &'a Document, model: &'a EventModel, lookups: Lookups<'a>) -> Self {
+        let (mentions, actors) = (document.mentions.as_slice(), &document.actors);
         let date = document.article.date;
         // Looked up once per actor, not once per mention: an article may have many.
         let codes: std::collections::HashMap<&str, &str> = actors
@@ -229,9 +222,9 @@ impl<'a> Coder<'a> {
             mentions,
             model,
             mention_of,
-            children: document.children(),
-            sentence_of: document.sentence_of_tokens(),
-            lower: document.lower_tokens(),
+            children: &document.children,
+            sentence_of: &document.sentence_of,
+            lower: &document.lower,
         }
     }
 

@@ -27,7 +27,7 @@
 //! * Every span a record carries is made by `Document::span`/`span_of_bytes` and so
 //!   equals the article text at its code-point offsets.
 
-use dateline_actors::{Dictionary, Linked};
+use dateline_actors::Dictionary;
 use dateline_core::knowledge::{DatedFact, Knowledge, KnowledgeAsOf, PersonFact, Question};
 use dateline_core::{Article, Document, Entity, Extraction, Token};
 use dateline_nlp::gazetteer::{COUNTRY, Gazetteer};
@@ -102,9 +102,11 @@ pub fn extract_corpus(articles: Vec<Article>, dictionaries: Dictionaries) -> Vec
 /// later articles learn from; [`complete`](Prepared::complete) adds what earlier
 /// ones said and the remaining layers.
 pub struct Prepared {
+    /// With its actor layer from the article alone.
     document: Document,
-    /// `None` for a language we do not model.
-    alone: Option<Linked>,
+    /// What the article alone says about the people it names; `None` for a
+    /// language we do not model.
+    facts: Option<Vec<PersonFact>>,
     asked: Vec<(Question, i64)>,
 }
 
@@ -114,18 +116,31 @@ pub fn prepare(article: Article, dictionaries: Dictionaries) -> Prepared {
     if !matches!(document.article.lang.as_str(), "en" | "und") {
         return Prepared {
             document,
-            alone: None,
+            facts: None,
             asked: Vec::new(),
         };
     }
     annotate_language(&mut document);
     let nothing = KnowledgeAsOf::nothing(document.article.date);
-    let alone = dateline_actors::link(&document, dictionaries.actors, &nothing);
+    let facts = annotate_actors(&mut document, dictionaries, &nothing);
     Prepared {
         asked: nothing.asked(),
         document,
-        alone: Some(alone),
+        facts: Some(facts),
     }
+}
+
+/// Adds the actor layer (mentions and actors) with `knowledge`; returns what the
+/// article alone says about the people it names.
+fn annotate_actors(
+    document: &mut Document,
+    dictionaries: Dictionaries,
+    knowledge: &KnowledgeAsOf,
+) -> Vec<PersonFact> {
+    let linked = dateline_actors::link(document, dictionaries.actors, knowledge);
+    document.mentions = linked.mentions;
+    document.actors = linked.actors;
+    linked.facts
 }
 
 /// A finished annotation, with the questions it asked the knowledge and a hash of
@@ -142,7 +157,7 @@ impl Prepared {
 
     /// What this article alone says about the people it names.
     pub fn facts(&self) -> &[PersonFact] {
-        self.alone.as_ref().map_or(&[], |l| l.facts.as_slice())
+        self.facts.as_deref().unwrap_or_default()
     }
 
     pub fn dated_facts(&self) -> impl Iterator<Item = DatedFact> + '_ {
@@ -164,11 +179,11 @@ impl Prepared {
     /// statements and events.
     pub fn complete(self, dictionaries: Dictionaries, knowledge: &Knowledge) -> Completed {
         let Prepared {
-            document,
-            alone,
+            mut document,
+            facts,
             asked,
         } = self;
-        let Some(alone) = alone else {
+        if facts.is_none() {
             return Completed {
                 extraction: Extraction {
                     article: document.article,
@@ -187,23 +202,23 @@ impl Prepared {
             .all(|(q, h)| knowledge.answer_hash(q, date) == *h);
         // Knowledge that answers none of the article's questions changes nothing: the
         // actor layer from the article alone stands.
-        let (linked, asked) = if unanswered {
-            (alone, asked)
+        let asked = if unanswered {
+            asked
         } else {
             let as_of = knowledge.as_of(date);
-            let linked = dateline_actors::link(&document, dictionaries.actors, &as_of);
-            (linked, as_of.asked())
+            annotate_actors(&mut document, dictionaries, &as_of);
+            as_of.asked()
         };
         Completed {
-            extraction: annotate_records(document, linked, dictionaries),
+            extraction: annotate_records(document, dictionaries),
             asked,
         }
     }
 }
 
 /// Statements and events over the actor layer.
-fn annotate_records(document: Document, linked: Linked, dictionaries: Dictionaries) -> Extraction {
-    let statements = dateline_statements::statements(&document, &linked.mentions, &linked.actors);
+fn annotate_records(document: Document, dictionaries: Dictionaries) -> Extraction {
+    let statements = dateline_statements::statements(&document);
     let actors = dictionaries.actors;
     let date = document.article.date;
     let agent = |words: &[String]| actors.agent_of(words).map(|a| actors.agent(a).code.clone());
@@ -224,8 +239,6 @@ fn annotate_records(document: Document, linked: Linked, dictionaries: Dictionari
     };
     let events = dateline_events::events(
         &document,
-        &linked.mentions,
-        &linked.actors,
         &statements,
         dictionaries.events,
         dateline_events::Lookups {
@@ -235,8 +248,8 @@ fn annotate_records(document: Document, linked: Linked, dictionaries: Dictionari
     );
     Extraction {
         article: document.article,
-        mentions: linked.mentions,
-        actors: linked.actors,
+        mentions: document.mentions,
+        actors: document.actors,
         statements,
         events,
     }
@@ -254,8 +267,8 @@ pub fn statement_candidates(
     }
     annotate_language(&mut document);
     let nothing = KnowledgeAsOf::nothing(document.article.date);
-    let linked = dateline_actors::link(&document, dictionaries.actors, &nothing);
-    dateline_statements::candidates(&document, &linked.mentions, &linked.actors)
+    annotate_actors(&mut document, dictionaries, &nothing);
+    dateline_statements::candidates(&document)
 }
 
 /// The language layers of `article` as CoNLL-U (one block a sentence), entities in
@@ -350,6 +363,7 @@ pub fn annotate_language(document: &mut Document) {
     document.tokens = tokens;
     document.sentences = sentences;
     document.entities = entities;
+    document.index_tokens();
     label_places(document, recognizer.gazetteer());
 }
 
@@ -363,11 +377,7 @@ pub fn annotate_language(document: &mut Document) {
 fn label_places(document: &mut Document, gazetteer: &Gazetteer) {
     let mut added: Vec<Entity> = Vec::new();
     for sentence in &document.sentences {
-        let lower: Vec<String> = document.tokens[sentence.clone()]
-            .iter()
-            .map(|t| document.article.text[t.start..t.end].to_lowercase())
-            .collect();
-        for (a, b, kind) in gazetteer.matches(&lower) {
+        for (a, b, kind) in gazetteer.matches(&document.lower[sentence.clone()]) {
             if kind != COUNTRY {
                 continue;
             }

@@ -60,7 +60,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use dateline_core::Date;
-use dateline_core::{Actor, Document, Mention, ResolvedFrom, Speaker, Statement, Via};
+use dateline_core::{Document, Mention, ResolvedFrom, Speaker, Statement, Via};
 
 pub use cues::{CUE_VERBS, is_cue};
 use dateline_core::quotes::{Quote, find_quotes};
@@ -149,18 +149,18 @@ struct Context<'a> {
     /// Quote index by token.
     quote_of: Vec<Option<usize>>,
     quotes: Vec<Quote>,
-    children: Vec<Vec<usize>>,
-    sentence_of: Vec<usize>,
-    lower: Vec<String>,
+    children: &'a [Vec<usize>],
+    sentence_of: &'a [usize],
+    lower: &'a [String],
     /// Each token's lemma, as [`cues::verb_lemma`] reads it.
     lemma: Vec<&'a str>,
 }
 
 /// The statements of an annotated document whose mentions the actor layer linked:
 /// the candidates the shipped model keeps.
-pub fn statements(document: &Document, mentions: &[Mention], actors: &[Actor]) -> Vec<Statement> {
+pub fn statements(document: &Document) -> Vec<Statement> {
     let model = model::shipped();
-    let mut out: Vec<Statement> = candidates(document, mentions, actors)
+    let mut out: Vec<Statement> = candidates(document)
         .into_iter()
         .filter(|c| c.kept_by(model))
         .map(|c| c.statement)
@@ -172,7 +172,8 @@ pub fn statements(document: &Document, mentions: &[Mention], actors: &[Actor]) -
 
 /// Every candidate statement with its features and the rules' vote (what
 /// `dateline train statements` learns from), in text order.
-pub fn candidates(document: &Document, mentions: &[Mention], actors: &[Actor]) -> Vec<Candidate> {
+pub fn candidates(document: &Document) -> Vec<Candidate> {
+    let (mentions, actors) = (&document.mentions, &document.actors);
     let text = document.text();
     let tokens = &document.tokens;
     let quotes = find_quotes(text);
@@ -192,7 +193,7 @@ pub fn candidates(document: &Document, mentions: &[Mention], actors: &[Actor]) -
             *slot = Some(m);
         }
     }
-    let lower = document.lower_tokens();
+    let lower = &document.lower;
     let context = Context {
         document,
         mentions,
@@ -204,11 +205,11 @@ pub fn candidates(document: &Document, mentions: &[Mention], actors: &[Actor]) -
         mention_of,
         quote_of,
         quotes,
-        children: document.children(),
-        sentence_of: document.sentence_of_tokens(),
+        children: &document.children,
+        sentence_of: &document.sentence_of,
         lemma: tokens
             .iter()
-            .zip(&lower)
+            .zip(lower)
             .map(|(t, word)| cues::verb_lemma(word, &t.lemma))
             .collect(),
         lower,

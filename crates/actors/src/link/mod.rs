@@ -75,14 +75,14 @@ struct Linker<'a> {
     dictionary: &'a Dictionary,
     knowledge: &'a KnowledgeAsOf<'a>,
     date: Date,
-    lower: Vec<String>,
+    lower: &'a [String],
     actors: Vec<LocalActor>,
     by_id: HashMap<String, usize>,
     found: Vec<Found>,
     /// Tokens already part of a found mention.
     taken: Vec<bool>,
     /// Sentence index of every token.
-    sentence_of: Vec<usize>,
+    sentence_of: &'a [usize],
     /// The recogniser's entities, with labels corrected by their head word.
     entities: Vec<Entity>,
     /// Tokens inside quotation marks.
@@ -101,8 +101,8 @@ pub fn link<'a>(
     dictionary: &'a Dictionary,
     knowledge: &'a KnowledgeAsOf<'a>,
 ) -> Linked {
-    let lower = document.lower_tokens();
-    let sentence_of = document.sentence_of_tokens();
+    let lower = &document.lower;
+    let sentence_of = &document.sentence_of;
     let entities = document
         .entities
         .iter()
