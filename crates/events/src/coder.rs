@@ -313,7 +313,7 @@ impl<'a> Coder<'a> {
             .find(|s| s.content.start <= verb_span.start && verb_span.end <= s.content.end)
             .map(|s| s.id.clone());
         let event_date =
-            dateline_core::time::day_of_verb(self.document, &self.children, verb, |_| false)
+            dateline_core::time::day_of_verb(self.document, self.children, verb, |_| false)
                 .or_else(|| self.day_after(verb))
                 .unwrap_or(self.document.article.date);
         let article = &self.document.article;

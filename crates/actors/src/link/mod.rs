@@ -106,7 +106,7 @@ pub fn link<'a>(
     let entities = document
         .entities
         .iter()
-        .filter_map(|e| cleaned_entity(e, document, &lower))
+        .filter_map(|e| cleaned_entity(e, document, lower))
         .collect();
     let in_quote = quoted_tokens(document);
     let mut agents = HashMap::new();
