@@ -155,6 +155,29 @@ pub struct ActorCode {
     pub from: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<Date>,
+    /// Where the code comes from; absent in JSON for a dictionary role. An extension
+    /// of the contract's `codes`.
+    #[serde(default, skip_serializing_if = "CodeOrigin::is_dictionary")]
+    pub origin: CodeOrigin,
+}
+
+/// Where an actor's code comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeOrigin {
+    /// A role in the actor dictionaries, dated by them.
+    #[default]
+    Dictionary,
+    /// A title or apposition in the articles, dated by the articles that gave it.
+    Text,
+    /// What earlier-dated articles said (`knowledge`), for an article that gave none.
+    EarlierArticle,
+}
+
+impl CodeOrigin {
+    pub fn is_dictionary(&self) -> bool {
+        *self == CodeOrigin::Dictionary
+    }
 }
 
 /// Words attributed to someone in an article: a quote, reported speech, or both.

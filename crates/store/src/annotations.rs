@@ -7,7 +7,9 @@
 //! query's [`DateWindow`], so an as-of query cannot see a name or a role that was
 //! only published later.
 
-use dateline_core::{ActorCode, Article, Date, Extraction, Mention, ResolvedFrom, Span};
+use dateline_core::{
+    ActorCode, Article, CodeOrigin, Date, Extraction, Mention, ResolvedFrom, Span,
+};
 use rusqlite::{OptionalExtension, params};
 
 use std::collections::{BTreeMap, HashSet};
@@ -194,14 +196,13 @@ impl Store {
                 delete_statements.execute(params![rowid])?;
                 delete_events.execute(params![rowid])?;
                 for a in &extraction.actors {
-                    // A code the article's own text gave spans exactly its date (see
-                    // `dateline_actors::link`); it lives on the mentions, which carry
-                    // the date. The rest are the dictionary's roles.
-                    let date = extraction.article.date;
+                    // Only the dictionary's roles are undated facts about the actor;
+                    // a code an article gave lives on its mentions, which carry the
+                    // date.
                     let dictionary: Vec<&ActorCode> = a
                         .codes
                         .iter()
-                        .filter(|c| !(c.from == Some(date) && c.to == date.tomorrow().ok()))
+                        .filter(|c| c.origin.is_dictionary())
                         .collect();
                     let codes = serde_json::to_string(&dictionary)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -596,6 +597,7 @@ impl Store {
                 code,
                 from: Some(parse_date(&first)?),
                 to: parse_date(&last)?.tomorrow().ok(),
+                origin: CodeOrigin::Text,
             });
         }
         Ok(out)

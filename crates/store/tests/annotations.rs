@@ -2,7 +2,9 @@
 //! registry that respects the as-of window. Extractions here are built by hand (the
 //! store does not depend on the pipeline), shaped as `dateline-extract` makes them.
 
-use dateline_core::{Actor, ActorCode, Article, Extraction, Mention, ResolvedFrom, Span};
+use dateline_core::{
+    Actor, ActorCode, Article, CodeOrigin, Extraction, Mention, ResolvedFrom, Span,
+};
 use dateline_store::{DateWindow, Store};
 use jiff::civil::{Date, date};
 
@@ -42,6 +44,7 @@ fn extraction(article: &Article, names: &[(&str, &str, Option<&str>, Option<&str
                         code: c.to_string(),
                         from: Some(article.date),
                         to: article.date.tomorrow().ok(),
+                        origin: CodeOrigin::Text,
                     })
                     .into_iter()
                     .collect(),

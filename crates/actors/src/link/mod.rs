@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::rc::Rc;
 
-use dateline_core::{Actor, ActorCode, Document, Entity, Mention, ResolvedFrom};
+use dateline_core::{Actor, ActorCode, CodeOrigin, Document, Entity, Mention, ResolvedFrom};
 use jiff::civil::Date;
 
 use crate::dictionary::{Dictionary, Kind, NameMatch};
@@ -294,6 +294,7 @@ impl<'a> Linker<'a> {
                 code: r.code.clone(),
                 from: r.from,
                 to: r.to,
+                origin: CodeOrigin::Dictionary,
             })
             .collect();
         self.add_actor(entry.id.clone(), entry.name.clone(), entry.kind, roles)
@@ -430,12 +431,14 @@ impl<'a> Linker<'a> {
             .into_iter()
             .map(|a| {
                 let codes = if a.roles.is_empty() {
-                    a.seen_code
-                        .or_else(|| a.known.and_then(|k| k.code))
-                        .map(|code| ActorCode {
+                    let seen = a.seen_code.map(|code| (code, CodeOrigin::Text));
+                    let known = a.known.and_then(|k| k.code);
+                    seen.or_else(|| known.map(|code| (code, CodeOrigin::EarlierArticle)))
+                        .map(|(code, origin)| ActorCode {
                             code,
                             from: Some(self.date),
                             to: tomorrow,
+                            origin,
                         })
                         .into_iter()
                         .collect()
