@@ -61,7 +61,9 @@ pub fn eval_actors(args: &GoldArticles) -> anyhow::Result<serde_json::Value> {
         .map(|(id, mentions)| {
             let named = mentions
                 .iter()
-                .filter(|m| m.resolved_from.is_none() && m.label != "MISC")
+                .filter(|m| {
+                    m.resolved_from.is_none() && m.label != dateline_core::MentionLabel::Misc
+                })
                 .map(|m| Mention {
                     actor_id: Some(m.span.text.to_lowercase()),
                     ..m.clone()

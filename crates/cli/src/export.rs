@@ -271,7 +271,7 @@ const MENTION_COLUMNS: [Column<Mention>; 8] = [
     Column {
         name: "label",
         kind: Kind::Text,
-        cell: |m| Cell::text(&m.label),
+        cell: |m| Cell::text(m.label.as_str()),
     },
     Column {
         name: "actor_id",

@@ -30,8 +30,8 @@ pub mod time;
 pub use document::{Document, Entity, Token};
 pub use ids::{content_hash, content_id, normalize_for_hash};
 pub use records::{
-    Actor, ActorCode, Article, CodeOrigin, Event, EventActor, Extraction, Mention, ResolvedFrom,
-    Span, Speaker, Stance, Statement, Via,
+    Actor, ActorCode, Article, CodeOrigin, Event, EventActor, Extraction, Mention, MentionLabel,
+    ResolvedFrom, Span, Speaker, Stance, Statement, Via,
 };
 
 /// A calendar date (`YYYY-MM-DD` in JSON). Article dates have no time of day: the

@@ -67,7 +67,7 @@ pub struct Span {
 pub struct Mention {
     pub article_id: String,
     pub span: Span,
-    pub label: String,
+    pub label: MentionLabel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_id: Option<String>,
     /// The actor's CAMEO code on the article date, as the dictionary or the text
@@ -78,6 +78,51 @@ pub struct Mention {
     /// contract's `Mention`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_from: Option<ResolvedFrom>,
+}
+
+/// What a mention names; in JSON, the contract's upper-case label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum MentionLabel {
+    /// A person.
+    Per,
+    /// An organisation.
+    Org,
+    /// A country, city or region (a geopolitical entity).
+    Gpe,
+    /// A nationality or group ("Russian", "Afghans").
+    Norp,
+    /// A place that is not a polity (a river, a mountain).
+    Loc,
+    /// Any other name.
+    Misc,
+}
+
+impl MentionLabel {
+    pub const ALL: [MentionLabel; 6] = [
+        MentionLabel::Per,
+        MentionLabel::Org,
+        MentionLabel::Gpe,
+        MentionLabel::Norp,
+        MentionLabel::Loc,
+        MentionLabel::Misc,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MentionLabel::Per => "PER",
+            MentionLabel::Org => "ORG",
+            MentionLabel::Gpe => "GPE",
+            MentionLabel::Norp => "NORP",
+            MentionLabel::Loc => "LOC",
+            MentionLabel::Misc => "MISC",
+        }
+    }
+
+    /// The label named `text`; any other name (a recogniser's own label) is `Misc`.
+    pub fn parse(text: &str) -> Option<MentionLabel> {
+        MentionLabel::ALL.into_iter().find(|l| l.as_str() == text)
+    }
 }
 
 /// How a mention that does not name its actor was linked to it; in JSON, the

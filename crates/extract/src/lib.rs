@@ -442,7 +442,7 @@ mod tests {
         let found: Vec<(String, String)> = extract(article(text))
             .mentions
             .into_iter()
-            .map(|m| (m.span.text, m.label))
+            .map(|m| (m.span.text, m.label.as_str().to_string()))
             .collect();
         // With a role word the demonym is the country acting (the actor layer
         // widens the mention over the role).

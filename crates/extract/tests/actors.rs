@@ -73,7 +73,7 @@ fn spelling_variants_share_one_actor_across_articles() {
         let e = extract(id, "2022-06-01", text);
         e.mentions
             .iter()
-            .find(|m| m.label == "PER")
+            .find(|m| m.label == dateline_core::MentionLabel::Per)
             .and_then(|m| m.actor_id.clone())
     })
     .collect();

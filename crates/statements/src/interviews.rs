@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use dateline_core::Mention;
+use dateline_core::{Mention, MentionLabel};
 
 /// Fewest questions that make a transcript (one "?" paragraph is just a question).
 const MIN_QUESTIONS: usize = 2;
@@ -66,7 +66,7 @@ pub fn answers<'m>(
                     let before = before.to_lowercase();
                     CREDITS.iter().any(|c| before.ends_with(c))
                 });
-            if m.label == "PER"
+            if m.label == MentionLabel::Per
                 && m.resolved_from.is_none()
                 && range.contains(&start)
                 && !credit

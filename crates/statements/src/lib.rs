@@ -60,7 +60,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use dateline_core::Date;
-use dateline_core::{Document, Mention, ResolvedFrom, Speaker, Statement, Via};
+use dateline_core::{Document, Mention, MentionLabel, ResolvedFrom, Speaker, Statement, Via};
 
 pub use cues::{CUE_VERBS, is_cue};
 use dateline_core::quotes::{Quote, find_quotes};
@@ -97,11 +97,9 @@ const DOCUMENT_WORDS: &[&str] = &[
 
 /// Mentions with one of `labels` that name their actor outright (not resolved from
 /// a pronoun or title), ordered by where they end.
-fn named_in_order(mentions: &[Mention], labels: &[&str]) -> Vec<usize> {
+fn named_in_order(mentions: &[Mention], labels: &[MentionLabel]) -> Vec<usize> {
     let mut named: Vec<usize> = (0..mentions.len())
-        .filter(|&m| {
-            labels.contains(&mentions[m].label.as_str()) && mentions[m].resolved_from.is_none()
-        })
+        .filter(|&m| labels.contains(&mentions[m].label) && mentions[m].resolved_from.is_none())
         .collect();
     named.sort_by_key(|&m| mentions[m].span.end);
     named
@@ -201,7 +199,7 @@ pub fn candidates(document: &Document) -> Vec<Candidate> {
             .iter()
             .map(|a| (a.id.as_str(), a.name.as_str()))
             .collect(),
-        people: named_in_order(mentions, &["PER"]),
+        people: named_in_order(mentions, &[MentionLabel::Per]),
         mention_of,
         quote_of,
         quotes,
@@ -628,7 +626,7 @@ impl Context<'_> {
                 // subject: the person or organisation right before the verb.
                 let before = cue.checked_sub(1)?;
                 let mention = &self.mentions[self.mention_of[before]?];
-                (matches!(mention.label.as_str(), "PER" | "ORG")
+                (matches!(mention.label, MentionLabel::Per | MentionLabel::Org)
                     && mention.actor_id.is_some()
                     && self.quote_of[before].is_none())
                 .then_some(before)
@@ -716,7 +714,7 @@ impl Context<'_> {
         let end = match self.mention_of[next] {
             Some(m) => {
                 let mention = &self.mentions[m];
-                if !matches!(mention.label.as_str(), "PER" | "ORG") {
+                if !matches!(mention.label, MentionLabel::Per | MentionLabel::Org) {
                     return None;
                 }
                 (next..sentence.end)
@@ -862,7 +860,7 @@ impl Context<'_> {
         // Not when a name stands in apposition ("a UN spokeswoman, Henrike Vael,").
         let apposed_name = self.children[subject].iter().any(|&c| {
             self.document.tokens[c].deprel == "appos"
-                && self.mention_of[c].is_some_and(|m| self.mentions[m].label == "PER")
+                && self.mention_of[c].is_some_and(|m| self.mentions[m].label == MentionLabel::Per)
         });
         if self.anonymous_one(subject) && !apposed_name {
             return self.anonymous(subject);
@@ -879,7 +877,7 @@ impl Context<'_> {
         if let Some(m) = self.mention_at_or_under(subject) {
             let mention = &self.mentions[m];
             let actor = mention.actor_id.as_deref();
-            if actor.is_none() && mention.label != "PER" && mention.label != "ORG" {
+            if actor.is_none() && !matches!(mention.label, MentionLabel::Per | MentionLabel::Org) {
                 return None;
             }
             // A bare title nobody resolved ("spokeswoman") is not a name.
@@ -980,8 +978,9 @@ impl Context<'_> {
         let linked = |i: usize| {
             let m = self.mention_of[i]?;
             let mention = &self.mentions[m];
-            (matches!(mention.label.as_str(), "PER" | "ORG") && mention.actor_id.is_some())
-                .then_some(m)
+            (matches!(mention.label, MentionLabel::Per | MentionLabel::Org)
+                && mention.actor_id.is_some())
+            .then_some(m)
         };
         // A person in apposition counts named or not ("his wife, Mary,").
         let apposed = || {
@@ -989,15 +988,16 @@ impl Context<'_> {
                 .iter()
                 .filter(|&&c| self.document.tokens[c].deprel == "appos")
                 .find_map(|&c| {
-                    linked(c)
-                        .or_else(|| self.mention_of[c].filter(|&m| self.mentions[m].label == "PER"))
+                    linked(c).or_else(|| {
+                        self.mention_of[c].filter(|&m| self.mentions[m].label == MentionLabel::Per)
+                    })
                 })
         };
         match linked(token) {
             // "a State Department spokesperson, Morgan Ortagus," parsed with the
             // department as the head: the person in apposition speaks, not the body.
-            Some(m) if self.mentions[m].label != "PER" => apposed()
-                .filter(|&a| self.mentions[a].label == "PER")
+            Some(m) if self.mentions[m].label != MentionLabel::Per => apposed()
+                .filter(|&a| self.mentions[a].label == MentionLabel::Per)
                 .or(Some(m)),
             Some(m) => Some(m),
             None => apposed(),
@@ -1023,15 +1023,15 @@ impl Context<'_> {
             }
         }
         inside.sort_unstable();
-        let linked = |label: &str| {
+        let linked = |label: MentionLabel| {
             inside.iter().find_map(|&i| {
                 let m = self.mention_of[i]?;
                 let mention = &self.mentions[m];
                 (mention.label == label && mention.actor_id.is_some()).then_some(m)
             })
         };
-        linked("PER")
-            .or_else(|| linked("ORG"))
+        linked(MentionLabel::Per)
+            .or_else(|| linked(MentionLabel::Org))
             .or(self.mention_of[token])
     }
 

@@ -8,7 +8,7 @@
 //! only published later.
 
 use dateline_core::{
-    ActorCode, Article, CodeOrigin, Date, Extraction, Mention, ResolvedFrom, Span,
+    ActorCode, Article, CodeOrigin, Date, Extraction, Mention, MentionLabel, ResolvedFrom, Span,
 };
 use rusqlite::{OptionalExtension, params};
 
@@ -214,7 +214,7 @@ impl Store {
                         m.span.start as i64,
                         m.span.end as i64,
                         m.span.text,
-                        m.label,
+                        m.label.as_str(),
                         m.actor_id,
                         m.code,
                         m.resolved_from.map(ResolvedFrom::as_str)
@@ -633,20 +633,29 @@ fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mention> {
             end: r.get::<_, i64>(2)? as usize,
             text: r.get(3)?,
         },
-        label: r.get(4)?,
+        label: {
+            let text: String = r.get(4)?;
+            MentionLabel::parse(&text).ok_or_else(|| unknown_value(4, "label", &text))?
+        },
         actor_id: r.get(5)?,
         code: r.get(6)?,
         resolved_from: match r.get::<_, Option<String>>(7)? {
             None => None,
-            Some(text) => Some(ResolvedFrom::parse(&text).ok_or_else(|| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    7,
-                    rusqlite::types::Type::Text,
-                    format!("unknown resolved_from {text:?}").into(),
-                )
-            })?),
+            Some(text) => Some(
+                ResolvedFrom::parse(&text)
+                    .ok_or_else(|| unknown_value(7, "resolved_from", &text))?,
+            ),
         },
     })
+}
+
+/// A stored value no variant of its enum names: a store written by another dateline.
+fn unknown_value(column: usize, what: &str, text: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!("unknown {what} {text:?}").into(),
+    )
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! store does not depend on the pipeline), shaped as `dateline-extract` makes them.
 
 use dateline_core::{
-    Actor, ActorCode, Article, CodeOrigin, Extraction, Mention, ResolvedFrom, Span,
+    Actor, ActorCode, Article, CodeOrigin, Extraction, Mention, MentionLabel, ResolvedFrom, Span,
 };
 use dateline_store::{DateWindow, Store};
 use jiff::civil::{Date, date};
@@ -28,7 +28,7 @@ fn extraction(article: &Article, names: &[(&str, &str, Option<&str>, Option<&str
                 end: start + text.chars().count(),
                 text: text.to_string(),
             },
-            label: "PER".into(),
+            label: MentionLabel::Per,
             actor_id: Some(id.to_string()),
             code: code.map(str::to_string),
             resolved_from: resolved.map(|r| ResolvedFrom::parse(r).expect("a known resolved_from")),

@@ -2,7 +2,9 @@
 //! and replacement on re-annotation. Records are built by hand, shaped as
 //! `dateline-extract` makes them.
 
-use dateline_core::{Actor, Article, Extraction, Mention, Span, Speaker, Statement, Via};
+use dateline_core::{
+    Actor, Article, Extraction, Mention, MentionLabel, Span, Speaker, Statement, Via,
+};
 use dateline_store::{ActorFilter, DateWindow, StatementQuery, Store};
 use jiff::civil::{Date, date};
 
@@ -55,7 +57,7 @@ fn mention(article: &Article, text: &str, actor: &str, code: &str) -> Mention {
     Mention {
         article_id: article.id.clone(),
         span: span(&article.text, text),
-        label: "PER".into(),
+        label: MentionLabel::Per,
         actor_id: Some(actor.into()),
         code: Some(code.into()),
         resolved_from: None,

@@ -11,7 +11,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::rc::Rc;
 
-use dateline_core::{Actor, ActorCode, CodeOrigin, Document, Entity, Mention, ResolvedFrom};
+use dateline_core::{
+    Actor, ActorCode, CodeOrigin, Document, Entity, Mention, MentionLabel, ResolvedFrom,
+};
 use jiff::civil::Date;
 
 use crate::dictionary::{Dictionary, Kind, NameMatch};
@@ -419,7 +421,8 @@ impl<'a> Linker<'a> {
             mentions.push(Mention {
                 article_id: self.document.article.id.clone(),
                 span,
-                label: f.label.to_string(),
+                // The first pass only ever labels with the contract's names.
+                label: MentionLabel::parse(f.label).unwrap_or(MentionLabel::Misc),
                 actor_id: f.actor.map(|a| self.actors[a].id.clone()),
                 code,
                 resolved_from: f.resolved_from,
