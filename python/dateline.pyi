@@ -1,0 +1,83 @@
+"""dateline: who said and did what, to whom, when, and according to whom.
+
+Records are plain dicts shaped like the JSON of `dateline extract` and the HTTP API.
+Dates are `YYYY-MM-DD` strings (a `datetime.date` is accepted where a date is given).
+"""
+
+import datetime
+import os
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+
+DateArg = Union[str, datetime.date, None]
+PathArg = Union[str, os.PathLike]
+
+class DatelineError(Exception):
+    """A record, a store or a query dateline could not handle; the message says why."""
+
+def extract(
+    records: Iterable[Mapping[str, Any]],
+    knowledge: bool = False,
+    actors: Sequence[PathArg] = (),
+) -> list[dict[str, Any]]:
+    """One dict per record (`article`, `mentions`, `actors`, `statements`, `events`).
+
+    Records need `text` and `date`; `id`, `title`, `url`, `source`, `lang` are
+    optional. With `knowledge=True` each article also uses what the records dated on
+    or before it said about the people it names. `actors` adds Phoenix-format actor
+    files to the shipped dictionary. A rejected record raises `DatelineError`.
+    """
+
+class Store:
+    """A dateline store (one SQLite file), created if missing."""
+
+    def __init__(self, path: PathArg) -> None: ...
+    def ingest(
+        self, records: Iterable[Mapping[str, Any]], actors: Sequence[PathArg] = ()
+    ) -> dict[str, Any]:
+        """Store and annotate `records` as `dateline ingest` does; returns counts."""
+    def search(
+        self,
+        query: str,
+        as_of: DateArg = None,
+        from_: DateArg = None,
+        to: DateArg = None,
+        limit: int = 10,
+    ) -> list[dict[str, Any]]: ...
+    def statements(
+        self,
+        speaker: Optional[str] = None,
+        about: Optional[str] = None,
+        kind: Optional[str] = None,
+        as_of: DateArg = None,
+        from_: DateArg = None,
+        to: DateArg = None,
+        limit: Optional[int] = None,
+    ) -> list[dict[str, Any]]: ...
+    def events(
+        self,
+        source: Optional[str] = None,
+        target: Optional[str] = None,
+        code: Optional[str] = None,
+        root: Optional[str] = None,
+        as_of: DateArg = None,
+        from_: DateArg = None,
+        to: DateArg = None,
+        limit: Optional[int] = None,
+    ) -> list[dict[str, Any]]: ...
+    def actors(
+        self,
+        query: Optional[str] = None,
+        as_of: DateArg = None,
+        from_: DateArg = None,
+        to: DateArg = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]: ...
+    def timeline(
+        self,
+        actor: str,
+        with_: Optional[str] = None,
+        topic: Optional[str] = None,
+        as_of: DateArg = None,
+        from_: DateArg = None,
+        to: DateArg = None,
+    ) -> dict[str, Any]: ...

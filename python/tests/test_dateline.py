@@ -1,0 +1,124 @@
+"""The Python package end to end: the same records as the CLI, errors as exceptions."""
+
+import datetime
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import dateline
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+FICTION = EXAMPLES / "dictionary" / "fictional.actors"
+
+MARSK = {
+    "id": "py-1",
+    "date": "2031-03-04",
+    "title": "Marsk rules out talks",
+    "source": "The Test Ledger",
+    "text": "President Ilena Marsk of Veldora said on Tuesday that there would be no "
+    "talks with Haldmere. “We will not sit down with them,” Marsk told reporters.",
+}
+
+
+def example_records():
+    """The JSON Lines examples as dicts."""
+    records = []
+    for path in sorted((EXAMPLES / "jsonl").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                records.append(json.loads(line))
+    return records
+
+
+def cli():
+    """The dateline binary of this checkout, when it has been built."""
+    for profile in ("release", "debug"):
+        binary = REPO / "target" / profile / "dateline"
+        if binary.exists():
+            return binary
+    return None
+
+
+def test_extract_gives_one_record_per_article_shaped_like_the_cli():
+    [out] = dateline.extract([MARSK], actors=[FICTION])
+    assert out["article"]["id"] == "py-1"
+    assert set(out) >= {"article", "mentions", "actors", "statements", "events"}
+    marsk = [m for m in out["mentions"] if m["span"]["text"] == "Ilena Marsk"]
+    assert marsk and marsk[0]["actor_id"] == "ilena-marsk"
+    direct = [s for s in out["statements"] if s["kind"] == "direct"]
+    assert direct and direct[0]["speaker"]["actor_id"] == "ilena-marsk"
+    text = MARSK["text"]
+    for m in out["mentions"]:
+        assert text[m["span"]["start"] : m["span"]["end"]] == m["span"]["text"]
+
+
+def test_extract_equals_the_binary_on_the_examples():
+    binary = cli()
+    if binary is None:
+        pytest.skip("no target/*/dateline built")
+    records = example_records()
+    ours = dateline.extract(records, actors=[FICTION])
+    lines = subprocess.run(
+        [str(binary), "extract", str(EXAMPLES / "jsonl"), "--actors", str(FICTION)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    theirs = [json.loads(line) for line in lines]
+    assert len(ours) == len(theirs) == len(records)
+    assert ours == theirs
+
+
+def test_knowledge_uses_earlier_records_and_never_later_ones():
+    titled = {"id": "t", "date": "2031-03-02",
+              "text": "Veldoran Foreign Minister Sabine Drost arrived in Strenholt on Monday."}
+    later = {"id": "l", "date": "2031-03-05", "text": "Sabine Drost met the delegation."}
+    earlier = {"id": "e", "date": "2031-03-01", "text": "Sabine Drost met the delegation."}
+    out = dateline.extract([earlier, titled, later], knowledge=True, actors=[FICTION])
+    code = {o["article"]["id"]: [m.get("code") for m in o["mentions"]
+                                 if m["span"]["text"] == "Sabine Drost"][0] for o in out}
+    assert code == {"e": None, "t": "VLDGOV", "l": "VLDGOV"}
+
+
+def test_a_bad_record_raises_with_its_position_and_reason():
+    with pytest.raises(dateline.DatelineError, match=r"<records>:2.*date"):
+        dateline.extract([MARSK, {"id": "x", "text": "No date here."}])
+
+
+def test_dates_may_be_python_dates():
+    record = dict(MARSK, date=datetime.date(2031, 3, 4))
+    [out] = dateline.extract([record])
+    assert out["article"]["date"] == "2031-03-04"
+
+
+def test_a_store_answers_as_the_cli_does(tmp_path):
+    store = dateline.Store(tmp_path / "store.db")
+    counts = store.ingest(example_records(), actors=[FICTION])
+    assert counts["new"] > 10 and counts["annotated"] >= counts["new"]
+    hits = store.search("talks", limit=5)
+    assert 0 < len(hits) <= 5
+    marsk = store.statements(speaker="Marsk")
+    assert marsk and all(s["speaker"]["actor_id"] == "ilena-marsk" for s in marsk)
+    early = store.statements(as_of="2031-03-10")
+    assert all(s["date"] <= "2031-03-10" for s in early)
+    assert len(early) < len(store.statements())
+    events = store.events(source="VLD", limit=20)
+    assert all(e["source"]["code"].startswith("VLD") for e in events)
+    actors = store.actors(limit=5)
+    assert actors and actors[0]["mentions"] >= actors[-1]["mentions"]
+    timeline = store.timeline("Ilena Marsk", topic="negotiation")
+    assert timeline["entries"]
+    # A second ingest of the same records stores nothing new.
+    again = store.ingest(example_records())
+    assert again["new"] == 0
+
+
+def test_bad_arguments_raise(tmp_path):
+    store = dateline.Store(tmp_path / "store.db")
+    with pytest.raises(ValueError, match="as_of"):
+        store.statements(as_of="March 3")
+    with pytest.raises(dateline.DatelineError, match="cannot open store"):
+        dateline.Store(tmp_path / "missing" / "dir" / "store.db")
