@@ -8,6 +8,8 @@ import datetime
 import os
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
+import pyarrow
+
 DateArg = Union[str, datetime.date, None]
 PathArg = Union[str, os.PathLike]
 
@@ -27,6 +29,14 @@ def extract(
     files to the shipped dictionary. A rejected record raises `DatelineError`.
     """
 
+def extract_tables(
+    records: Iterable[Mapping[str, Any]],
+    knowledge: bool = False,
+    actors: Sequence[PathArg] = (),
+) -> dict[str, pyarrow.Table]:
+    """`extract` as pyarrow Tables (`articles`, `mentions`, `statements`, `events`)
+    with the columns of `dateline export --format parquet`."""
+
 class Store:
     """A dateline store (one SQLite file), created if missing."""
 
@@ -42,7 +52,8 @@ class Store:
         from_: DateArg = None,
         to: DateArg = None,
         limit: int = 10,
-    ) -> list[dict[str, Any]]: ...
+    ) -> pyarrow.Table:
+        """Ranked hits: id, date, title, source, dup_of, snippet, score."""
     def statements(
         self,
         speaker: Optional[str] = None,
@@ -52,7 +63,8 @@ class Store:
         from_: DateArg = None,
         to: DateArg = None,
         limit: Optional[int] = None,
-    ) -> list[dict[str, Any]]: ...
+    ) -> pyarrow.Table:
+        """Statements with the columns of the Parquet export."""
     def events(
         self,
         source: Optional[str] = None,
@@ -63,7 +75,8 @@ class Store:
         from_: DateArg = None,
         to: DateArg = None,
         limit: Optional[int] = None,
-    ) -> list[dict[str, Any]]: ...
+    ) -> pyarrow.Table:
+        """Events with the columns of the Parquet export."""
     def actors(
         self,
         query: Optional[str] = None,
@@ -71,7 +84,8 @@ class Store:
         from_: DateArg = None,
         to: DateArg = None,
         limit: int = 100,
-    ) -> list[dict[str, Any]]: ...
+    ) -> pyarrow.Table:
+        """The actor registry as the window shows it, most mentioned first."""
     def timeline(
         self,
         actor: str,
@@ -80,4 +94,5 @@ class Store:
         as_of: DateArg = None,
         from_: DateArg = None,
         to: DateArg = None,
-    ) -> dict[str, Any]: ...
+    ) -> dict[str, Any]:
+        """Entries in the order they happened, stances and shifts (as the API)."""

@@ -7,9 +7,11 @@
 //!   `dateline-extract`, stored and annotated by `dateline-pipeline`, and read back
 //!   through `dateline-query` and `dateline-store`; nothing here decides anything the
 //!   CLI would decide differently.
-//! * **JSON is the boundary.** Records cross into Python as the dicts `json.loads`
-//!   makes of the records' serde JSON, so a dict has exactly the shape of a line of
-//!   `dateline extract` or of the HTTP API.
+//! * **Two shapes out.** Records cross into Python as the dicts `json.loads` makes
+//!   of their serde JSON (a dict has exactly the shape of a line of `dateline
+//!   extract` or of the HTTP API), or as pyarrow Tables with the columns of
+//!   `dateline export --format parquet` (`dateline-tables`): written as Parquet in
+//!   memory and read by pyarrow, so the schema is the export's by construction.
 //! * **The GIL is released** while articles are extracted (on all cores, with rayon)
 //!   and while a store is annotated.
 //! * **Errors are `dateline.DatelineError`** with the CLI's message (a rejected
@@ -25,10 +27,11 @@ use dateline_core::{Article, Date};
 use dateline_extract::Dictionaries;
 use dateline_ingest::{Format, Item, ReadOptions};
 use dateline_store::{DateWindow, EventQuery, SearchQuery, StatementQuery};
+use dateline_tables::{Column, ParquetTable};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -47,6 +50,23 @@ fn error(e: impl std::fmt::Display) -> PyErr {
 fn to_python(py: Python<'_>, value: &impl Serialize) -> PyResult<Py<PyAny>> {
     let text = serde_json::to_string(value).map_err(error)?;
     Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
+}
+
+/// `records` as a pyarrow Table with `columns`.
+fn to_table<R>(py: Python<'_>, columns: &[Column<R>], records: &[R]) -> PyResult<Py<PyAny>> {
+    let mut bytes = Vec::new();
+    let mut writer =
+        ParquetTable::new(columns, &mut bytes, dateline_tables::BATCH_ROWS).map_err(error)?;
+    for record in records {
+        writer.push(record).map_err(error)?;
+    }
+    writer.finish().map_err(error)?;
+    let pyarrow = py.import("pyarrow")?;
+    let reader = pyarrow.call_method1("BufferReader", (PyBytes::new(py, &bytes),))?;
+    Ok(py
+        .import("pyarrow.parquet")?
+        .call_method1("read_table", (reader,))?
+        .unbind())
 }
 
 /// The articles of `records` (dicts with the JSON Lines fields: `text` and `date`
@@ -121,9 +141,65 @@ fn extract(
     knowledge: bool,
     actors: Vec<PathBuf>,
 ) -> PyResult<Py<PyAny>> {
+    let extractions = extract_records(py, records, knowledge, &actors)?;
+    let out = PyList::empty(py);
+    for extraction in &extractions {
+        out.append(to_python(py, extraction)?)?;
+    }
+    Ok(out.into_any().unbind())
+}
+
+/// [`extract`] as pyarrow Tables with the columns of `dateline export --format
+/// parquet`: a dict of `articles`, `mentions`, `statements` and `events`.
+#[pyfunction]
+#[pyo3(signature = (records, knowledge = false, actors = Vec::new()))]
+fn extract_tables(
+    py: Python<'_>,
+    records: &Bound<'_, PyAny>,
+    knowledge: bool,
+    actors: Vec<PathBuf>,
+) -> PyResult<Py<PyAny>> {
+    let extractions = extract_records(py, records, knowledge, &actors)?;
+    let articles: Vec<Article> = extractions.iter().map(|e| e.article.clone()).collect();
+    let mentions: Vec<_> = extractions
+        .iter()
+        .flat_map(|e| e.mentions.clone())
+        .collect();
+    let statements: Vec<_> = extractions
+        .iter()
+        .flat_map(|e| e.statements.clone())
+        .collect();
+    let events: Vec<_> = extractions.iter().flat_map(|e| e.events.clone()).collect();
+    let out = PyDict::new(py);
+    out.set_item(
+        "articles",
+        to_table(py, &dateline_tables::ARTICLE_COLUMNS, &articles)?,
+    )?;
+    out.set_item(
+        "mentions",
+        to_table(py, &dateline_tables::MENTION_COLUMNS, &mentions)?,
+    )?;
+    out.set_item(
+        "statements",
+        to_table(py, &dateline_tables::STATEMENT_COLUMNS, &statements)?,
+    )?;
+    out.set_item(
+        "events",
+        to_table(py, &dateline_tables::EVENT_COLUMNS, &events)?,
+    )?;
+    Ok(out.into_any().unbind())
+}
+
+/// The extractions of `records`, computed without the GIL.
+fn extract_records(
+    py: Python<'_>,
+    records: &Bound<'_, PyAny>,
+    knowledge: bool,
+    actors: &[PathBuf],
+) -> PyResult<Vec<dateline_core::Extraction>> {
     let articles = read_records(records)?;
-    let dictionary = dictionary(&actors)?;
-    let extractions = py.detach(|| {
+    let dictionary = dictionary(actors)?;
+    Ok(py.detach(|| {
         let dictionaries = Dictionaries::with_actors(&dictionary);
         if knowledge {
             dateline_extract::extract_corpus(articles, dictionaries)
@@ -133,12 +209,7 @@ fn extract(
                 .map(|a| dateline_extract::extract_with(a, dictionaries))
                 .collect()
         }
-    });
-    let out = PyList::empty(py);
-    for extraction in &extractions {
-        out.append(to_python(py, extraction)?)?;
-    }
-    Ok(out.into_any().unbind())
+    }))
 }
 
 /// A `YYYY-MM-DD` argument (a `datetime.date` works too: its str() is that).
@@ -227,7 +298,8 @@ impl Store {
         Ok(out.into_any().unbind())
     }
 
-    /// Ranked full-text hits (`id`, `date`, `title`, `snippet`, …).
+    /// Ranked full-text hits as a pyarrow Table (`id`, `date`, `title`, `source`,
+    /// `dup_of`, `snippet`, `score`), best first.
     #[pyo3(signature = (query, as_of = None, from_ = None, to = None, limit = 10))]
     fn search(
         &self,
@@ -248,11 +320,12 @@ impl Store {
                 offset: 0,
             })
             .map_err(error)?;
-        to_python(py, &hits)
+        to_table(py, &dateline_tables::SEARCH_COLUMNS, &hits)
     }
 
-    /// Statements, by article date; `speaker`/`about` take what the CLI takes (a
-    /// name, surname, id or CAMEO code prefix); `kind`: direct, indirect or mixed.
+    /// Statements as a pyarrow Table with the export's columns, by article date;
+    /// `speaker`/`about` take what the CLI takes (a name, surname, id or CAMEO code
+    /// prefix); `kind`: direct, indirect or mixed.
     #[pyo3(signature = (speaker = None, about = None, kind = None, as_of = None, from_ = None, to = None, limit = None))]
     #[allow(clippy::too_many_arguments)]
     fn statements(
@@ -283,10 +356,10 @@ impl Store {
                 ..StatementQuery::default()
             })
             .map_err(error)?;
-        to_python(py, &records)
+        to_table(py, &dateline_tables::STATEMENT_COLUMNS, &records)
     }
 
-    /// Events, by article date; `source`/`target` as `statements`' `speaker`;
+    /// Events as a pyarrow Table with the export's columns, by article date; `source`/`target` as `statements`' `speaker`;
     /// `code` an exact CAMEO code ("036"), `root` a root ("03").
     #[pyo3(signature = (source = None, target = None, code = None, root = None, as_of = None, from_ = None, to = None, limit = None))]
     #[allow(clippy::too_many_arguments)]
@@ -320,10 +393,11 @@ impl Store {
                 ..EventQuery::default()
             })
             .map_err(error)?;
-        to_python(py, &records)
+        to_table(py, &dateline_tables::EVENT_COLUMNS, &records)
     }
 
-    /// Actors by how often they are mentioned in the window; `query` filters by
+    /// Actors (the registry as the window shows it) as a pyarrow Table with the
+    /// export's columns, by how often they are mentioned in the window; `query` filters by
     /// name, alias or code prefix.
     #[pyo3(signature = (query = None, as_of = None, from_ = None, to = None, limit = 100))]
     fn actors(
@@ -336,11 +410,17 @@ impl Store {
         limit: usize,
     ) -> PyResult<Py<PyAny>> {
         let window = window(as_of, from_, to)?;
-        let actors = self
+        let summaries = self
             .store
             .actors(query.as_deref(), &window, limit)
             .map_err(error)?;
-        to_python(py, &actors)
+        let mut details = Vec::with_capacity(summaries.len());
+        for summary in summaries {
+            if let Some(detail) = self.store.actor(&summary.id, &window).map_err(error)? {
+                details.push(detail);
+            }
+        }
+        to_table(py, &dateline_tables::ACTOR_COLUMNS, &details)
     }
 
     /// An actor's timeline (with `with_`, a dyad's): statements and events in the
@@ -371,6 +451,7 @@ impl Store {
 #[pymodule]
 fn dateline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract, m)?)?;
+    m.add_function(wrap_pyfunction!(extract_tables, m)?)?;
     m.add_class::<Store>()?;
     m.add("DatelineError", m.py().get_type::<DatelineError>())?;
     Ok(())

@@ -99,21 +99,48 @@ def test_a_store_answers_as_the_cli_does(tmp_path):
     counts = store.ingest(example_records(), actors=[FICTION])
     assert counts["new"] > 10 and counts["annotated"] >= counts["new"]
     hits = store.search("talks", limit=5)
-    assert 0 < len(hits) <= 5
+    assert 0 < hits.num_rows <= 5
+    assert hits.column_names == ["id", "date", "title", "source", "dup_of", "snippet", "score"]
     marsk = store.statements(speaker="Marsk")
-    assert marsk and all(s["speaker"]["actor_id"] == "ilena-marsk" for s in marsk)
+    assert marsk.num_rows > 0
+    assert set(marsk.column("speaker_actor_id").to_pylist()) == {"ilena-marsk"}
     early = store.statements(as_of="2031-03-10")
-    assert all(s["date"] <= "2031-03-10" for s in early)
-    assert len(early) < len(store.statements())
+    assert max(early.column("date").to_pylist()) <= datetime.date(2031, 3, 10)
+    assert early.num_rows < store.statements().num_rows
     events = store.events(source="VLD", limit=20)
-    assert all(e["source"]["code"].startswith("VLD") for e in events)
+    assert all(code.startswith("VLD") for code in events.column("source_code").to_pylist())
     actors = store.actors(limit=5)
-    assert actors and actors[0]["mentions"] >= actors[-1]["mentions"]
+    mentions = actors.column("mentions").to_pylist()
+    assert mentions and mentions == sorted(mentions, reverse=True)
     timeline = store.timeline("Ilena Marsk", topic="negotiation")
     assert timeline["entries"]
     # A second ingest of the same records stores nothing new.
     again = store.ingest(example_records())
     assert again["new"] == 0
+
+
+def test_tables_have_the_parquet_exports_schema(tmp_path):
+    binary = cli()
+    if binary is None:
+        pytest.skip("no target/*/dateline built")
+    import pyarrow.parquet as pq
+
+    db = tmp_path / "store.db"
+    store = dateline.Store(db)
+    store.ingest(example_records(), actors=[FICTION])
+    out = tmp_path / "export"
+    subprocess.run(
+        [str(binary), "export", "--format", "parquet", "--out", str(out), "--db", str(db)],
+        check=True,
+        capture_output=True,
+    )
+    exported = pq.read_table(out / "statements.parquet")
+    ours = store.statements()
+    assert ours.schema == exported.schema
+    assert ours.to_pylist() == exported.to_pylist()
+    tables = dateline.extract_tables(example_records(), actors=[FICTION])
+    assert tables["events"].schema == pq.read_table(out / "events.parquet").schema
+    assert tables["articles"].num_rows == len(example_records())
 
 
 def test_bad_arguments_raise(tmp_path):

@@ -9,9 +9,9 @@ use dateline_core::Event;
 use dateline_store::EventQuery;
 
 use crate::search::truncate;
-use crate::table::{self, Cell, Column, Kind};
 use crate::{WindowArgs, open_existing};
 use dateline_query::actor_filter;
+use dateline_tables::{self as table, EVENT_COLUMNS as COLUMNS};
 
 #[derive(clap::Args)]
 pub struct EventArgs {
@@ -139,110 +139,6 @@ pub fn list(args: &EventArgs, db: &Path) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
-
-/// The columns of `events --format csv` and of the exported events table.
-pub const COLUMNS: [Column<Event>; 20] = [
-    Column {
-        name: "id",
-        kind: Kind::Text,
-        cell: |e| Cell::text(&e.id),
-    },
-    Column {
-        name: "article_id",
-        kind: Kind::Text,
-        cell: |e| Cell::text(&e.article_id),
-    },
-    Column {
-        name: "date",
-        kind: Kind::Date,
-        cell: |e| Cell::Date(e.date),
-    },
-    Column {
-        name: "event_date",
-        kind: Kind::Date,
-        cell: |e| Cell::Date(e.event_date),
-    },
-    Column {
-        name: "code",
-        kind: Kind::Text,
-        cell: |e| Cell::text(&e.code),
-    },
-    Column {
-        name: "root",
-        kind: Kind::Text,
-        cell: |e| Cell::text(&e.root),
-    },
-    Column {
-        name: "quad_class",
-        kind: Kind::Int,
-        cell: |e| Cell::Int(e.quad_class.into()),
-    },
-    Column {
-        name: "goldstein",
-        kind: Kind::Float,
-        cell: |e| Cell::score(e.goldstein),
-    },
-    Column {
-        name: "plover",
-        kind: Kind::Text,
-        cell: |e| Cell::opt(e.plover.as_deref()),
-    },
-    Column {
-        name: "source_actor_id",
-        kind: Kind::Text,
-        cell: |e| Cell::opt(e.source.actor_id.as_deref()),
-    },
-    Column {
-        name: "source_code",
-        kind: Kind::Text,
-        cell: |e| Cell::text(&e.source.code),
-    },
-    Column {
-        name: "source_text",
-        kind: Kind::Text,
-        cell: |e| Cell::text(&e.source.span.text),
-    },
-    Column {
-        name: "target_actor_id",
-        kind: Kind::Text,
-        cell: |e| Cell::opt(e.target.as_ref().and_then(|t| t.actor_id.as_deref())),
-    },
-    Column {
-        name: "target_code",
-        kind: Kind::Text,
-        cell: |e| Cell::opt(e.target.as_ref().map(|t| t.code.as_str())),
-    },
-    Column {
-        name: "target_text",
-        kind: Kind::Text,
-        cell: |e| Cell::opt(e.target.as_ref().map(|t| t.span.text.as_str())),
-    },
-    Column {
-        name: "negated",
-        kind: Kind::Bool,
-        cell: |e| Cell::Bool(e.negated),
-    },
-    Column {
-        name: "hypothetical",
-        kind: Kind::Bool,
-        cell: |e| Cell::Bool(e.hypothetical),
-    },
-    Column {
-        name: "conditions",
-        kind: Kind::List(" | "),
-        cell: |e| Cell::List(e.conditions.iter().map(|c| c.text.as_str()).collect()),
-    },
-    Column {
-        name: "reported_by",
-        kind: Kind::Text,
-        cell: |e| Cell::opt(e.reported_by.as_deref()),
-    },
-    Column {
-        name: "evidence",
-        kind: Kind::Text,
-        cell: |e| Cell::text(&e.evidence.text),
-    },
-];
 
 /// One GDELT 2.0 event row (61 columns, in GDELT's order). Filled: the id (0), the
 /// day, month, year and fraction of the event date (1–4), each actor's code, name

@@ -6,12 +6,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use dateline_core::{Article, Mention, ResolvedFrom, Statement};
-use dateline_store::ActorDetail;
 use dateline_store::{EventQuery, StatementQuery, StoreError};
 
-use crate::table::{self, Cell, Column, Kind, ParquetTable};
 use crate::{WindowArgs, open_existing};
+use dateline_tables::{
+    self as table, ACTOR_COLUMNS, ARTICLE_COLUMNS, Column, EVENT_COLUMNS, MENTION_COLUMNS,
+    ParquetTable, STATEMENT_COLUMNS,
+};
 
 /// Writes `DIR/articles.<format>`, `statements`, `events`, `mentions` and `actors`
 /// (the registry as the window shows it). Each file is written under a temporary
@@ -39,7 +40,7 @@ pub fn export(
         window,
         ..EventQuery::default()
     };
-    write_table(out, "events", format, &crate::events::COLUMNS, |each| {
+    write_table(out, "events", format, &EVENT_COLUMNS, |each| {
         store.for_each_event(&events, each)
     })?;
     write_table(out, "mentions", format, &MENTION_COLUMNS, |each| {
@@ -97,138 +98,6 @@ fn json_line(sink: &mut impl Write, record: &impl serde::Serialize) -> std::io::
     sink.write_all(b"\n")
 }
 
-const ARTICLE_COLUMNS: [Column<Article>; 9] = [
-    Column {
-        name: "id",
-        kind: Kind::Text,
-        cell: |a| Cell::text(&a.id),
-    },
-    Column {
-        name: "date",
-        kind: Kind::Date,
-        cell: |a| Cell::Date(a.date),
-    },
-    Column {
-        name: "title",
-        kind: Kind::Text,
-        cell: |a| Cell::opt(a.title.as_deref()),
-    },
-    Column {
-        name: "source",
-        kind: Kind::Text,
-        cell: |a| Cell::opt(a.source.as_deref()),
-    },
-    Column {
-        name: "url",
-        kind: Kind::Text,
-        cell: |a| Cell::opt(a.url.as_deref()),
-    },
-    Column {
-        name: "lang",
-        kind: Kind::Text,
-        cell: |a| Cell::text(&a.lang),
-    },
-    Column {
-        name: "dup_of",
-        kind: Kind::Text,
-        cell: |a| Cell::opt(a.dup_of.as_deref()),
-    },
-    // The input's other fields, as one JSON object.
-    Column {
-        name: "meta",
-        kind: Kind::Text,
-        cell: |a| {
-            a.meta.as_ref().map_or(Cell::Null, |m| {
-                Cell::Text(serde_json::Value::Object(m.clone()).to_string().into())
-            })
-        },
-    },
-    Column {
-        name: "text",
-        kind: Kind::Text,
-        cell: |a| Cell::text(&a.text),
-    },
-];
-
-/// A statement's spans flattened to their text and offsets.
-const STATEMENT_COLUMNS: [Column<Statement>; 15] = [
-    Column {
-        name: "id",
-        kind: Kind::Text,
-        cell: |s| Cell::text(&s.id),
-    },
-    Column {
-        name: "article_id",
-        kind: Kind::Text,
-        cell: |s| Cell::text(&s.article_id),
-    },
-    Column {
-        name: "date",
-        kind: Kind::Date,
-        cell: |s| Cell::Date(s.date),
-    },
-    Column {
-        name: "said_on",
-        kind: Kind::Date,
-        cell: |s| s.said_on.map_or(Cell::Null, Cell::Date),
-    },
-    Column {
-        name: "kind",
-        kind: Kind::Text,
-        cell: |s| Cell::text(&s.kind),
-    },
-    Column {
-        name: "speaker",
-        kind: Kind::Text,
-        cell: |s| Cell::text(&s.speaker.name),
-    },
-    Column {
-        name: "speaker_actor_id",
-        kind: Kind::Text,
-        cell: |s| Cell::opt(s.speaker.actor_id.as_deref()),
-    },
-    Column {
-        name: "speaker_resolved_from",
-        kind: Kind::Text,
-        cell: |s| Cell::opt(s.speaker.resolved_from.map(ResolvedFrom::as_str)),
-    },
-    Column {
-        name: "speaker_anonymous",
-        kind: Kind::Bool,
-        cell: |s| Cell::Bool(s.speaker.anonymous),
-    },
-    Column {
-        name: "cue",
-        kind: Kind::Text,
-        cell: |s| Cell::text(&s.cue.text),
-    },
-    Column {
-        name: "content_start",
-        kind: Kind::Int,
-        cell: |s| Cell::offset(s.content.start),
-    },
-    Column {
-        name: "content_end",
-        kind: Kind::Int,
-        cell: |s| Cell::offset(s.content.end),
-    },
-    Column {
-        name: "content",
-        kind: Kind::Text,
-        cell: |s| Cell::text(&s.content.text),
-    },
-    Column {
-        name: "via",
-        kind: Kind::Text,
-        cell: |s| Cell::opt(s.via.as_ref().map(|v| v.name.as_str())),
-    },
-    Column {
-        name: "about",
-        kind: Kind::List(";"),
-        cell: |s| Cell::List(s.about.iter().map(String::as_str).collect()),
-    },
-];
-
 pub fn check(db: &Path) -> anyhow::Result<ExitCode> {
     let store = open_existing(db)?;
     store
@@ -245,102 +114,3 @@ pub fn check(db: &Path) -> anyhow::Result<ExitCode> {
     println!("built with: {}", dateline_pipeline::describe_store(&store)?);
     Ok(ExitCode::SUCCESS)
 }
-
-/// A mention's span flattened to its offsets and text.
-const MENTION_COLUMNS: [Column<Mention>; 8] = [
-    Column {
-        name: "article_id",
-        kind: Kind::Text,
-        cell: |m| Cell::text(&m.article_id),
-    },
-    Column {
-        name: "start",
-        kind: Kind::Int,
-        cell: |m| Cell::offset(m.span.start),
-    },
-    Column {
-        name: "end",
-        kind: Kind::Int,
-        cell: |m| Cell::offset(m.span.end),
-    },
-    Column {
-        name: "text",
-        kind: Kind::Text,
-        cell: |m| Cell::text(&m.span.text),
-    },
-    Column {
-        name: "label",
-        kind: Kind::Text,
-        cell: |m| Cell::text(m.label.as_str()),
-    },
-    Column {
-        name: "actor_id",
-        kind: Kind::Text,
-        cell: |m| Cell::opt(m.actor_id.as_deref()),
-    },
-    Column {
-        name: "code",
-        kind: Kind::Text,
-        cell: |m| Cell::opt(m.code.as_deref()),
-    },
-    Column {
-        name: "resolved_from",
-        kind: Kind::Text,
-        cell: |m| Cell::opt(m.resolved_from.map(ResolvedFrom::as_str)),
-    },
-];
-
-/// The actor registry: codes as JSON (each with its dates), aliases as a list.
-const ACTOR_COLUMNS: [Column<ActorDetail>; 9] = [
-    Column {
-        name: "id",
-        kind: Kind::Text,
-        cell: |a| Cell::text(&a.summary.id),
-    },
-    Column {
-        name: "name",
-        kind: Kind::Text,
-        cell: |a| Cell::text(&a.summary.name),
-    },
-    Column {
-        name: "kind",
-        kind: Kind::Text,
-        cell: |a| Cell::text(&a.summary.kind),
-    },
-    Column {
-        name: "codes",
-        kind: Kind::Text,
-        cell: |a| {
-            Cell::Text(
-                serde_json::to_string(&a.summary.codes)
-                    .unwrap_or_default()
-                    .into(),
-            )
-        },
-    },
-    Column {
-        name: "aliases",
-        kind: Kind::List(";"),
-        cell: |a| Cell::List(a.aliases.iter().map(String::as_str).collect()),
-    },
-    Column {
-        name: "mentions",
-        kind: Kind::Int,
-        cell: |a| Cell::Int(i64::try_from(a.summary.mentions).unwrap_or(i64::MAX)),
-    },
-    Column {
-        name: "articles",
-        kind: Kind::Int,
-        cell: |a| Cell::Int(i64::try_from(a.summary.articles).unwrap_or(i64::MAX)),
-    },
-    Column {
-        name: "first_seen",
-        kind: Kind::Date,
-        cell: |a| Cell::Date(a.summary.first_seen),
-    },
-    Column {
-        name: "last_seen",
-        kind: Kind::Date,
-        cell: |a| Cell::Date(a.summary.last_seen),
-    },
-];

@@ -20,7 +20,6 @@ mod ingest;
 mod search;
 mod serve;
 mod statements;
-mod table;
 mod train;
 mod train_statements;
 

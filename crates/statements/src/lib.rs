@@ -1459,7 +1459,7 @@ impl Context<'_> {
     /// the article's date.
     fn said_on(&self, cue: usize, content: &[usize]) -> Date {
         let date = self.document.article.date;
-        dateline_core::time::day_of_verb(self.document, &self.children, cue, |t| {
+        dateline_core::time::day_of_verb(self.document, self.children, cue, |t| {
             self.quote_of[t].is_some()
         })
         .or_else(|| {

@@ -1,6 +1,8 @@
-//! A table's columns, said once: each column's name, its type and how a record
-//! fills it. CSV rows and Parquet record batches are both rendered from this list,
-//! so the two formats cannot drift apart.
+//! The tables dateline's records flatten into (`dateline export`, `events --format
+//! csv`, the Python package's pyarrow tables), with each table's columns said once:
+//! each column's name, its type and how a record fills it. CSV rows and Parquet
+//! record batches are both rendered from this list, so the formats cannot drift
+//! apart.
 //!
 //! Parquet types: `Text` → Utf8, `Int` → Int64, `Float` → Float64, `Bool` →
 //! Boolean, `Date` → Date32, `List` → List<Utf8> (items never null). Every column is
@@ -21,6 +23,13 @@ use dateline_core::Date;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
+
+mod columns;
+
+pub use columns::{
+    ACTOR_COLUMNS, ARTICLE_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS, SEARCH_COLUMNS,
+    STATEMENT_COLUMNS,
+};
 
 /// One column: its name (the CSV header), its type and its cell in a record.
 pub struct Column<R> {
