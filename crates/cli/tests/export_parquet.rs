@@ -218,7 +218,13 @@ fn parquet_export_matches_the_jsonl_export_with_typed_columns() {
         |a| {
             json!({
                 "id": a["id"], "name": a["name"], "kind": a["kind"],
-                "codes": a["codes"].to_string(), "aliases": a["aliases"],
+                // The codes column is the JSON of the codes as they serialize.
+                "codes": serde_json::to_string(
+                    &serde_json::from_value::<Vec<dateline_core::ActorCode>>(a["codes"].clone())
+                        .unwrap(),
+                )
+                .unwrap(),
+                "aliases": a["aliases"],
                 "mentions": a["mentions"], "articles": a["articles"],
                 "first_seen": a["first_seen"], "last_seen": a["last_seen"],
             })
