@@ -20,19 +20,29 @@ def extract(
     records: Iterable[Mapping[str, Any]],
     knowledge: bool = False,
     actors: Sequence[PathArg] = (),
+    facts: Optional[Sequence[Mapping[str, Any]]] = None,
 ) -> list[dict[str, Any]]:
     """One dict per record (`article`, `mentions`, `actors`, `statements`, `events`).
 
     Records need `text` and `date`; `id`, `title`, `url`, `source`, `lang` are
     optional. With `knowledge=True` each article also uses what the records dated on
-    or before it said about the people it names. `actors` adds Phoenix-format actor
-    files to the shipped dictionary. A rejected record raises `DatelineError`.
+    or before it said about the people it names; with `facts` (from `facts()` over
+    any records, e.g. gathered from every partition of a cluster), what those said.
+    `actors` adds Phoenix-format actor files to the shipped dictionary. A rejected
+    record raises `DatelineError`.
     """
+
+def facts(
+    records: Iterable[Mapping[str, Any]], actors: Sequence[PathArg] = ()
+) -> list[dict[str, Any]]:
+    """What each record alone says about the people it names: one dict per fact
+    (`date`, `actor_id`, `name`, `surname`, `code`, `gender`, `titles`)."""
 
 def extract_tables(
     records: Iterable[Mapping[str, Any]],
     knowledge: bool = False,
     actors: Sequence[PathArg] = (),
+    facts: Optional[Sequence[Mapping[str, Any]]] = None,
 ) -> dict[str, pyarrow.Table]:
     """`extract` as pyarrow Tables (`articles`, `mentions`, `statements`, `events`)
     with the columns of `dateline export --format parquet`."""

@@ -23,6 +23,7 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use dateline_actors::Dictionary;
+use dateline_core::knowledge::{DatedFact, Knowledge};
 use dateline_core::{Article, Date};
 use dateline_extract::Dictionaries;
 use dateline_ingest::{Format, Item, ReadOptions};
@@ -131,17 +132,20 @@ fn dictionary(actors: &[PathBuf]) -> PyResult<Dictionary> {
 /// like a line of `dateline extract`: `article`, `mentions`, `actors`,
 /// `statements`, `events`. With `knowledge=True`, each article is annotated with
 /// what the records dated on or before it said about the people it names, as a
-/// store holding them all would. `actors`: paths of Phoenix-format actor files
-/// added to the shipped dictionary.
+/// store holding them all would; with `facts` (what [`facts`] returned for any
+/// records, e.g. a whole corpus gathered from a cluster's partitions), with what
+/// those said. `actors`: paths of Phoenix-format actor files added to the shipped
+/// dictionary.
 #[pyfunction]
-#[pyo3(signature = (records, knowledge = false, actors = Vec::new()))]
+#[pyo3(signature = (records, knowledge = false, actors = Vec::new(), facts = None))]
 fn extract(
     py: Python<'_>,
     records: &Bound<'_, PyAny>,
     knowledge: bool,
     actors: Vec<PathBuf>,
+    facts: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
-    let extractions = extract_records(py, records, knowledge, &actors)?;
+    let extractions = extract_records(py, records, Known::from_args(knowledge, facts)?, &actors)?;
     let out = PyList::empty(py);
     for extraction in &extractions {
         out.append(to_python(py, extraction)?)?;
@@ -152,14 +156,15 @@ fn extract(
 /// [`extract`] as pyarrow Tables with the columns of `dateline export --format
 /// parquet`: a dict of `articles`, `mentions`, `statements` and `events`.
 #[pyfunction]
-#[pyo3(signature = (records, knowledge = false, actors = Vec::new()))]
+#[pyo3(signature = (records, knowledge = false, actors = Vec::new(), facts = None))]
 fn extract_tables(
     py: Python<'_>,
     records: &Bound<'_, PyAny>,
     knowledge: bool,
     actors: Vec<PathBuf>,
+    facts: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
-    let extractions = extract_records(py, records, knowledge, &actors)?;
+    let extractions = extract_records(py, records, Known::from_args(knowledge, facts)?, &actors)?;
     let articles: Vec<Article> = extractions.iter().map(|e| e.article.clone()).collect();
     let mentions: Vec<_> = extractions
         .iter()
@@ -190,26 +195,87 @@ fn extract_tables(
     Ok(out.into_any().unbind())
 }
 
+/// What an extraction may know beyond each article.
+enum Known {
+    Nothing,
+    /// What the records themselves say, each as of its date.
+    TheRecords,
+    /// What these facts say.
+    Facts(Knowledge),
+}
+
+impl Known {
+    fn from_args(knowledge: bool, facts: Option<&Bound<'_, PyAny>>) -> PyResult<Known> {
+        match (knowledge, facts.filter(|f| !f.is_none())) {
+            (false, None) => Ok(Known::Nothing),
+            (true, None) => Ok(Known::TheRecords),
+            (false, Some(facts)) => {
+                let text: String = facts
+                    .py()
+                    .import("json")?
+                    .call_method1("dumps", (facts,))?
+                    .extract()?;
+                let facts: Vec<DatedFact> = serde_json::from_str(&text)
+                    .map_err(|e| PyValueError::new_err(format!("facts: {e}")))?;
+                Ok(Known::Facts(Knowledge::new(facts)))
+            }
+            (true, Some(_)) => Err(PyValueError::new_err(
+                "give knowledge=True (what the records say) or facts, not both",
+            )),
+        }
+    }
+}
+
 /// The extractions of `records`, computed without the GIL.
 fn extract_records(
     py: Python<'_>,
     records: &Bound<'_, PyAny>,
-    knowledge: bool,
+    known: Known,
     actors: &[PathBuf],
 ) -> PyResult<Vec<dateline_core::Extraction>> {
     let articles = read_records(records)?;
     let dictionary = dictionary(actors)?;
     Ok(py.detach(|| {
         let dictionaries = Dictionaries::with_actors(&dictionary);
-        if knowledge {
-            dateline_extract::extract_corpus(articles, dictionaries)
-        } else {
-            articles
+        match &known {
+            Known::Nothing => articles
                 .into_par_iter()
                 .map(|a| dateline_extract::extract_with(a, dictionaries))
-                .collect()
+                .collect(),
+            Known::TheRecords => dateline_extract::extract_corpus(articles, dictionaries),
+            Known::Facts(knowledge) => articles
+                .into_par_iter()
+                .map(|a| {
+                    dateline_extract::prepare(a, dictionaries)
+                        .complete(dictionaries, knowledge)
+                        .extraction
+                })
+                .collect(),
         }
     }))
+}
+
+/// What each of `records` alone says about the people it names (one dict per fact:
+/// `date`, `actor_id`, `name`, `surname`, `code`, `gender`, `titles`): the first
+/// stage of a distributed run. Gather the facts of every partition and pass them to
+/// `extract(records, facts=…)`; the records then equal a store's that held them all.
+#[pyfunction]
+#[pyo3(signature = (records, actors = Vec::new()))]
+fn facts(py: Python<'_>, records: &Bound<'_, PyAny>, actors: Vec<PathBuf>) -> PyResult<Py<PyAny>> {
+    let articles = read_records(records)?;
+    let dictionary = dictionary(&actors)?;
+    let facts: Vec<DatedFact> = py.detach(|| {
+        let dictionaries = Dictionaries::with_actors(&dictionary);
+        articles
+            .into_par_iter()
+            .flat_map_iter(|a| {
+                dateline_extract::prepare(a, dictionaries)
+                    .dated_facts()
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    });
+    to_python(py, &facts)
 }
 
 /// A `YYYY-MM-DD` argument (a `datetime.date` works too: its str() is that).
@@ -452,6 +518,7 @@ impl Store {
 fn dateline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract, m)?)?;
     m.add_function(wrap_pyfunction!(extract_tables, m)?)?;
+    m.add_function(wrap_pyfunction!(facts, m)?)?;
     m.add_class::<Store>()?;
     m.add("DatelineError", m.py().get_type::<DatelineError>())?;
     Ok(())

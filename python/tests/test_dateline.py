@@ -83,6 +83,21 @@ def test_knowledge_uses_earlier_records_and_never_later_ones():
     assert code == {"e": None, "t": "VLDGOV", "l": "VLDGOV"}
 
 
+def test_facts_gathered_from_partitions_give_the_records_of_the_whole():
+    """The two stages of a distributed run: facts per partition, gathered, then
+    extraction with them, equal extraction of the whole with knowledge."""
+    records = example_records()
+    whole = dateline.extract(records, knowledge=True, actors=[FICTION])
+    halves = [records[::2], records[1::2]]
+    gathered = [f for part in halves for f in dateline.facts(part, actors=[FICTION])]
+    assert gathered and {"date", "actor_id", "surname"} <= set(gathered[0])
+    parts = [dateline.extract(part, facts=gathered, actors=[FICTION]) for part in halves]
+    by_id = {o["article"]["id"]: o for part in parts for o in part}
+    assert {o["article"]["id"]: o for o in whole} == by_id
+    with pytest.raises(ValueError, match="not both"):
+        dateline.extract(records[:1], knowledge=True, facts=gathered)
+
+
 def test_a_bad_record_raises_with_its_position_and_reason():
     with pytest.raises(dateline.DatelineError, match=r"<records>:2.*date"):
         dateline.extract([MARSK, {"id": "x", "text": "No date here."}])

@@ -76,10 +76,12 @@ pub struct PersonFact {
     pub titles: Vec<String>,
 }
 
-/// A fact with the date of the article that states it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A fact with the date of the article that states it; in JSON, the fact's fields
+/// and `date` side by side.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct DatedFact {
     pub date: Date,
+    #[serde(flatten)]
     pub fact: PersonFact,
 }
 
