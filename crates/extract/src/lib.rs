@@ -10,20 +10,27 @@
 //!    binary), and the place-name refinement: a `LOC` that is a country, city or region
 //!    in the CAMEO dictionaries becomes `GPE`, and a demonym ("Russian") outside any
 //!    entity becomes a `NORP` entity;
-//! 2. actors (`dateline-actors`): every entity becomes a `Mention`, linked to an actor
-//!    where one is known, plus the references that do not name their actor
-//!    (surnames, titles, pronouns, seats of government, demonym + role groups);
+//! 2. actors (`dateline-actors`, into `Document::mentions`/`actors`): every entity
+//!    becomes a `Mention`, linked to an actor where one is known, plus the
+//!    references that do not name their actor (surnames, titles, pronouns, seats of
+//!    government, demonym + role groups);
 //! 3. statements (`dateline-statements`): quotes and reported speech with their
 //!    speakers (through the actor layer's mentions), cues, outlets and days;
-//! 4. later: events (#7).
+//! 4. events (`dateline-events`): CAMEO-coded events over the parse, with the
+//!    statements that report them.
 //!
-//! Until a component exists, its records in the [`Extraction`] are an empty list.
+//! One article plus what was known that day: [`prepare`] runs 1–2 from the article
+//! alone and yields its facts (what it says about the people it names);
+//! [`Prepared::complete`] redoes 2 where a [`Knowledge`] (the facts of articles
+//! dated on or before it) answers one of its questions, then runs 3–4. Facts never
+//! depend on knowledge, so records depend only on the set of articles.
 //!
 //! # Invariants
 //!
 //! * Pure: text in, records out. No store, no clock, no network, no global state
 //!   beyond the read-only shipped models, so `dateline extract` can run as a
-//!   stateless Spark worker and give the same output for the same input anywhere.
+//!   stateless Spark worker and give the same output for the same input (and the
+//!   same knowledge) anywhere.
 //! * Every span a record carries is made by `Document::span`/`span_of_bytes` and so
 //!   equals the article text at its code-point offsets.
 
