@@ -19,6 +19,10 @@
 //! * **The store remembers its dictionaries** ([`StoreDictionaries`]): the user's
 //!   actor files are kept whole in the store, so a later run without them annotates
 //!   the way the store was built, and changing them is explicit.
+//! * **One article plus what was known that day** ([`annotate_pending`]): each
+//!   article is annotated with the stored facts of the articles dated on or before
+//!   it, earliest first; a late article's facts re-annotate exactly the later
+//!   articles whose answers they change (the store finds them, `save_annotations`).
 //!
 //! # Invariants
 //!
@@ -26,7 +30,7 @@
 //!   each commit with their progress; what was committed before a failure stays, and
 //!   the next run picks up where this one stopped.
 //! * Deterministic: the same articles and dictionaries give the same stored records
-//!   on any number of cores.
+//!   on any number of cores, in any ingest order and split into any number of runs.
 
 mod dictionaries;
 
