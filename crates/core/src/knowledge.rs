@@ -103,14 +103,6 @@ impl Question {
         }
     }
 
-    pub fn from_key(key: &str) -> Option<Question> {
-        match key.split_once(':')? {
-            ("p", id) => Some(Question::Person(id.to_string())),
-            ("s", surname) => Some(Question::Surname(surname.to_string())),
-            _ => None,
-        }
-    }
-
     /// The questions a fact bears on.
     pub fn about(fact: &PersonFact) -> [Question; 2] {
         [
@@ -170,10 +162,6 @@ impl Knowledge {
             by_person,
             by_surname,
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.facts.is_empty()
     }
 
     /// The knowledge as of `date`, recording what is asked.
@@ -293,10 +281,6 @@ impl KnowledgeAsOf<'static> {
 }
 
 impl KnowledgeAsOf<'_> {
-    pub fn date(&self) -> Date {
-        self.date
-    }
-
     /// What was known about the person `id`.
     pub fn person(&self, id: &str) -> Option<Known> {
         let question = Question::Person(id.to_string());
@@ -331,12 +315,6 @@ impl KnowledgeAsOf<'_> {
             .iter()
             .map(|(q, h)| (q.clone(), *h))
             .collect()
-    }
-
-    /// Whether any question asked so far had an answer.
-    pub fn answered_any(&self) -> bool {
-        let empty = crate::content_hash("");
-        self.asked.borrow().values().any(|&h| h != empty)
     }
 }
 
@@ -415,12 +393,7 @@ mod tests {
             on("2031-03-05").surname("brandvold").is_none(),
             "too long ago"
         );
-        assert!(early.answered_any());
         let asked: Vec<String> = early.asked().iter().map(|(q, _)| q.key()).collect();
         assert_eq!(asked, ["p:ilena-marsk", "s:marsk"]);
-        assert_eq!(
-            Question::from_key("s:marsk"),
-            Some(Question::Surname("marsk".into()))
-        );
     }
 }
