@@ -117,12 +117,20 @@ fn read_records(records: &Bound<'_, PyAny>) -> PyResult<Vec<Article>> {
 }
 
 /// The shipped actor dictionary plus the user's Phoenix-format files.
-fn dictionary(actors: &[PathBuf]) -> PyResult<Dictionary> {
+/// A malformed line is skipped with a Python warning, as the CLI prints one.
+fn dictionary(py: Python<'_>, actors: &[PathBuf]) -> PyResult<Dictionary> {
     let mut dictionary = dateline_actors::shipped().clone();
     for path in actors {
-        let (with, _problems) = dictionary
+        let (with, problems) = dictionary
             .with_user_file(path)
             .map_err(|e| error(format!("actor dictionary {}: {e}", path.display())))?;
+        let warnings = py.import("warnings")?;
+        for problem in problems {
+            warnings.call_method1(
+                "warn",
+                (format!("actor dictionary {}: {problem}", path.display()),),
+            )?;
+        }
         dictionary = with;
     }
     Ok(dictionary)
@@ -234,7 +242,7 @@ fn extract_records(
     actors: &[PathBuf],
 ) -> PyResult<Vec<dateline_core::Extraction>> {
     let articles = read_records(records)?;
-    let dictionary = dictionary(actors)?;
+    let dictionary = dictionary(py, actors)?;
     Ok(py.detach(|| {
         let dictionaries = Dictionaries::with_actors(&dictionary);
         match &known {
@@ -263,7 +271,7 @@ fn extract_records(
 #[pyo3(signature = (records, actors = Vec::new()))]
 fn facts(py: Python<'_>, records: &Bound<'_, PyAny>, actors: Vec<PathBuf>) -> PyResult<Py<PyAny>> {
     let articles = read_records(records)?;
-    let dictionary = dictionary(&actors)?;
+    let dictionary = dictionary(py, &actors)?;
     let facts: Vec<DatedFact> = py.detach(|| {
         let dictionaries = Dictionaries::with_actors(&dictionary);
         articles

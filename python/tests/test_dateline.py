@@ -103,6 +103,14 @@ def test_a_bad_record_raises_with_its_position_and_reason():
         dateline.extract([MARSK, {"id": "x", "text": "No date here."}])
 
 
+def test_a_malformed_actor_line_warns_and_the_rest_is_used(tmp_path):
+    actors = tmp_path / "people.actors"
+    actors.write_text("ILENA_MARSK_ [VLDGOV]\nTHIS LINE IS [BROKEN\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match="people.actors"):
+        [out] = dateline.extract([MARSK], actors=[actors])
+    assert any(m.get("code") == "VLDGOV" for m in out["mentions"])
+
+
 def test_dates_may_be_python_dates():
     record = dict(MARSK, date=datetime.date(2031, 3, 4))
     [out] = dateline.extract([record])
