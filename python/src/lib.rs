@@ -317,6 +317,19 @@ struct Store {
     store: dateline_store::Store,
 }
 
+impl Store {
+    /// An actor argument as the CLI reads it (a name, surname, id or code prefix).
+    fn actor_filter(
+        &self,
+        name: Option<String>,
+        window: &DateWindow,
+    ) -> PyResult<Option<dateline_store::ActorFilter>> {
+        name.map(|n| dateline_query::actor_filter(&self.store, &n, window))
+            .transpose()
+            .map_err(error)
+    }
+}
+
 #[pymethods]
 impl Store {
     #[new]
@@ -414,16 +427,11 @@ impl Store {
         limit: Option<usize>,
     ) -> PyResult<Py<PyAny>> {
         let window = window(as_of, from_, to)?;
-        let filter = |name: Option<String>| {
-            name.map(|n| dateline_query::actor_filter(&self.store, &n, &window))
-                .transpose()
-                .map_err(error)
-        };
         let records = self
             .store
             .statements(&StatementQuery {
-                speaker: filter(speaker)?,
-                about: filter(about)?,
+                speaker: self.actor_filter(speaker, &window)?,
+                about: self.actor_filter(about, &window)?,
                 kind,
                 window,
                 limit,
@@ -450,16 +458,11 @@ impl Store {
         limit: Option<usize>,
     ) -> PyResult<Py<PyAny>> {
         let window = window(as_of, from_, to)?;
-        let filter = |name: Option<String>| {
-            name.map(|n| dateline_query::actor_filter(&self.store, &n, &window))
-                .transpose()
-                .map_err(error)
-        };
         let records = self
             .store
             .events(&EventQuery {
-                source: filter(source)?,
-                target: filter(target)?,
+                source: self.actor_filter(source, &window)?,
+                target: self.actor_filter(target, &window)?,
                 code,
                 root,
                 window,

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use dateline_core::Date;
 use dateline_core::knowledge::{DatedFact, Gender, Knowledge, PersonFact, Question};
-use rusqlite::{Transaction, params};
+use rusqlite::{ToSql, Transaction, params};
 
 use crate::annotations::parse_date;
 use crate::{Result, Store, StoreError};
@@ -41,6 +41,7 @@ impl Store {
             };
         }
         let mut found: BTreeMap<i64, (i64, DatedFact)> = BTreeMap::new();
+        let surnames = surnames.iter().map(|s| s as &dyn ToSql);
         facts_where_in(&self.conn, "f.surname", surnames, key, &mut found)?;
         let named: BTreeSet<&str> = found
             .values()
@@ -54,7 +55,7 @@ impl Store {
         facts_where_in(
             &self.conn,
             "f.actor",
-            people.iter().map(String::as_str),
+            people.iter().map(|p| p as &dyn ToSql),
             key,
             &mut found,
         )?;
@@ -71,11 +72,11 @@ impl Store {
 fn facts_where_in<'v>(
     conn: &rusqlite::Connection,
     column: &str,
-    values: impl IntoIterator<Item = &'v str>,
+    values: impl IntoIterator<Item = &'v dyn ToSql>,
     key: i64,
     found: &mut BTreeMap<i64, (i64, DatedFact)>,
 ) -> Result<()> {
-    let values: Vec<&str> = values.into_iter().collect();
+    let values: Vec<&dyn ToSql> = values.into_iter().collect();
     for chunk in values.chunks(400) {
         let placeholders = vec!["?"; chunk.len()].join(", ");
         let mut stmt = conn.prepare_cached(&format!(
@@ -84,8 +85,8 @@ fn facts_where_in<'v>(
         ))?;
         let params = chunk
             .iter()
-            .map(|v| v as &dyn rusqlite::ToSql)
-            .chain(std::iter::once(&key as &dyn rusqlite::ToSql));
+            .copied()
+            .chain(std::iter::once(&key as &dyn ToSql));
         let rows = stmt.query_map(rusqlite::params_from_iter(params), fact_from_row)?;
         collect_facts(rows, found)?;
     }
@@ -128,22 +129,6 @@ fn collect_facts(
     Ok(())
 }
 
-/// Facts made under `key` whose `column` is `value`, into `found` by row.
-fn facts_where(
-    conn: &rusqlite::Connection,
-    column: &str,
-    value: &dyn rusqlite::ToSql,
-    key: i64,
-    found: &mut BTreeMap<i64, (i64, DatedFact)>,
-) -> Result<()> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FACT_COLUMNS} FROM person_facts f JOIN articles a ON a.rowid = f.article
-         WHERE {column} = ?1 AND f.made_by = ?2"
-    ))?;
-    let rows = stmt.query_map(params![value, key], fact_from_row)?;
-    collect_facts(rows, found)
-}
-
 /// Replaces the facts of one article with `facts` made under `key`; returns the
 /// questions whose answers may have changed (those of the facts added or removed
 /// among the ones known under `key`).
@@ -155,7 +140,7 @@ pub(crate) fn replace_facts(
 ) -> Result<BTreeSet<Question>> {
     let old: BTreeSet<PersonFact> = {
         let mut found = BTreeMap::new();
-        facts_where(tx, "f.article", &article, key, &mut found)?;
+        facts_where_in(tx, "f.article", [&article as &dyn ToSql], key, &mut found)?;
         found.into_values().map(|(_, f)| f.fact).collect()
     };
     let new: BTreeSet<PersonFact> = facts.iter().cloned().collect();
@@ -216,8 +201,12 @@ pub(crate) fn invalidate(
     for (question, since) in changed {
         let mut found = BTreeMap::new();
         match question {
-            Question::Person(id) => facts_where(tx, "f.actor", id, key, &mut found)?,
-            Question::Surname(s) => facts_where(tx, "f.surname", s, key, &mut found)?,
+            Question::Person(id) => {
+                facts_where_in(tx, "f.actor", [id as &dyn ToSql], key, &mut found)?
+            }
+            Question::Surname(s) => {
+                facts_where_in(tx, "f.surname", [s as &dyn ToSql], key, &mut found)?
+            }
         }
         let knowledge = Knowledge::new(found.into_values().map(|(_, f)| f));
         let mut readers = tx.prepare_cached(
