@@ -151,6 +151,31 @@ pub fn is_near_duplicate(a: &Signature, b: &Signature) -> bool {
     a.similarity(b) >= THRESHOLD
 }
 
+/// What makes one earlier article a better match for an article than another: the
+/// rule behind duplicate groups, in the store and in the Spark job alike.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatchKey<'a> {
+    /// Same content hash (the same text up to case, spacing and typography).
+    pub exact: bool,
+    /// Signature similarity to the article being matched.
+    pub similarity: f64,
+    /// The candidate's date (`YYYY-MM-DD`) and id: earlier wins a tie.
+    pub date: &'a str,
+    pub id: &'a str,
+}
+
+impl MatchKey<'_> {
+    /// `Greater` if `self` is the better match: an exact copy first, then the higher
+    /// similarity, then the earlier (date, id). A total order, so the best match of
+    /// a set does not depend on the order it is seen in.
+    pub fn preference(&self, other: &MatchKey<'_>) -> std::cmp::Ordering {
+        self.exact
+            .cmp(&other.exact)
+            .then(self.similarity.total_cmp(&other.similarity))
+            .then_with(|| (other.date, other.id).cmp(&(self.date, self.id)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

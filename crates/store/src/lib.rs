@@ -25,8 +25,8 @@
 //!   in one transaction with the mark that says the batch is annotated, so an
 //!   interrupted ingest resumes where it stopped (see `annotations.rs`).
 //! * Nothing stored is altered by a failed write, except the one deliberate update:
-//!   when an earlier-dated copy of a duplicate group arrives, the group's `dup_of`
-//!   pointers move to it (see [`Writer::add`]).
+//!   when an earlier-dated copy arrives, the copies it matches better move to its
+//!   group (see [`Writer::add`]).
 
 mod annotations;
 mod events;

@@ -135,6 +135,12 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (question, article)
     ) WITHOUT ROWID;
     CREATE INDEX knowledge_asked_article ON knowledge_asked(article);",
+    // 7: each copy's best earlier match, so duplicate groups no longer depend on the
+    // order articles arrived in (see `Writer::add`). Groups formed before keep their
+    // head: each copy's match is taken to be it.
+    "ALTER TABLE articles ADD COLUMN dup_via TEXT;
+    UPDATE articles SET dup_via = dup_of WHERE dup_of IS NOT NULL;
+    CREATE INDEX articles_dup_via ON articles(dup_via) WHERE dup_via IS NOT NULL;",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -1,7 +1,7 @@
 //! Batched, idempotent article inserts with exact and near-duplicate detection.
 
-use dateline_core::{Article, Date, content_hash};
-use dateline_dedupe::{BANDS, Signature, THRESHOLD};
+use dateline_core::{Article, content_hash};
+use dateline_dedupe::{BANDS, MatchKey, Signature, THRESHOLD};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::{Result, StoreError};
@@ -41,7 +41,8 @@ impl<'a> Writer<'a> {
             conn,
             in_batch: 0,
             find_bands_sql: format!(
-                "SELECT DISTINCT a.id, a.minhash FROM minhash_bands b JOIN articles a ON a.rowid = b.article
+                "SELECT DISTINCT a.id, a.minhash, a.date, a.content_hash, a.dup_of
+                 FROM minhash_bands b JOIN articles a ON a.rowid = b.article
                  WHERE b.key IN ({})",
                 placeholders.join(", ")
             ),
@@ -51,10 +52,23 @@ impl<'a> Writer<'a> {
     /// Stores `article` unless it is already there, deciding whether it duplicates a
     /// stored one. `article.dup_of` is ignored: the store decides.
     ///
-    /// Duplicate groups point at their earliest-dated member (ties: the smallest
-    /// id), so "the later copy keeps `dup_of`" holds whatever order the copies
-    /// arrive in, an as-of query never sees a `dup_of` that points to the future,
-    /// and the same copies give the same group head in any ingest order.
+    /// The decision is a function of the set of articles, not of their arrival
+    /// order, and looks only backwards in time, so an as-of query never sees a group
+    /// that a later article formed:
+    ///
+    /// * articles are ordered by (date, id);
+    /// * an article's **match** (`dup_via`) is the earlier article at or above the
+    ///   similarity threshold that it resembles best: an exact copy (same
+    ///   [`content_hash`]) first, then the highest similarity, then the earliest;
+    ///   [`MatchKey::preference`] is the rule;
+    /// * an article with no match heads a group; one with a match points (`dup_of`)
+    ///   at its match's head.
+    ///
+    /// Candidates are the stored articles sharing an LSH band key. When the newcomer
+    /// is earlier than stored articles that resemble it, it may become their better
+    /// match: those articles, and everything whose chain of matches runs through
+    /// them, move to its group. The Spark job applies the same rule over a whole
+    /// corpus at once.
     pub fn add(&mut self, article: &Article) -> Result<AddOutcome> {
         if self.in_batch == 0 {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -82,66 +96,45 @@ impl<'a> Writer<'a> {
             });
         }
         let signature = Signature::of_text(&article.text);
-        // INDEXED BY: with STAT4 compiled in, SQLite otherwise re-plans (re-prepares)
-        // this statement at every new value of a non-unique indexed column.
-        let exact: Option<String> = self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM articles INDEXED BY articles_content_hash WHERE content_hash = ?1 LIMIT 1",
-            )?
-            .query_row(params![hash], |r| r.get(0))
-            .optional()?;
-        let matched = match exact {
-            Some(id) => Some((id, true)),
-            None => self.near_duplicate_of(&signature)?.map(|id| (id, false)),
+        let date = article.date.to_string();
+        let newcomer = Candidate {
+            id: article.id.clone(),
+            date: date.clone(),
+            hash,
+            similarity: 1.0,
         };
-        let (dup_of, outcome) = match matched {
-            None => (None, AddOutcome::New),
-            Some((id, exact)) => {
-                let (canonical, canonical_date) = self.canonical_of(&id)?;
-                if (article.date, article.id.as_str()) < (canonical_date, canonical.as_str()) {
-                    // The newcomer was published first: it heads the group now.
-                    self.conn
-                        .prepare_cached(
-                            "UPDATE articles SET dup_of = ?1 WHERE id = ?2 OR dup_of = ?2",
-                        )?
-                        .execute(params![article.id, canonical])?;
-                    (
-                        None,
-                        AddOutcome::Duplicate {
-                            of: canonical,
-                            exact,
-                        },
-                    )
-                } else {
-                    (
-                        Some(canonical.clone()),
-                        AddOutcome::Duplicate {
-                            of: canonical,
-                            exact,
-                        },
-                    )
-                }
-            }
-        };
+        let similar = self.similar_stored(&signature, hash)?;
+        let via = similar
+            .iter()
+            .filter(|s| s.candidate.order() < newcomer.order())
+            .map(|s| &s.candidate)
+            .max_by(|a, b| a.key(hash).preference(&b.key(hash)));
+        let dup_of = via.map(|v| {
+            similar
+                .iter()
+                .find(|s| s.candidate.id == v.id)
+                .and_then(|s| s.dup_of.clone())
+                .unwrap_or_else(|| v.id.clone())
+        });
         let meta = article
             .meta
             .as_ref()
             .map(|m| serde_json::Value::Object(m.clone()).to_string());
         self.conn
             .prepare_cached(
-                "INSERT INTO articles (id, date, title, text, source, url, lang, dup_of, meta, content_hash, minhash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO articles (id, date, title, text, source, url, lang, dup_of, dup_via, meta, content_hash, minhash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 article.id,
-                article.date.to_string(),
+                date,
                 article.title,
                 article.text,
                 article.source,
                 article.url,
                 article.lang,
                 dup_of,
+                via.map(|v| &v.id),
                 meta,
                 hash,
                 signature.to_bytes(),
@@ -156,38 +149,105 @@ impl<'a> Writer<'a> {
         for key in signature.band_keys() {
             band.execute(params![key, rowid])?;
         }
-        Ok(outcome)
+        let head = dup_of.clone().unwrap_or_else(|| article.id.clone());
+        // Later articles may match the newcomer better than what they matched.
+        let mut later: Vec<&Similar> = similar
+            .iter()
+            .filter(|s| s.candidate.order() > newcomer.order())
+            .collect();
+        later.sort_by(|a, b| a.candidate.order().cmp(&b.candidate.order()));
+        let mut joined = None;
+        for other in later {
+            let current = self.current_match(&other.candidate.id)?;
+            let takes_over = current.as_ref().is_none_or(|c| {
+                newcomer
+                    .key_against(other)
+                    .preference(&c.key(other.candidate.hash))
+                    == std::cmp::Ordering::Greater
+            });
+            if !takes_over {
+                continue;
+            }
+            let old_head = other
+                .dup_of
+                .clone()
+                .unwrap_or_else(|| other.candidate.id.clone());
+            self.conn
+                .prepare_cached("UPDATE articles SET dup_via = ?1 WHERE id = ?2")?
+                .execute(params![article.id, other.candidate.id])?;
+            self.conn
+                .prepare_cached(
+                    "WITH RECURSIVE chain(id) AS (
+                         SELECT ?1 UNION ALL
+                         SELECT a.id FROM articles a JOIN chain ON a.dup_via = chain.id
+                     )
+                     UPDATE articles SET dup_of = ?2 WHERE id IN (SELECT id FROM chain)",
+                )?
+                .execute(params![other.candidate.id, head])?;
+            joined.get_or_insert((old_head, other.candidate.hash == hash));
+        }
+        Ok(match (via, dup_of, joined) {
+            (Some(v), Some(of), _) => AddOutcome::Duplicate {
+                of,
+                exact: v.hash == hash,
+            },
+            (_, _, Some((of, exact))) => AddOutcome::Duplicate { of, exact },
+            _ => AddOutcome::New,
+        })
     }
 
-    /// The most similar stored article at or above the threshold, if any.
-    fn near_duplicate_of(&self, signature: &Signature) -> Result<Option<String>> {
+    /// Stored articles at or above the similarity threshold among those sharing a
+    /// band key with `signature` (exact copies always share them all).
+    fn similar_stored(&self, signature: &Signature, hash: i64) -> Result<Vec<Similar>> {
         let mut lookup = self.conn.prepare_cached(&self.find_bands_sql)?;
         let mut rows = lookup.query(rusqlite::params_from_iter(signature.band_keys()))?;
-        let mut best: Option<(f64, String)> = None;
+        let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             let blob: Vec<u8> = row.get(1)?;
             let other = Signature::from_bytes(&blob)
                 .ok_or_else(|| StoreError::Corrupt("minhash blob of the wrong length".into()))?;
             let similarity = signature.similarity(&other);
-            if similarity >= THRESHOLD && best.as_ref().is_none_or(|(s, _)| similarity > *s) {
-                best = Some((similarity, row.get(0)?));
+            let other_hash: i64 = row.get(3)?;
+            if similarity >= THRESHOLD || other_hash == hash {
+                out.push(Similar {
+                    candidate: Candidate {
+                        id: row.get(0)?,
+                        date: row.get(2)?,
+                        hash: other_hash,
+                        similarity,
+                    },
+                    dup_of: row.get(4)?,
+                });
             }
         }
-        Ok(best.map(|(_, id)| id))
+        Ok(out)
     }
 
-    /// The head of `id`'s duplicate group and its date.
-    fn canonical_of(&self, id: &str) -> Result<(String, Date)> {
-        let (head, date): (String, String) = self
+    /// The article `id` is matched to now, with its similarity to it.
+    fn current_match(&self, id: &str) -> Result<Option<Candidate>> {
+        let row: Option<(String, String, i64, Vec<u8>, Vec<u8>)> = self
             .conn
             .prepare_cached(
-                "SELECT h.id, h.date FROM articles a JOIN articles h ON h.id = coalesce(a.dup_of, a.id) WHERE a.id = ?1",
+                "SELECT v.id, v.date, v.content_hash, v.minhash, a.minhash
+                 FROM articles a JOIN articles v ON v.id = a.dup_via WHERE a.id = ?1",
             )?
-            .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let date = date
-            .parse()
-            .map_err(|e| StoreError::Corrupt(format!("date {date:?}: {e}")))?;
-        Ok((head, date))
+            .query_row(params![id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()?;
+        let Some((via, date, via_hash, via_blob, blob)) = row else {
+            return Ok(None);
+        };
+        let corrupt = || StoreError::Corrupt("minhash blob of the wrong length".into());
+        let similarity = Signature::from_bytes(&blob)
+            .ok_or_else(corrupt)?
+            .similarity(&Signature::from_bytes(&via_blob).ok_or_else(corrupt)?);
+        Ok(Some(Candidate {
+            id: via,
+            date,
+            hash: via_hash,
+            similarity,
+        }))
     }
 
     fn commit(&mut self) -> Result<()> {
@@ -211,4 +271,47 @@ impl Drop for Writer<'_> {
             let _ = self.conn.execute_batch("COMMIT");
         }
     }
+}
+
+/// A stored article that may be another's match.
+struct Candidate {
+    id: String,
+    /// `YYYY-MM-DD`, so string order is date order.
+    date: String,
+    hash: i64,
+    /// Its similarity to the article being matched.
+    similarity: f64,
+}
+
+impl Candidate {
+    /// The order duplicate decisions follow: date, then id.
+    fn order(&self) -> (&str, &str) {
+        (&self.date, &self.id)
+    }
+
+    /// How good a match this candidate is for an article whose content hash is `hash`.
+    fn key(&self, hash: i64) -> MatchKey<'_> {
+        MatchKey {
+            exact: self.hash == hash,
+            similarity: self.similarity,
+            date: &self.date,
+            id: &self.id,
+        }
+    }
+
+    /// How good a match this candidate (the newcomer) is for `other`.
+    fn key_against<'a>(&'a self, other: &Similar) -> MatchKey<'a> {
+        MatchKey {
+            exact: self.hash == other.candidate.hash,
+            similarity: other.candidate.similarity,
+            date: &self.date,
+            id: &self.id,
+        }
+    }
+}
+
+/// A candidate at or above the threshold, with its group head as stored.
+struct Similar {
+    candidate: Candidate,
+    dup_of: Option<String>,
 }

@@ -251,3 +251,93 @@ proptest! {
         prop_assert_eq!(store.counts().unwrap().articles, 9);
     }
 }
+
+/// A text `edits` words away from a 120-word base: variants of one base resemble each
+/// other to different degrees, so chains (A like B, B like C, A not like C) occur.
+fn variant(base: u8, edits: &[(u8, u8)]) -> String {
+    let mut words: Vec<String> = (0..120).map(|i| format!("w{base}x{i}")).collect();
+    for &(at, with) in edits {
+        words[at as usize] = format!("edit{with}");
+    }
+    words.join(" ")
+}
+
+/// The duplicate rule applied to a whole set at once, as the Spark job applies it:
+/// in (date, id) order, each article's match is its best earlier article at or above
+/// the threshold (exact first, then similarity, then earliest); its head is the
+/// match's head.
+fn groups_at_once(articles: &[Article]) -> Vec<(String, Option<String>)> {
+    use dateline_dedupe::{MatchKey, Signature, THRESHOLD};
+    let mut sorted: Vec<&Article> = articles.iter().collect();
+    sorted.sort_by_key(|a| (a.date, a.id.clone()));
+    let dates: Vec<String> = sorted.iter().map(|a| a.date.to_string()).collect();
+    let signatures: Vec<Signature> = sorted.iter().map(|a| Signature::of_text(&a.text)).collect();
+    let hashes: Vec<i64> = sorted
+        .iter()
+        .map(|a| dateline_core::content_hash(&a.text))
+        .collect();
+    let mut head: Vec<usize> = (0..sorted.len()).collect();
+    for i in 0..sorted.len() {
+        let best = (0..i)
+            .filter(|&j| {
+                signatures[i].similarity(&signatures[j]) >= THRESHOLD || hashes[i] == hashes[j]
+            })
+            .max_by(|&a, &b| {
+                let key = |j: usize| MatchKey {
+                    exact: hashes[j] == hashes[i],
+                    similarity: signatures[i].similarity(&signatures[j]),
+                    date: &dates[j],
+                    id: &sorted[j].id,
+                };
+                key(a).preference(&key(b))
+            });
+        if let Some(j) = best {
+            head[i] = head[j];
+        }
+    }
+    let mut out: Vec<(String, Option<String>)> = (0..sorted.len())
+        .map(|i| {
+            let h = head[i];
+            (sorted[i].id.clone(), (h != i).then(|| sorted[h].id.clone()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever order copies arrive in, the store forms the groups the rule applied to
+    /// the whole set forms, and it does not depend on the arrival order.
+    #[test]
+    fn chains_of_near_copies_group_as_the_rule_says_in_any_order(
+        specs in proptest::collection::vec(
+            (0u8..2, proptest::collection::vec((0u8..120, 0u8..3), 0..6), 1i8..4),
+            2..9,
+        ),
+        order in proptest::collection::vec(any::<u32>(), 9),
+    ) {
+        let articles: Vec<Article> = specs
+            .iter()
+            .enumerate()
+            .map(|(i, (base, edits, day))| {
+                article(Some(&format!("a{i}")), date(2031, 3, *day), &variant(*base, edits))
+            })
+            .collect();
+        let mut shuffled: Vec<&Article> = articles.iter().collect();
+        shuffled.sort_by_key(|a| order[a.id[1..].parse::<usize>().unwrap()]);
+        let (_dir, mut store) = open();
+        let mut w = store.writer().unwrap();
+        for a in &shuffled {
+            w.add(a).unwrap();
+        }
+        w.finish().unwrap();
+        let mut stored: Vec<(String, Option<String>)> = articles
+            .iter()
+            .map(|a| (a.id.clone(), store.article(&a.id).unwrap().unwrap().dup_of))
+            .collect();
+        stored.sort();
+        prop_assert_eq!(stored, groups_at_once(&articles));
+    }
+}
