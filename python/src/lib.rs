@@ -23,12 +23,13 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use dateline_actors::Dictionary;
-use dateline_core::knowledge::{DatedFact, Knowledge};
-use dateline_core::{Article, Date};
-use dateline_extract::Dictionaries;
-use dateline_ingest::{Format, Item, ReadOptions};
+use dateline_core::knowledge::{DatedFact, Knowledge, PersonFact, Question};
+use dateline_core::{Article, Date, Extraction};
+use dateline_dedupe::Signature;
+use dateline_extract::{Completed, Dictionaries, Prepared};
+use dateline_ingest::{Format, Item, Location, ReadOptions, RecordError};
 use dateline_store::{DateWindow, EventQuery, SearchQuery, StatementQuery};
-use dateline_tables::{Column, ParquetTable};
+use dateline_tables::{Cell, Column, Kind, ParquetTable};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
@@ -70,42 +71,66 @@ fn to_table<R>(py: Python<'_>, columns: &[Column<R>], records: &[R]) -> PyResult
         .unbind())
 }
 
-/// The articles of `records` (dicts with the JSON Lines fields: `text` and `date`
-/// required; `id`, `title`, `url`, `source`, `lang`), read as `dateline extract`
-/// reads a JSON Lines file. Any rejected record fails the call, naming each.
-fn read_records(records: &Bound<'_, PyAny>) -> PyResult<Vec<Article>> {
-    let py = records.py();
-    let json = py.import("json")?;
-    let builtins = py.import("builtins")?;
-    let kwargs = PyDict::new(py);
-    // Dates and other values JSON has no type for are written as their str().
-    kwargs.set_item("default", builtins.getattr("str")?)?;
-    let mut lines = String::new();
-    for record in records.try_iter()? {
-        let line: String = json
-            .call_method("dumps", (record?,), Some(&kwargs))?
-            .extract()?;
-        lines.push_str(&line);
-        lines.push('\n');
+/// One record as a JSON line: a `str` is taken as one already; anything else is
+/// dumped as JSON (dates and other values JSON has no type for as their str()).
+fn json_line(record: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(line) = record.extract::<String>() {
+        return Ok(line.replace(['\n', '\r'], " "));
     }
+    let py = record.py();
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("default", py.import("builtins")?.getattr("str")?)?;
+    py.import("json")?
+        .call_method("dumps", (record,), Some(&kwargs))?
+        .extract()
+}
+
+/// Reads one JSON line as `dateline extract` reads a line of a JSON Lines file:
+/// the article, or why it was rejected (`origin:number: …`).
+fn read_line(line: &str, origin: &Path, number: u64) -> Result<Article, String> {
     let opts = ReadOptions {
         format: Some(Format::Jsonl),
         ..ReadOptions::default()
     };
-    let (mut articles, mut rejected) = (Vec::new(), Vec::new());
+    let mut out = Err(format!("{}:{number}: empty line", origin.display()));
     // The sink never stops the reader, so the flow it returns says nothing.
     let _ = dateline_ingest::read_reader(
-        Path::new("<records>"),
-        Box::new(Cursor::new(lines.into_bytes())),
+        origin,
+        Box::new(Cursor::new(line.as_bytes())),
         &opts,
         &mut |item: Item| {
-            match item {
-                Ok(article) => articles.push(article),
-                Err(e) => rejected.push(e.to_string()),
-            }
+            out = item.map_err(|e| {
+                let location = match e.location {
+                    Location::Line(_) => Location::Line(number),
+                    other => other,
+                };
+                RecordError::new(&e.path, location, e.message).to_string()
+            });
             ControlFlow::Continue(())
         },
     );
+    out
+}
+
+/// The articles of `records`. Records are dicts with the JSON Lines fields (`text`
+/// and `date` required; `id`, `title`, `url`, `source`, `lang`), read, cleaned and
+/// validated as `dateline extract` reads a JSON Lines file; or, with `cleaned`,
+/// articles [`read`] returned, taken as they are. Any rejected record fails the
+/// call, naming each.
+fn read_records(records: &Bound<'_, PyAny>, cleaned: bool) -> PyResult<Vec<Article>> {
+    let (mut articles, mut rejected) = (Vec::new(), Vec::new());
+    for (i, record) in records.try_iter()?.enumerate() {
+        let line = json_line(&record?)?;
+        let article = if cleaned {
+            serde_json::from_str::<Article>(&line).map_err(|e| format!("<records>:{}: {e}", i + 1))
+        } else {
+            read_line(&line, Path::new("<records>"), i as u64 + 1)
+        };
+        match article {
+            Ok(article) => articles.push(article),
+            Err(e) => rejected.push(e),
+        }
+    }
     if !rejected.is_empty() {
         return Err(error(format!(
             "{} record(s) rejected: {}",
@@ -114,6 +139,81 @@ fn read_records(records: &Bound<'_, PyAny>) -> PyResult<Vec<Article>> {
         )));
     }
     Ok(articles)
+}
+
+/// Reads `records` as `dateline ingest` reads a JSON Lines file, without failing on
+/// a bad one: the first stage of a distributed run. Each record is a dict or a
+/// JSON line (`str`). Returns `articles` (one dict per good record: the cleaned
+/// article's fields plus `index`, its position in `records`, `content_hash`,
+/// `minhash` — the signature as bytes — and `bands`, its LSH band keys: what the
+/// store's duplicate decision reads) and `rejected` (`index`, `reason`, with
+/// `origin:line` in the reason; `lines` gives each record's line number in
+/// `origin`, by default its position from 1).
+#[pyfunction]
+#[pyo3(signature = (records, origin = "<records>".to_string(), lines = None))]
+fn read(
+    py: Python<'_>,
+    records: &Bound<'_, PyAny>,
+    origin: String,
+    lines: Option<Vec<u64>>,
+) -> PyResult<Py<PyAny>> {
+    let records: Vec<String> = records
+        .try_iter()?
+        .map(|r| json_line(&r?))
+        .collect::<PyResult<_>>()?;
+    let numbers = match lines {
+        Some(numbers) if numbers.len() != records.len() => {
+            return Err(PyValueError::new_err(format!(
+                "lines: {} numbers for {} records",
+                numbers.len(),
+                records.len()
+            )));
+        }
+        Some(numbers) => numbers,
+        None => (1..=records.len() as u64).collect(),
+    };
+    let origin = PathBuf::from(origin);
+    let read: Vec<Result<(String, i64, Vec<u8>, Vec<i64>), String>> = py.detach(|| {
+        records
+            .par_iter()
+            .zip(&numbers)
+            .map(|(line, &number)| {
+                let article = read_line(line, &origin, number)?;
+                let json = serde_json::to_string(&article).map_err(|e| e.to_string())?;
+                let signature = Signature::of_text(&article.text);
+                Ok((
+                    json,
+                    dateline_core::content_hash(&article.text),
+                    signature.to_bytes(),
+                    signature.band_keys().to_vec(),
+                ))
+            })
+            .collect()
+    });
+    let json = py.import("json")?;
+    let (articles, rejected) = (PyList::empty(py), PyList::empty(py));
+    for (index, outcome) in read.into_iter().enumerate() {
+        match outcome {
+            Ok((article_json, hash, minhash, bands)) => {
+                let article = json.call_method1("loads", (article_json,))?;
+                article.set_item("index", index)?;
+                article.set_item("content_hash", hash)?;
+                article.set_item("minhash", PyBytes::new(py, &minhash))?;
+                article.set_item("bands", bands)?;
+                articles.append(article)?;
+            }
+            Err(reason) => {
+                let reject = PyDict::new(py);
+                reject.set_item("index", index)?;
+                reject.set_item("reason", reason)?;
+                rejected.append(reject)?;
+            }
+        }
+    }
+    let out = PyDict::new(py);
+    out.set_item("articles", articles)?;
+    out.set_item("rejected", rejected)?;
+    Ok(out.into_any().unbind())
 }
 
 /// The shipped actor dictionary plus the user's Phoenix-format files.
@@ -143,46 +243,50 @@ fn dictionary(py: Python<'_>, actors: &[PathBuf]) -> PyResult<Dictionary> {
 /// store holding them all would; with `facts` (what [`facts`] returned for any
 /// records, e.g. a whole corpus gathered from a cluster's partitions), with what
 /// those said. `actors`: paths of Phoenix-format actor files added to the shipped
-/// dictionary.
+/// dictionary. `cleaned`: the records are articles [`read`] returned.
 #[pyfunction]
-#[pyo3(signature = (records, knowledge = false, actors = Vec::new(), facts = None))]
+#[pyo3(signature = (records, knowledge = false, actors = Vec::new(), facts = None, cleaned = false))]
 fn extract(
     py: Python<'_>,
     records: &Bound<'_, PyAny>,
     knowledge: bool,
     actors: Vec<PathBuf>,
     facts: Option<&Bound<'_, PyAny>>,
+    cleaned: bool,
 ) -> PyResult<Py<PyAny>> {
-    let extractions = extract_records(py, records, Known::from_args(knowledge, facts)?, &actors)?;
+    let articles = read_records(records, cleaned)?;
+    let annotated = annotate(py, articles, Known::from_args(knowledge, facts)?, &actors)?;
     let out = PyList::empty(py);
-    for extraction in &extractions {
-        out.append(to_python(py, extraction)?)?;
+    for one in &annotated {
+        out.append(to_python(py, &one.extraction)?)?;
     }
     Ok(out.into_any().unbind())
 }
 
 /// [`extract`] as pyarrow Tables with the columns of `dateline export --format
-/// parquet`: a dict of `articles`, `mentions`, `statements` and `events`.
+/// parquet`: a dict of `articles`, `mentions`, `statements` and `events`; with
+/// `annotations=True` also `annotations` (`article_id`, and as JSON text the
+/// `extraction`, the article's own `facts` and the questions it `asked` with
+/// their answer hashes: what `dateline load` stores).
 #[pyfunction]
-#[pyo3(signature = (records, knowledge = false, actors = Vec::new(), facts = None))]
+#[pyo3(signature = (records, knowledge = false, actors = Vec::new(), facts = None, cleaned = false, annotations = false))]
+#[allow(clippy::too_many_arguments)]
 fn extract_tables(
     py: Python<'_>,
     records: &Bound<'_, PyAny>,
     knowledge: bool,
     actors: Vec<PathBuf>,
     facts: Option<&Bound<'_, PyAny>>,
+    cleaned: bool,
+    annotations: bool,
 ) -> PyResult<Py<PyAny>> {
-    let extractions = extract_records(py, records, Known::from_args(knowledge, facts)?, &actors)?;
-    let articles: Vec<Article> = extractions.iter().map(|e| e.article.clone()).collect();
-    let mentions: Vec<_> = extractions
-        .iter()
-        .flat_map(|e| e.mentions.clone())
-        .collect();
-    let statements: Vec<_> = extractions
-        .iter()
-        .flat_map(|e| e.statements.clone())
-        .collect();
-    let events: Vec<_> = extractions.iter().flat_map(|e| e.events.clone()).collect();
+    let articles = read_records(records, cleaned)?;
+    let annotated = annotate(py, articles, Known::from_args(knowledge, facts)?, &actors)?;
+    let extractions = || annotated.iter().map(|a| &a.extraction);
+    let articles: Vec<Article> = extractions().map(|e| e.article.clone()).collect();
+    let mentions: Vec<_> = extractions().flat_map(|e| e.mentions.clone()).collect();
+    let statements: Vec<_> = extractions().flat_map(|e| e.statements.clone()).collect();
+    let events: Vec<_> = extractions().flat_map(|e| e.events.clone()).collect();
     let out = PyDict::new(py);
     out.set_item(
         "articles",
@@ -200,7 +304,52 @@ fn extract_tables(
         "events",
         to_table(py, &dateline_tables::EVENT_COLUMNS, &events)?,
     )?;
+    if annotations {
+        out.set_item(
+            "annotations",
+            to_table(py, &ANNOTATION_COLUMNS, &annotated)?,
+        )?;
+    }
     Ok(out.into_any().unbind())
+}
+
+/// One article's annotation as a store keeps it.
+struct Annotated {
+    extraction: Extraction,
+    facts: Vec<PersonFact>,
+    asked: Vec<(Question, i64)>,
+}
+
+/// The annotations table: what `dateline load` reads back into a store.
+const ANNOTATION_COLUMNS: [Column<Annotated>; 4] = [
+    Column {
+        name: "article_id",
+        kind: Kind::Text,
+        cell: |a| Cell::text(&a.extraction.article.id),
+    },
+    Column {
+        name: "extraction",
+        kind: Kind::Text,
+        cell: |a| Cell::Text(json_text(&a.extraction).into()),
+    },
+    Column {
+        name: "facts",
+        kind: Kind::Text,
+        cell: |a| Cell::Text(json_text(&a.facts).into()),
+    },
+    Column {
+        name: "asked",
+        kind: Kind::Text,
+        cell: |a| {
+            let asked: Vec<(String, i64)> =
+                a.asked.iter().map(|(q, hash)| (q.key(), *hash)).collect();
+            Cell::Text(json_text(&asked).into())
+        },
+    },
+];
+
+fn json_text(value: &impl Serialize) -> String {
+    serde_json::to_string(value).expect("records serialize")
 }
 
 /// What an extraction may know beyond each article.
@@ -234,32 +383,38 @@ impl Known {
     }
 }
 
-/// The extractions of `records`, computed without the GIL.
-fn extract_records(
+/// The annotations of `articles` (prepared, then completed with what `known`
+/// says), computed on all cores without the GIL.
+fn annotate(
     py: Python<'_>,
-    records: &Bound<'_, PyAny>,
+    articles: Vec<Article>,
     known: Known,
     actors: &[PathBuf],
-) -> PyResult<Vec<dateline_core::Extraction>> {
-    let articles = read_records(records)?;
+) -> PyResult<Vec<Annotated>> {
     let dictionary = dictionary(py, actors)?;
     Ok(py.detach(|| {
         let dictionaries = Dictionaries::with_actors(&dictionary);
-        match &known {
-            Known::Nothing => articles
-                .into_par_iter()
-                .map(|a| dateline_extract::extract_with(a, dictionaries))
-                .collect(),
-            Known::TheRecords => dateline_extract::extract_corpus(articles, dictionaries),
-            Known::Facts(knowledge) => articles
-                .into_par_iter()
-                .map(|a| {
-                    dateline_extract::prepare(a, dictionaries)
-                        .complete(dictionaries, knowledge)
-                        .extraction
-                })
-                .collect(),
-        }
+        let prepared: Vec<Prepared> = articles
+            .into_par_iter()
+            .map(|a| dateline_extract::prepare(a, dictionaries))
+            .collect();
+        let knowledge = match known {
+            Known::Nothing => Knowledge::default(),
+            Known::TheRecords => Knowledge::new(prepared.iter().flat_map(Prepared::dated_facts)),
+            Known::Facts(knowledge) => knowledge,
+        };
+        prepared
+            .into_par_iter()
+            .map(|p| {
+                let facts = p.facts().to_vec();
+                let Completed { extraction, asked } = p.complete(dictionaries, &knowledge);
+                Annotated {
+                    extraction,
+                    facts,
+                    asked,
+                }
+            })
+            .collect()
     }))
 }
 
@@ -268,9 +423,14 @@ fn extract_records(
 /// stage of a distributed run. Gather the facts of every partition and pass them to
 /// `extract(records, facts=…)`; the records then equal a store's that held them all.
 #[pyfunction]
-#[pyo3(signature = (records, actors = Vec::new()))]
-fn facts(py: Python<'_>, records: &Bound<'_, PyAny>, actors: Vec<PathBuf>) -> PyResult<Py<PyAny>> {
-    let articles = read_records(records)?;
+#[pyo3(signature = (records, actors = Vec::new(), cleaned = false))]
+fn facts(
+    py: Python<'_>,
+    records: &Bound<'_, PyAny>,
+    actors: Vec<PathBuf>,
+    cleaned: bool,
+) -> PyResult<Py<PyAny>> {
+    let articles = read_records(records, cleaned)?;
     let dictionary = dictionary(py, &actors)?;
     let facts: Vec<DatedFact> = py.detach(|| {
         let dictionaries = Dictionaries::with_actors(&dictionary);
@@ -284,6 +444,15 @@ fn facts(py: Python<'_>, records: &Bound<'_, PyAny>, actors: Vec<PathBuf>) -> Py
             .collect()
     });
     to_python(py, &facts)
+}
+
+/// The key a store files annotations under (pipeline version × dictionaries: the
+/// shipped ones plus `actors`); `dateline load` annotates again what was made
+/// under another.
+#[pyfunction]
+#[pyo3(signature = (actors = Vec::new()))]
+fn annotation_key(py: Python<'_>, actors: Vec<PathBuf>) -> PyResult<i64> {
+    Ok(dateline_pipeline::annotation_key(&dictionary(py, &actors)?))
 }
 
 /// A `YYYY-MM-DD` argument (a `datetime.date` works too: its str() is that).
@@ -349,7 +518,7 @@ impl Store {
         records: &Bound<'_, PyAny>,
         actors: Vec<PathBuf>,
     ) -> PyResult<Py<PyAny>> {
-        let articles = read_records(records)?;
+        let articles = read_records(records, false)?;
         let files = dateline_pipeline::ActorFiles::read(&actors).map_err(error)?;
         let store = &mut self.store;
         let outcome = py.detach(|| -> Result<_, dateline_pipeline::PipelineError> {
@@ -530,6 +699,9 @@ fn dateline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract, m)?)?;
     m.add_function(wrap_pyfunction!(extract_tables, m)?)?;
     m.add_function(wrap_pyfunction!(facts, m)?)?;
+    m.add_function(wrap_pyfunction!(read, m)?)?;
+    m.add_function(wrap_pyfunction!(annotation_key, m)?)?;
+    m.add("PIPELINE_VERSION", dateline_extract::PIPELINE_VERSION)?;
     m.add_class::<Store>()?;
     m.add("DatelineError", m.py().get_type::<DatelineError>())?;
     Ok(())

@@ -1,0 +1,421 @@
+"""dateline on a Spark cluster: the records `dateline ingest` would store, as Parquet.
+
+    spark-submit spark/dateline_job.py --input PATH --output DIR [--format jsonl|parquet]
+                                       [--actors FILE ...] [--partitions N]
+
+Reads JSON Lines or Parquet articles from any path Spark reads, and writes under DIR
+one Parquet dataset per table of `dateline export --format parquet` (`articles`,
+`mentions`, `actors`, `statements`, `events`), plus `rejects` (every record that could
+not be read, with its file, line and reason: a bad record never fails the job),
+`annotations` and `_dateline.json` (what `dateline load DIR` brings into a store).
+
+The stages, and why each is where it is:
+
+1. **read** (executors, `mapInArrow`): each line goes through `dateline.read`, the
+   JSON Lines reader of `dateline ingest` (same cleaning, ids, validation, messages),
+   which also gives the content hash and MinHash signature the store's duplicate
+   decision reads. Lines are numbered per file from per-block counts, so a reject
+   names its line as the CLI would.
+2. **ids** (shuffle by id): the first record of an id in input order (file path by
+   path components, then line) is kept; a later one with the same text is dropped,
+   one with other text is rejected, as the store does.
+3. **duplicates** (shuffle by LSH band key): the store's rule applied to the whole set
+   at once (`dateline_dedupe::MatchKey`): each article's match is its best earlier
+   article (by date, then id) at or above the threshold, exact copies first, then
+   similarity, then the earliest; its group head is the match's head (pointer
+   jumping). A function of the set, so it equals what any ingest order gives.
+4. **facts** (executors): what each article alone says about the people it names,
+   gathered on the driver and broadcast: the cross-article step. Each article then
+   reads only the facts dated on or before it, so the stage is date-ordered in effect
+   and the records equal a store's that held every article.
+5. **extract** (executors): `dateline.extract_tables(..., facts=…)`; each table is
+   written with the export's schema. The actor registry (`actors`) is aggregated from
+   the mentions the way the store computes it over an unbounded window.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+import pyarrow as pa
+from pyspark import SparkFiles
+from pyspark.sql import SparkSession, Window
+from pyspark.sql import functions as F
+from pyspark.sql.pandas.types import from_arrow_schema
+
+import dateline
+
+TABLES = ("articles", "mentions", "statements", "events", "annotations")
+THRESHOLD = 0.8  # dateline_dedupe::THRESHOLD
+SIGNATURE_LEN = 128  # dateline_dedupe::SIGNATURE_LEN
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--input", required=True, help="file, directory or glob Spark can read")
+    p.add_argument("--output", required=True, help="directory to write (replaced)")
+    p.add_argument("--format", choices=["jsonl", "parquet"], default=None,
+                   help="input format (default: parquet if PATH ends in .parquet, else jsonl)")
+    p.add_argument("--actors", nargs="*", default=[],
+                   help="Phoenix-format actor files added to the shipped dictionary")
+    p.add_argument("--partitions", type=int, default=None,
+                   help="partitions for extraction (default: Spark's default parallelism × 4)")
+    p.add_argument("--master", default=None, help="Spark master when not given to spark-submit")
+    return p.parse_args(argv)
+
+
+# --- 1. read ---------------------------------------------------------------------------
+
+READ_SCHEMA = (
+    "path array<string>, file string, line long, id string, date string, article string, "
+    "content_hash long, minhash binary, bands array<long>, reason string"
+)
+
+
+def input_lines(spark, args):
+    """(file, block, mid, value): one row per input record, `value` a JSON line."""
+    fmt = args.format or ("parquet" if args.input.rstrip("/").endswith(".parquet") else "jsonl")
+    reader = spark.read.option("recursiveFileLookup", "true")
+    if fmt == "parquet":
+        df = reader.parquet(args.input)
+        value = F.to_json(F.struct(*[F.col(c) for c in df.columns]))
+        # Parquet rows are numbered within their file: the row index is the line.
+        return df.select(
+            F.col("_metadata.file_path").alias("file"),
+            F.lit(0).cast("long").alias("block"),
+            F.col("_metadata.row_index").alias("mid"),
+            value.alias("value"),
+        ), fmt
+    if os.path.isdir(args.input):
+        reader = reader.option("pathGlobFilter", "*.{jsonl,ndjson}")
+    df = reader.text(args.input)
+    return df.select(
+        F.col("_metadata.file_path").alias("file"),
+        F.col("_metadata.file_block_start").alias("block"),
+        F.monotonically_increasing_id().alias("mid"),
+        F.col("value"),
+    ), fmt
+
+
+def line_numbers(lines):
+    """Per (file, block): the line number of its first record and its first `mid`.
+
+    A text split holds the lines that start in it, in order, with consecutive ids;
+    counting each block's lines numbers every line of a file exactly."""
+    blocks = (lines.groupBy("file", "block")
+              .agg(F.count("*").alias("n"), F.min("mid").alias("first_mid"))
+              .collect())
+    out = {}
+    by_file = {}
+    for b in blocks:
+        by_file.setdefault(b["file"], []).append(b)
+    for file, bs in by_file.items():
+        line = 1
+        for b in sorted(bs, key=lambda b: b["block"]):
+            out[(file, b["block"])] = (line, b["first_mid"])
+            line += b["n"]
+    return out
+
+
+def local_path(uri):
+    """A file URI as the path the CLI would print."""
+    return uri[len("file://"):] if uri.startswith("file://") else uri
+
+
+def read_partition(numbering):
+    def run(batches):
+        for batch in batches:
+            by_file = {}
+            for row in batch.to_pylist():
+                first_line, first_mid = numbering.value[(row["file"], row["block"])]
+                row["line"] = first_line + (row["mid"] - first_mid)
+                by_file.setdefault(row["file"], []).append(row)
+            out = []
+            # One call per file, so a reject names the file and line as `dateline ingest`.
+            for file, rows in by_file.items():
+                path = local_path(file)
+                got = dateline.read([r["value"] for r in rows], origin=path,
+                                    lines=[r["line"] for r in rows])
+                results = {a.pop("index"): a for a in got["articles"]}
+                reasons = {r["index"]: r["reason"] for r in got["rejected"]}
+                for i, row in enumerate(rows):
+                    record = {"path": path.split("/"), "file": path, "line": row["line"],
+                              "id": None, "date": None, "article": None, "content_hash": None,
+                              "minhash": None, "bands": None, "reason": reasons.get(i)}
+                    a = results.get(i)
+                    if a is not None:
+                        record.update(content_hash=a.pop("content_hash"),
+                                      minhash=a.pop("minhash"), bands=a.pop("bands"),
+                                      id=a["id"], date=a["date"], article=json.dumps(a))
+                    out.append(record)
+            yield pa.RecordBatch.from_pylist(out, schema=READ_ARROW)
+    return run
+
+
+READ_ARROW = pa.schema([
+    ("path", pa.list_(pa.string())), ("file", pa.string()), ("line", pa.int64()),
+    ("id", pa.string()), ("date", pa.string()), ("article", pa.string()),
+    ("content_hash", pa.int64()), ("minhash", pa.binary()), ("bands", pa.list_(pa.int64())),
+    ("reason", pa.string()),
+])
+
+
+# --- 2. ids ----------------------------------------------------------------------------
+
+def resolve_ids(good):
+    """The first record of each id in input order; later ones with the same text are
+    dropped, with other text rejected (the store keeps what it stored first)."""
+    order = Window.partitionBy("id").orderBy("path", "line")
+    ranked = good.withColumn("rank", F.row_number().over(order)).withColumn(
+        "first_hash", F.first("content_hash").over(order))
+    kept = ranked.filter("rank = 1").drop("rank", "first_hash")
+    conflicts = ranked.filter("rank > 1 AND content_hash <> first_hash").select(
+        "file", "line",
+        F.concat(F.col("file"), F.lit(":"), F.col("line").cast("string"),
+                 F.lit(": id "), F.to_json(F.array("id")).substr(2, 1 << 20),
+                 F.lit(" is already stored with other text; the stored one is kept")
+                 ).alias("reason"))
+    return kept, conflicts
+
+
+# --- 3. duplicates ---------------------------------------------------------------------
+
+def similarity(a, b):
+    """dateline_dedupe::Signature::similarity over the signatures' bytes."""
+    import numpy as np
+    x = np.frombuffer(a, dtype="<u4")
+    y = np.frombuffer(b, dtype="<u4")
+    return float((x == y).sum()) / SIGNATURE_LEN
+
+
+def duplicate_heads(kept):
+    """(id, dup_of) for every copy: the store's rule applied to the whole set."""
+    sig = kept.select("id", "date", "content_hash", "minhash", F.explode("bands").alias("band"))
+    a, b = sig.alias("a"), sig.alias("b")
+    earlier = (F.col("a.date") < F.col("b.date")) | (
+        (F.col("a.date") == F.col("b.date")) & (F.col("a.id") < F.col("b.id")))
+    pairs = (a.join(b, F.col("a.band") == F.col("b.band")).where(earlier)
+             .select(F.col("b.id").alias("id"), F.col("a.id").alias("via"),
+                     F.col("a.date").alias("via_date"),
+                     (F.col("a.content_hash") == F.col("b.content_hash")).alias("exact"),
+                     F.col("a.minhash").alias("ma"), F.col("b.minhash").alias("mb"))
+             .dropDuplicates(["id", "via"]))
+    sim = F.udf(similarity, "double")
+    matches = (pairs.withColumn("similarity", sim("ma", "mb"))
+               .where((F.col("similarity") >= THRESHOLD) | F.col("exact")))
+    best = Window.partitionBy("id").orderBy(
+        F.col("exact").desc(), F.col("similarity").desc(), F.col("via_date"), F.col("via"))
+    via = (matches.withColumn("rank", F.row_number().over(best)).where("rank = 1")
+           .select("id", F.col("via").alias("head")))
+    # Pointer jumping: replace each head by its own head until none has one.
+    while True:
+        via = via.localCheckpoint()
+        step = via.alias("x").join(via.alias("y"), F.col("x.head") == F.col("y.id"), "left")
+        if step.where(F.col("y.head").isNotNull()).limit(1).count() == 0:
+            return via.withColumnRenamed("head", "dup_of")
+        via = step.select(F.col("x.id").alias("id"),
+                          F.coalesce(F.col("y.head"), F.col("x.head")).alias("head"))
+
+
+# --- 4, 5. facts and extraction --------------------------------------------------------
+
+def actor_paths(names):
+    return [SparkFiles.get(n) for n in names]
+
+
+def facts_partition(actor_names):
+    def run(batches):
+        for batch in batches:
+            records = [json.loads(a) for a in batch.column("article").to_pylist()]
+            facts = dateline.facts(records, actors=actor_paths(actor_names), cleaned=True)
+            yield pa.RecordBatch.from_pylist(
+                [{"fact": json.dumps(f)} for f in facts], schema=pa.schema([("fact", pa.string())]))
+    return run
+
+
+def extract_partition(actor_names, facts):
+    def run(batches):
+        for batch in batches:
+            rows = batch.to_pylist()
+            records = []
+            for row in rows:
+                article = json.loads(row["article"])
+                if row["dup_of"]:
+                    article["dup_of"] = row["dup_of"]
+                records.append(article)
+            tables = dateline.extract_tables(
+                records, facts=facts.value, actors=actor_paths(actor_names),
+                cleaned=True, annotations=True)
+            for name in TABLES:
+                sink = pa.BufferOutputStream()
+                with pa.ipc.new_stream(sink, tables[name].schema) as writer:
+                    writer.write_table(tables[name])
+                yield pa.RecordBatch.from_pylist(
+                    [{"table": name, "ipc": sink.getvalue().to_pybytes()}],
+                    schema=pa.schema([("table", pa.string()), ("ipc", pa.binary())]))
+    return run
+
+
+def decode(name):
+    def run(batches):
+        for batch in batches:
+            for blob in batch.column("ipc").to_pylist():
+                for part in pa.ipc.open_stream(blob):
+                    yield part
+    return run
+
+
+def table_schemas():
+    """Each table's Arrow schema, as the package writes it."""
+    return {name: table.schema for name, table in dateline.extract_tables(
+        [], annotations=True).items()}
+
+
+# --- the actor registry ----------------------------------------------------------------
+
+# Mentions whose text names their actor (the store's `names_its_actor!`).
+def naming():
+    return F.col("resolved_from").isNull() | F.col("resolved_from").isin(
+        "surname", "known_surname", "short_name")
+
+ACTORS_IN_EXTRACTION = (
+    "struct<actors: array<struct<id: string, name: string, kind: string, "
+    "codes: array<struct<code: string, `from`: string, `to`: string, origin: string>>>>>"
+)
+
+
+def actor_registry(mentions, articles, annotations):
+    """The `actors` table as `dateline export` computes it over an unbounded window
+    (crates/store/src/annotations.rs: `Store::actor`): one row per actor with
+    mentions; its name, kind and dictionary codes from the articles that named it
+    (the least row, as the store keeps it), codes the text gave it when the
+    dictionary gave none, aliases most used first, counts and first and last dates."""
+    m = mentions.join(articles.select(F.col("id").alias("article_id"), "date"), "article_id")
+    m = m.where(F.col("actor_id").isNotNull()).withColumnRenamed("actor_id", "id")
+    counts = m.groupBy("id").agg(
+        F.count("*").alias("mentions"), F.countDistinct("article_id").alias("articles"),
+        F.min("date").alias("first_seen"), F.max("date").alias("last_seen"))
+
+    # The registry row: dictionary roles are the codes without an origin.
+    named = (annotations
+             .select(F.explode(F.from_json("extraction", ACTORS_IN_EXTRACTION)["actors"]).alias("a"))
+             .select("a.id", "a.name", "a.kind",
+                     F.to_json(F.transform(
+                         F.filter("a.codes", lambda c: c["origin"].isNull()),
+                         lambda c: F.struct(c["code"].alias("code"), c["from"].alias("from"),
+                                            c["to"].alias("to")))).alias("dictionary_codes"))
+             .groupBy("id")
+             .agg(F.min(F.struct("name", "kind", "dictionary_codes")).alias("row"))
+             .select("id", "row.name", "row.kind", "row.dictionary_codes"))
+
+    alias_counts = (m.where(naming()).groupBy("id", "text").agg(F.count("*").alias("n")))
+    aliases = alias_counts.groupBy("id").agg(
+        F.transform(F.sort_array(F.collect_list(F.struct(
+            (-F.col("n")).alias("order"), F.col("text"),
+            F.least(F.size(F.split(F.trim("text"), r"\s+")), F.lit(2)).alias("words"),
+            F.col("n")))), lambda a: a).alias("ranked"))
+    aliases = aliases.select(
+        "id", F.transform("ranked", lambda a: a["text"]).alias("aliases"),
+        # The most telling alias: two words or more first, then the most used, then the last text.
+        F.array_max(F.transform("ranked", lambda a: F.struct(a["words"], a["n"], a["text"])))
+        ["text"].alias("best_alias"))
+
+    learned = (m.where(F.col("code").isNotNull()).groupBy("id", "code")
+               .agg(F.min("date").alias("first"), F.max("date").alias("last"))
+               .groupBy("id").agg(F.sort_array(F.collect_list(F.struct(
+                   "first", "code", "last"))).alias("spans"))
+               .select("id", F.to_json(F.transform("spans", lambda c: F.struct(
+                   c["code"].alias("code"),
+                   F.date_format(c["first"], "yyyy-MM-dd").alias("from"),
+                   F.date_format(F.date_add(c["last"], 1), "yyyy-MM-dd").alias("to"),
+                   F.lit("text").alias("origin")))).alias("learned_codes")))
+
+    r = (counts.join(named, "id", "left").join(aliases, "id", "left")
+         .join(learned, "id", "left"))
+    is_learned = F.col("dictionary_codes") == "[]"
+    name = (F.when(~is_learned, F.col("name"))
+            .when(F.array_contains(F.coalesce("aliases", F.array().cast("array<string>")),
+                                   F.col("name")), F.col("name"))
+            .otherwise(F.coalesce("best_alias", "name")))
+    codes = F.when(is_learned, F.coalesce("learned_codes", F.lit("[]"))).otherwise(
+        F.col("dictionary_codes"))
+    return r.select(
+        "id", name.alias("name"), "kind", codes.alias("codes"),
+        F.coalesce("aliases", F.array().cast("array<string>")).alias("aliases"),
+        "mentions", "articles", "first_seen", "last_seen")
+
+
+def write_text(sc, path, text):
+    """A small file written through Hadoop's file systems, so any output Spark writes
+    to (HDFS, S3, a local path) takes it."""
+    jvm = sc._jvm
+    target = jvm.org.apache.hadoop.fs.Path(path)
+    fs = target.getFileSystem(sc._jsc.hadoopConfiguration())
+    stream = fs.create(target, True)
+    try:
+        stream.write(bytearray(text.encode("utf-8")))
+    finally:
+        stream.close()
+
+
+def write_table(df, out, name):
+    df.write.mode("overwrite").parquet(os.path.join(out, name))
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    builder = SparkSession.builder.appName("dateline").config("spark.ui.enabled", "false")
+    if args.master:
+        builder = builder.master(args.master)
+    spark = builder.getOrCreate()
+    sc = spark.sparkContext
+    sc.setLogLevel("WARN")
+    for path in args.actors:
+        sc.addFile(os.path.abspath(path))
+    actor_names = [os.path.basename(p) for p in args.actors]
+    out = args.output
+    partitions = args.partitions or sc.defaultParallelism * 4
+
+    lines, _ = input_lines(spark, args)
+    lines = lines.persist()
+    numbering = sc.broadcast(line_numbers(lines))
+    parsed = lines.mapInArrow(read_partition(numbering), READ_SCHEMA).persist()
+    good = parsed.where("reason IS NULL")
+    kept, conflicts = resolve_ids(good)
+    kept = kept.persist()
+    rejects = parsed.where("reason IS NOT NULL").select("file", "line", "reason").unionByName(conflicts)
+    write_table(rejects.orderBy("file", "line"), out, "rejects")
+
+    heads = duplicate_heads(kept)
+    articles = (kept.join(heads, "id", "left").select("id", "date", "article", "dup_of")
+                .repartition(partitions, "id").persist())
+
+    facts = [json.loads(r["fact"]) for r in articles.mapInArrow(
+        facts_partition(actor_names), "fact string").collect()]
+    facts_b = sc.broadcast(facts)
+
+    schemas = table_schemas()
+    extracted = articles.mapInArrow(
+        extract_partition(actor_names, facts_b), "table string, ipc binary").persist()
+    frames = {}
+    for name in TABLES:
+        frame = extracted.where(F.col("table") == name).mapInArrow(
+            decode(name), from_arrow_schema(schemas[name]))
+        frames[name] = frame
+        write_table(frame, out, name)
+    write_table(actor_registry(frames["mentions"], frames["articles"], frames["annotations"]),
+                out, "actors")
+
+    manifest = {"format": 1, "pipeline_version": dateline.PIPELINE_VERSION,
+                "annotation_key": dateline.annotation_key(actors=args.actors)}
+    write_text(sc, os.path.join(out, "_dateline.json"), json.dumps(manifest))
+    counts = {"read": parsed.count(), "rejected": rejects.count(), "articles": articles.count(),
+              "duplicates": heads.count()}
+    print(json.dumps(counts), file=sys.stderr)
+    spark.stop()
+    return counts
+
+
+if __name__ == "__main__":
+    main()
