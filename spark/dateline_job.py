@@ -34,6 +34,7 @@ The stages, and why each is where it is:
 """
 
 import argparse
+import array
 import json
 import os
 import sys
@@ -46,7 +47,7 @@ from pyspark.sql.pandas.types import from_arrow_schema
 
 import dateline
 
-TABLES = ("articles", "mentions", "statements", "events", "annotations")
+TABLES = ("articles", "mentions", "statements", "events", "annotations", "registry")
 THRESHOLD = 0.8  # dateline_dedupe::THRESHOLD
 SIGNATURE_LEN = 128  # dateline_dedupe::SIGNATURE_LEN
 
@@ -60,7 +61,8 @@ def parse_args(argv):
     p.add_argument("--actors", nargs="*", default=[],
                    help="Phoenix-format actor files added to the shipped dictionary")
     p.add_argument("--partitions", type=int, default=None,
-                   help="partitions for extraction (default: Spark's default parallelism × 4)")
+                   help="extraction tasks, run at once (default and at most: the cluster's cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.add_argument("--master", default=None, help="Spark master when not given to spark-submit")
     return p.parse_args(argv)
 
@@ -69,7 +71,7 @@ def parse_args(argv):
 
 READ_SCHEMA = (
     "path array<string>, file string, line long, id string, date string, article string, "
-    "content_hash long, minhash binary, bands array<long>, reason string"
+    "content_hash long, minhash array<int>, bands array<long>, reason string"
 )
 
 
@@ -123,8 +125,18 @@ def local_path(uri):
     return uri[len("file://"):] if uri.startswith("file://") else uri
 
 
+def one_pool_per_task():
+    """The package's thread pool sized to the task's cores (`spark.task.cpus`), not to
+    the host's: Spark already runs one task per core. Set before the pool's first use
+    in this Python worker."""
+    from pyspark import TaskContext
+    context = TaskContext.get()
+    os.environ.setdefault("RAYON_NUM_THREADS", str(context.cpus() if context else 1))
+
+
 def read_partition(numbering):
     def run(batches):
+        one_pool_per_task()
         for batch in batches:
             by_file = {}
             for row in batch.to_pylist():
@@ -145,8 +157,10 @@ def read_partition(numbering):
                               "minhash": None, "bands": None, "reason": reasons.get(i)}
                     a = results.get(i)
                     if a is not None:
+                        # The signature's u32 bins as int32: only equality is compared.
+                        minhash = array.array("i", a.pop("minhash")).tolist()
                         record.update(content_hash=a.pop("content_hash"),
-                                      minhash=a.pop("minhash"), bands=a.pop("bands"),
+                                      minhash=minhash, bands=a.pop("bands"),
                                       id=a["id"], date=a["date"], article=json.dumps(a))
                     out.append(record)
             yield pa.RecordBatch.from_pylist(out, schema=READ_ARROW)
@@ -156,7 +170,7 @@ def read_partition(numbering):
 READ_ARROW = pa.schema([
     ("path", pa.list_(pa.string())), ("file", pa.string()), ("line", pa.int64()),
     ("id", pa.string()), ("date", pa.string()), ("article", pa.string()),
-    ("content_hash", pa.int64()), ("minhash", pa.binary()), ("bands", pa.list_(pa.int64())),
+    ("content_hash", pa.int64()), ("minhash", pa.list_(pa.int32())), ("bands", pa.list_(pa.int64())),
     ("reason", pa.string()),
 ])
 
@@ -182,11 +196,10 @@ def resolve_ids(good):
 # --- 3. duplicates ---------------------------------------------------------------------
 
 def similarity(a, b):
-    """dateline_dedupe::Signature::similarity over the signatures' bytes."""
-    import numpy as np
-    x = np.frombuffer(a, dtype="<u4")
-    y = np.frombuffer(b, dtype="<u4")
-    return float((x == y).sum()) / SIGNATURE_LEN
+    """dateline_dedupe::Signature::similarity: the fraction of bins that agree."""
+    agree = F.aggregate(F.zip_with(a, b, lambda x, y: F.when(x == y, 1).otherwise(0)),
+                        F.lit(0), lambda total, x: total + x)
+    return agree / F.lit(float(SIGNATURE_LEN))
 
 
 def duplicate_heads(kept):
@@ -201,8 +214,7 @@ def duplicate_heads(kept):
                      (F.col("a.content_hash") == F.col("b.content_hash")).alias("exact"),
                      F.col("a.minhash").alias("ma"), F.col("b.minhash").alias("mb"))
              .dropDuplicates(["id", "via"]))
-    sim = F.udf(similarity, "double")
-    matches = (pairs.withColumn("similarity", sim("ma", "mb"))
+    matches = (pairs.withColumn("similarity", similarity(F.col("ma"), F.col("mb")))
                .where((F.col("similarity") >= THRESHOLD) | F.col("exact")))
     best = Window.partitionBy("id").orderBy(
         F.col("exact").desc(), F.col("similarity").desc(), F.col("via_date"), F.col("via"))
@@ -224,37 +236,41 @@ def actor_paths(names):
     return [SparkFiles.get(n) for n in names]
 
 
-def facts_partition(actor_names):
+def extract_partition(actor_names):
+    """Barrier tasks: each prepares its articles (language and actor layers, once),
+    all exchange what their articles say about people, then each completes its
+    articles with every fact dated on or before each one."""
     def run(batches):
+        from pyspark import BarrierTaskContext
+        context = BarrierTaskContext.get()
+        one_pool_per_task()
+        records = []
         for batch in batches:
-            records = [json.loads(a) for a in batch.column("article").to_pylist()]
-            facts = dateline.facts(records, actors=actor_paths(actor_names), cleaned=True)
-            yield pa.RecordBatch.from_pylist(
-                [{"fact": json.dumps(f)} for f in facts], schema=pa.schema([("fact", pa.string())]))
-    return run
-
-
-def extract_partition(actor_names, facts):
-    def run(batches):
-        for batch in batches:
-            rows = batch.to_pylist()
-            records = []
-            for row in rows:
+            for row in batch.to_pylist():
                 article = json.loads(row["article"])
                 if row["dup_of"]:
                     article["dup_of"] = row["dup_of"]
                 records.append(article)
-            tables = dateline.extract_tables(
-                records, facts=facts.value, actors=actor_paths(actor_names),
-                cleaned=True, annotations=True)
-            for name in TABLES:
-                sink = pa.BufferOutputStream()
-                with pa.ipc.new_stream(sink, tables[name].schema) as writer:
-                    writer.write_table(tables[name])
-                yield pa.RecordBatch.from_pylist(
-                    [{"table": name, "ipc": sink.getvalue().to_pybytes()}],
-                    schema=pa.schema([("table", pa.string()), ("ipc", pa.binary())]))
+        import time
+        t0 = time.monotonic()
+        prepared = dateline.prepare(records, actors=actor_paths(actor_names), cleaned=True)
+        t1 = time.monotonic()
+        everyone = context.allGather(prepared.facts_json())
+        t2 = time.monotonic()
+        facts = "[" + ",".join(f[1:-1] for f in everyone if f != "[]") + "]"
+        tables = prepared.complete(facts=facts, annotations=True)
+        t3 = time.monotonic()
+        print(f"TIMING n={len(records)} prepare={t1-t0:.1f} gather={t2-t1:.1f} complete={t3-t2:.1f} threads={os.environ.get('RAYON_NUM_THREADS')}", file=sys.stderr, flush=True)
+        for name in TABLES:
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, tables[name].schema) as writer:
+                writer.write_table(tables[name])
+            yield pa.RecordBatch.from_pylist([{"table": name, "ipc": sink.getvalue().to_pybytes()}],
+                                             schema=EXTRACTED)
     return run
+
+
+EXTRACTED = pa.schema([("table", pa.string()), ("ipc", pa.binary())])
 
 
 def decode(name):
@@ -279,13 +295,7 @@ def naming():
     return F.col("resolved_from").isNull() | F.col("resolved_from").isin(
         "surname", "known_surname", "short_name")
 
-ACTORS_IN_EXTRACTION = (
-    "struct<actors: array<struct<id: string, name: string, kind: string, "
-    "codes: array<struct<code: string, `from`: string, `to`: string, origin: string>>>>>"
-)
-
-
-def actor_registry(mentions, articles, annotations):
+def actor_registry(mentions, articles, registry):
     """The `actors` table as `dateline export` computes it over an unbounded window
     (crates/store/src/annotations.rs: `Store::actor`): one row per actor with
     mentions; its name, kind and dictionary codes from the articles that named it
@@ -296,16 +306,7 @@ def actor_registry(mentions, articles, annotations):
     counts = m.groupBy("id").agg(
         F.count("*").alias("mentions"), F.countDistinct("article_id").alias("articles"),
         F.min("date").alias("first_seen"), F.max("date").alias("last_seen"))
-
-    # The registry row: dictionary roles are the codes without an origin.
-    named = (annotations
-             .select(F.explode(F.from_json("extraction", ACTORS_IN_EXTRACTION)["actors"]).alias("a"))
-             .select("a.id", "a.name", "a.kind",
-                     F.to_json(F.transform(
-                         F.filter("a.codes", lambda c: c["origin"].isNull()),
-                         lambda c: F.struct(c["code"].alias("code"), c["from"].alias("from"),
-                                            c["to"].alias("to")))).alias("dictionary_codes"))
-             .groupBy("id")
+    named = (registry.groupBy("id")
              .agg(F.min(F.struct("name", "kind", "dictionary_codes")).alias("row"))
              .select("id", "row.name", "row.kind", "row.dictionary_codes"))
 
@@ -346,6 +347,19 @@ def actor_registry(mentions, articles, annotations):
         "mentions", "articles", "first_seen", "last_seen")
 
 
+class Progress:
+    """One line per finished stage on stderr, with the time since the start."""
+
+    def __init__(self, quiet):
+        import time
+        self.quiet, self.clock, self.start = quiet, time.monotonic, time.monotonic()
+
+    def __call__(self, message):
+        if not self.quiet:
+            print(f"dateline [{self.clock() - self.start:6.1f}s] {message}", file=sys.stderr,
+                  flush=True)
+
+
 def write_text(sc, path, text):
     """A small file written through Hadoop's file systems, so any output Spark writes
     to (HDFS, S3, a local path) takes it."""
@@ -371,12 +385,15 @@ def main(argv=None):
     spark = builder.getOrCreate()
     sc = spark.sparkContext
     sc.setLogLevel("WARN")
+    if not sc.getConf().contains("spark.sql.shuffle.partitions"):
+        # Spark's 200 is for clusters; tables here shuffle little.
+        spark.conf.set("spark.sql.shuffle.partitions", str(max(4, 2 * sc.defaultParallelism)))
     for path in args.actors:
         sc.addFile(os.path.abspath(path))
     actor_names = [os.path.basename(p) for p in args.actors]
     out = args.output
-    partitions = args.partitions or sc.defaultParallelism * 4
 
+    progress = Progress(args.quiet)
     lines, _ = input_lines(spark, args)
     lines = lines.persist()
     numbering = sc.broadcast(line_numbers(lines))
@@ -384,35 +401,42 @@ def main(argv=None):
     good = parsed.where("reason IS NULL")
     kept, conflicts = resolve_ids(good)
     kept = kept.persist()
-    rejects = parsed.where("reason IS NOT NULL").select("file", "line", "reason").unionByName(conflicts)
+    rejects = (parsed.where("reason IS NOT NULL").select("file", "line", "reason")
+               .unionByName(conflicts).persist())
     write_table(rejects.orderBy("file", "line"), out, "rejects")
+    progress(f"read {parsed.count()} records, {rejects.count()} rejected")
 
-    heads = duplicate_heads(kept)
+    heads = duplicate_heads(kept).persist()
+    # Barrier tasks run all at once: one partition per slot.
+    slots = args.partitions or sc.defaultParallelism
     articles = (kept.join(heads, "id", "left").select("id", "date", "article", "dup_of")
-                .repartition(partitions, "id").persist())
-
-    facts = [json.loads(r["fact"]) for r in articles.mapInArrow(
-        facts_partition(actor_names), "fact string").collect()]
-    facts_b = sc.broadcast(facts)
+                .repartition(slots, "id").persist())
+    progress(f"{articles.count()} articles, {heads.count()} of them copies of another")
 
     schemas = table_schemas()
-    extracted = articles.mapInArrow(
-        extract_partition(actor_names, facts_b), "table string, ipc binary").persist()
+    extracted = articles.mapInArrow(extract_partition(actor_names), "table string, ipc binary",
+                                    barrier=True).persist()
+    extracted.count()
+    progress(f"extracted on {slots} slots")
     frames = {}
     for name in TABLES:
         frame = extracted.where(F.col("table") == name).mapInArrow(
             decode(name), from_arrow_schema(schemas[name]))
         frames[name] = frame
         write_table(frame, out, name)
-    write_table(actor_registry(frames["mentions"], frames["articles"], frames["annotations"]),
+        progress(f"wrote {name}")
+    written = {name: spark.read.parquet(os.path.join(out, name))
+               for name in ("mentions", "articles", "registry")}
+    write_table(actor_registry(written["mentions"], written["articles"], written["registry"]),
                 out, "actors")
+    progress("tables written")
 
     manifest = {"format": 1, "pipeline_version": dateline.PIPELINE_VERSION,
                 "annotation_key": dateline.annotation_key(actors=args.actors)}
     write_text(sc, os.path.join(out, "_dateline.json"), json.dumps(manifest))
     counts = {"read": parsed.count(), "rejected": rejects.count(), "articles": articles.count(),
               "duplicates": heads.count()}
-    print(json.dumps(counts), file=sys.stderr)
+    progress(json.dumps(counts))
     spark.stop()
     return counts
 

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use dateline_actors::Dictionary;
 use dateline_core::knowledge::{DatedFact, Knowledge, PersonFact, Question};
-use dateline_core::{Article, Date, Extraction};
+use dateline_core::{Actor, Article, Date, Extraction};
 use dateline_dedupe::Signature;
 use dateline_extract::{Completed, Dictionaries, Prepared};
 use dateline_ingest::{Format, Item, Location, ReadOptions, RecordError};
@@ -267,7 +267,9 @@ fn extract(
 /// parquet`: a dict of `articles`, `mentions`, `statements` and `events`; with
 /// `annotations=True` also `annotations` (`article_id`, and as JSON text the
 /// `extraction`, the article's own `facts` and the questions it `asked` with
-/// their answer hashes: what `dateline load` stores).
+/// their answer hashes: what `dateline load` stores) and `registry` (each actor as
+/// each article names it: `id`, `name`, `kind`, `dictionary_codes`, from which the
+/// actor registry is aggregated).
 #[pyfunction]
 #[pyo3(signature = (records, knowledge = false, actors = Vec::new(), facts = None, cleaned = false, annotations = false))]
 #[allow(clippy::too_many_arguments)]
@@ -282,6 +284,11 @@ fn extract_tables(
 ) -> PyResult<Py<PyAny>> {
     let articles = read_records(records, cleaned)?;
     let annotated = annotate(py, articles, Known::from_args(knowledge, facts)?, &actors)?;
+    tables(py, &annotated, annotations)
+}
+
+/// The export's tables of `annotated` (see [`extract_tables`]).
+fn tables(py: Python<'_>, annotated: &[Annotated], annotations: bool) -> PyResult<Py<PyAny>> {
     let extractions = || annotated.iter().map(|a| &a.extraction);
     let articles: Vec<Article> = extractions().map(|e| e.article.clone()).collect();
     let mentions: Vec<_> = extractions().flat_map(|e| e.mentions.clone()).collect();
@@ -305,10 +312,9 @@ fn extract_tables(
         to_table(py, &dateline_tables::EVENT_COLUMNS, &events)?,
     )?;
     if annotations {
-        out.set_item(
-            "annotations",
-            to_table(py, &ANNOTATION_COLUMNS, &annotated)?,
-        )?;
+        out.set_item("annotations", to_table(py, &ANNOTATION_COLUMNS, annotated)?)?;
+        let named: Vec<Actor> = extractions().flat_map(|e| e.actors.clone()).collect();
+        out.set_item("registry", to_table(py, &REGISTRY_COLUMNS, &named)?)?;
     }
     Ok(out.into_any().unbind())
 }
@@ -348,6 +354,31 @@ const ANNOTATION_COLUMNS: [Column<Annotated>; 4] = [
     },
 ];
 
+/// The registry table: each actor as one article names it, with the dictionary's
+/// roles as the store keeps them (the store keeps the least row per id).
+const REGISTRY_COLUMNS: [Column<Actor>; 4] = [
+    Column {
+        name: "id",
+        kind: Kind::Text,
+        cell: |a| Cell::text(&a.id),
+    },
+    Column {
+        name: "name",
+        kind: Kind::Text,
+        cell: |a| Cell::text(&a.name),
+    },
+    Column {
+        name: "kind",
+        kind: Kind::Text,
+        cell: |a| Cell::text(&a.kind),
+    },
+    Column {
+        name: "dictionary_codes",
+        kind: Kind::Text,
+        cell: |a| Cell::Text(json_text(&a.dictionary_codes()).into()),
+    },
+];
+
 fn json_text(value: &impl Serialize) -> String {
     serde_json::to_string(value).expect("records serialize")
 }
@@ -367,11 +398,15 @@ impl Known {
             (false, None) => Ok(Known::Nothing),
             (true, None) => Ok(Known::TheRecords),
             (false, Some(facts)) => {
-                let text: String = facts
-                    .py()
-                    .import("json")?
-                    .call_method1("dumps", (facts,))?
-                    .extract()?;
+                // JSON text as `Prepared.facts_json` gives it, or a list of dicts.
+                let text: String = match facts.extract::<String>() {
+                    Ok(text) => text,
+                    Err(_) => facts
+                        .py()
+                        .import("json")?
+                        .call_method1("dumps", (facts,))?
+                        .extract()?,
+                };
                 let facts: Vec<DatedFact> = serde_json::from_str(&text)
                     .map_err(|e| PyValueError::new_err(format!("facts: {e}")))?;
                 Ok(Known::Facts(Knowledge::new(facts)))
@@ -393,29 +428,98 @@ fn annotate(
 ) -> PyResult<Vec<Annotated>> {
     let dictionary = dictionary(py, actors)?;
     Ok(py.detach(|| {
-        let dictionaries = Dictionaries::with_actors(&dictionary);
-        let prepared: Vec<Prepared> = articles
-            .into_par_iter()
-            .map(|a| dateline_extract::prepare(a, dictionaries))
-            .collect();
-        let knowledge = match known {
-            Known::Nothing => Knowledge::default(),
-            Known::TheRecords => Knowledge::new(prepared.iter().flat_map(Prepared::dated_facts)),
-            Known::Facts(knowledge) => knowledge,
-        };
-        prepared
-            .into_par_iter()
-            .map(|p| {
-                let facts = p.facts().to_vec();
-                let Completed { extraction, asked } = p.complete(dictionaries, &knowledge);
-                Annotated {
-                    extraction,
-                    facts,
-                    asked,
-                }
-            })
-            .collect()
+        let prepared = prepare_all(articles, &dictionary);
+        complete_all(prepared, known, &dictionary)
     }))
+}
+
+fn prepare_all(articles: Vec<Article>, dictionary: &Dictionary) -> Vec<Prepared> {
+    let dictionaries = Dictionaries::with_actors(dictionary);
+    articles
+        .into_par_iter()
+        .map(|a| dateline_extract::prepare(a, dictionaries))
+        .collect()
+}
+
+fn complete_all(prepared: Vec<Prepared>, known: Known, dictionary: &Dictionary) -> Vec<Annotated> {
+    let dictionaries = Dictionaries::with_actors(dictionary);
+    let knowledge = match known {
+        Known::Nothing => Knowledge::default(),
+        Known::TheRecords => Knowledge::new(prepared.iter().flat_map(Prepared::dated_facts)),
+        Known::Facts(knowledge) => knowledge,
+    };
+    prepared
+        .into_par_iter()
+        .map(|p| {
+            let facts = p.facts().to_vec();
+            let Completed { extraction, asked } = p.complete(dictionaries, &knowledge);
+            Annotated {
+                extraction,
+                facts,
+                asked,
+            }
+        })
+        .collect()
+}
+
+/// The records' annotation in two steps, for a run over many machines:
+/// `prepare(records)` reads each article alone; `facts_json()` is what they say
+/// about the people they name (gather it from every partition);
+/// `complete(facts=…)` finishes them with what all the gathered facts say, as of
+/// each article's date. Each article's language layers are computed once.
+#[pyclass(unsendable)]
+struct PreparedRecords {
+    prepared: Option<Vec<Prepared>>,
+    dictionary: Dictionary,
+}
+
+/// Reads and prepares `records` (see [`PreparedRecords`]).
+#[pyfunction]
+#[pyo3(signature = (records, actors = Vec::new(), cleaned = false))]
+fn prepare(
+    py: Python<'_>,
+    records: &Bound<'_, PyAny>,
+    actors: Vec<PathBuf>,
+    cleaned: bool,
+) -> PyResult<PreparedRecords> {
+    let articles = read_records(records, cleaned)?;
+    let dictionary = dictionary(py, &actors)?;
+    let prepared = py.detach(|| prepare_all(articles, &dictionary));
+    Ok(PreparedRecords {
+        prepared: Some(prepared),
+        dictionary,
+    })
+}
+
+#[pymethods]
+impl PreparedRecords {
+    /// What each article alone says about the people it names, as a JSON array of
+    /// the dicts [`facts`] returns.
+    fn facts_json(&self) -> PyResult<String> {
+        let prepared = self.prepared.as_ref().ok_or_else(completed)?;
+        let facts: Vec<DatedFact> = prepared.iter().flat_map(Prepared::dated_facts).collect();
+        Ok(json_text(&facts))
+    }
+
+    /// Finishes the articles with what `facts` (a list of dicts or JSON text) say,
+    /// and returns the tables [`extract_tables`] returns. Once only.
+    #[pyo3(signature = (facts = None, annotations = false))]
+    fn complete(
+        &mut self,
+        py: Python<'_>,
+        facts: Option<&Bound<'_, PyAny>>,
+        annotations: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let known = Known::from_args(false, facts)?;
+        let prepared = self.prepared.take().ok_or_else(completed)?;
+        let dictionary = &self.dictionary;
+        let annotated = py.detach(|| complete_all(prepared, known, dictionary));
+        tables(py, &annotated, annotations)
+    }
+}
+
+fn completed() -> PyErr {
+    DatelineError::new_err("these records are already completed")
 }
 
 /// What each of `records` alone says about the people it names (one dict per fact:
@@ -700,6 +804,8 @@ fn dateline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract_tables, m)?)?;
     m.add_function(wrap_pyfunction!(facts, m)?)?;
     m.add_function(wrap_pyfunction!(read, m)?)?;
+    m.add_function(wrap_pyfunction!(prepare, m)?)?;
+    m.add_class::<PreparedRecords>()?;
     m.add_function(wrap_pyfunction!(annotation_key, m)?)?;
     m.add("PIPELINE_VERSION", dateline_extract::PIPELINE_VERSION)?;
     m.add_class::<Store>()?;

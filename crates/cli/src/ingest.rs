@@ -12,7 +12,7 @@ use anyhow::Context;
 use dateline_actors::Dictionary;
 use dateline_core::knowledge::Knowledge;
 use dateline_ingest::{Item, read_paths};
-use dateline_pipeline::{ActorFiles, StoreDictionaries, Tally};
+use dateline_pipeline::{ActorFiles, Annotated, StoreDictionaries, Tally};
 use dateline_store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -42,12 +42,7 @@ pub fn ingest(
         read_paths(paths, &opts, sink)
     })?;
     let counts = store.counts()?;
-    // A bulk load (≥ 10% of the store, and not a handful) leaves many index segments;
-    // merging them once keeps search latency low. Small top-ups skip it.
-    if tally.new >= 1000 && tally.new * 10 >= counts.articles {
-        progress.suspend(|| eprintln!("optimizing the search index …"));
-        store.optimize_search_index()?;
-    }
+    optimize_after_bulk_load(&store, &tally, counts.articles, &progress)?;
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
         "read {} · new {} · duplicate {} ({} near, {} already stored) · rejected {}  [{} files, {:.1}s; store now {} articles]",
@@ -66,7 +61,7 @@ pub fn ingest(
     }
     if let Some(dictionaries) = dictionaries {
         dictionaries.remember(&store)?;
-        annotate_pending(&mut store, &dictionaries.dictionary, quiet)?;
+        annotate_pending(&mut store, &dictionaries.dictionary, quiet, "ingest")?;
     }
     store.refresh_statistics()?;
     Ok(if tally.rejected > 0 {
@@ -76,9 +71,24 @@ pub fn ingest(
     })
 }
 
+/// A bulk load (≥ 10% of the store, and not a handful) leaves many index segments;
+/// merging them once keeps search latency low. Small top-ups skip it.
+pub(crate) fn optimize_after_bulk_load(
+    store: &Store,
+    tally: &Tally,
+    stored: u64,
+    progress: &ProgressBar,
+) -> anyhow::Result<()> {
+    if tally.new >= 1000 && tally.new * 10 >= stored {
+        progress.suspend(|| eprintln!("optimizing the search index …"));
+        store.optimize_search_index()?;
+    }
+    Ok(())
+}
+
 /// The dictionaries a store is annotated with ([`StoreDictionaries::for_store`]),
 /// with what the person should know about them on stderr.
-fn store_dictionaries(
+pub(crate) fn store_dictionaries(
     actor_files: &ActorFiles,
     store: &Store,
     forget_actors: bool,
@@ -90,19 +100,19 @@ fn store_dictionaries(
     Ok(dictionaries)
 }
 
-/// [`dateline_pipeline::store_articles`] with the progress bar moving and each
-/// rejection printed above it.
-fn store_articles<R>(
+/// [`dateline_pipeline::store_articles`] with the progress bar moving (to what
+/// `position` says: bytes or rows read) and each rejection printed above it.
+pub(crate) fn store_articles<R>(
     store: &mut Store,
     progress: &ProgressBar,
-    bytes_read: &AtomicU64,
+    position: &AtomicU64,
     read: impl FnOnce(&mut dyn FnMut(Item) -> ControlFlow<()>) -> R,
 ) -> anyhow::Result<(Tally, R)> {
     let stored = dateline_pipeline::store_articles(store, read, |tally, rejection| {
         if let Some(full) = rejection {
             progress.suspend(|| eprintln!("rejected: {full}"));
         }
-        progress.set_position(bytes_read.load(Ordering::Relaxed));
+        progress.set_position(position.load(Ordering::Relaxed));
         progress.set_message(format!("{} new, {} rejected", tally.new, tally.rejected));
     });
     progress.finish_and_clear();
@@ -165,11 +175,17 @@ pub fn body_ingester(
     }))
 }
 
-/// [`dateline_pipeline::annotate_pending`] with a progress bar and a summary line.
-fn annotate_pending(store: &mut Store, dictionary: &Dictionary, quiet: bool) -> anyhow::Result<()> {
+/// [`dateline_pipeline::annotate_pending`] with a progress bar and a summary line
+/// (none when nothing was pending); `verb` is the command a person re-runs to resume.
+pub(crate) fn annotate_pending(
+    store: &mut Store,
+    dictionary: &Dictionary,
+    quiet: bool,
+    verb: &str,
+) -> anyhow::Result<Annotated> {
     let pending = dateline_pipeline::count_pending(store, dictionary)?;
     if pending == 0 {
-        return Ok(());
+        return Ok(Annotated::default());
     }
     let started = Instant::now();
     let progress = if quiet {
@@ -185,7 +201,7 @@ fn annotate_pending(store: &mut Store, dictionary: &Dictionary, quiet: bool) -> 
         progress.set_length(pending + done.reannotated);
         progress.set_position(done.articles)
     })
-    .context("storing annotations failed; re-run ingest to resume")?;
+    .with_context(|| format!("storing annotations failed; re-run {verb} to resume"))?;
     progress.finish_and_clear();
     let again = match done.reannotated {
         0 => String::new(),
@@ -198,7 +214,7 @@ fn annotate_pending(store: &mut Store, dictionary: &Dictionary, quiet: bool) -> 
         done.linked,
         started.elapsed().as_secs_f64()
     );
-    Ok(())
+    Ok(done)
 }
 
 /// A byte-level progress bar over all input files; hidden when stderr is not a

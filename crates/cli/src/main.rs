@@ -17,6 +17,7 @@ mod eval_split;
 mod events;
 mod export;
 mod ingest;
+mod load;
 mod search;
 mod serve;
 mod statements;
@@ -135,6 +136,42 @@ enum Command {
         /// annotates everything still pending.
         #[arg(long)]
         no_extract: bool,
+        /// Annotate with the shipped actor dictionary alone, forgetting the `--actors`
+        /// files the store was built with (without this, a store keeps them).
+        #[arg(long, conflicts_with = "actor_files")]
+        forget_actors: bool,
+    },
+    /// Store a directory of Parquet datasets a distributed run (the Spark job)
+    /// wrote, with its annotations when they were made the way this store annotates.
+    ///
+    /// DIR holds `_dateline.json` ({"format": 1, "pipeline_version": N,
+    /// "annotation_key": K}: the pipeline version and annotation key of the
+    /// dictionaries the job used), `articles/` (Parquet with the columns of the
+    /// exported articles table: id, date (date32), title, source, url, lang, dup_of,
+    /// meta, text) and `annotations/` (Parquet: article_id; extraction, the JSON line
+    /// `dateline extract` prints; facts, a JSON array of person facts; asked, a JSON
+    /// array of [question key, answer hash]). Every *.parquet file under a dataset's
+    /// directory is read, in path order; names starting with `_` or `.` are skipped.
+    ///
+    /// Articles are stored and deduplicated as `ingest` does (the store decides
+    /// dup_of). The annotations are saved when N and K are this dateline's and this
+    /// store's (after --actors); otherwise, and for any article without one, the
+    /// articles are annotated here. A re-run is a no-op. Exit code 2 when DIR is not
+    /// such a directory (nothing is stored), 1 when rows were rejected or annotations
+    /// skipped (the rest is loaded).
+    Load {
+        /// The directory the job wrote.
+        dir: PathBuf,
+        /// An actor dictionary of your own, in the Phoenix/CAMEO format, on top of
+        /// the shipped one (its names win). Repeatable; the job must have used the
+        /// same files for its annotations to be loaded.
+        #[arg(long = "actors", value_name = "FILE")]
+        actor_files: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
         /// Annotate with the shipped actor dictionary alone, forgetting the `--actors`
         /// files the store was built with (without this, a store keeps them).
         #[arg(long, conflicts_with = "actor_files")]
@@ -303,6 +340,13 @@ fn main() -> ExitCode {
             no_extract,
             forget_actors,
         } => ingest::ingest(&paths, &input, &db.db, quiet, !no_extract, forget_actors),
+        Command::Load {
+            dir,
+            actor_files,
+            db,
+            quiet,
+            forget_actors,
+        } => load::load(&dir, &actor_files, &db.db, quiet, forget_actors),
         Command::Extract {
             paths,
             input,

@@ -103,6 +103,17 @@ impl Question {
         }
     }
 
+    /// The question a [`key`](Question::key) names; `None` for a string no key is
+    /// (a distributed run hands questions over as their keys).
+    pub fn from_key(key: &str) -> Option<Question> {
+        if let Some(id) = key.strip_prefix("p:") {
+            Some(Question::Person(id.to_string()))
+        } else {
+            key.strip_prefix("s:")
+                .map(|surname| Question::Surname(surname.to_string()))
+        }
+    }
+
     /// The questions a fact bears on.
     pub fn about(fact: &PersonFact) -> [Question; 2] {
         [
@@ -333,6 +344,21 @@ mod tests {
                 gender: None,
                 titles: Vec::new(),
             },
+        }
+    }
+
+    #[test]
+    fn a_question_comes_back_from_its_key() {
+        for q in [
+            Question::Person("ilena-marsk".into()),
+            Question::Surname("marsk".into()),
+            Question::Person(String::new()),
+            Question::Surname("s:p:".into()),
+        ] {
+            assert_eq!(Question::from_key(&q.key()), Some(q));
+        }
+        for not_a_key in ["", "p", "x:marsk", "marsk", "P:marsk"] {
+            assert_eq!(Question::from_key(not_a_key), None, "{not_a_key:?}");
         }
     }
 

@@ -192,6 +192,18 @@ pub struct Actor {
     pub codes: Vec<ActorCode>,
 }
 
+impl Actor {
+    /// The roles the dictionary gives the actor: undated facts about it, where a code
+    /// an article gave lives on that article's mentions, which carry the date. What
+    /// the actor registry keeps per actor.
+    pub fn dictionary_codes(&self) -> Vec<&ActorCode> {
+        self.codes
+            .iter()
+            .filter(|c| c.origin.is_dictionary())
+            .collect()
+    }
+}
+
 /// A CAMEO code held `from` (inclusive) `to` (exclusive); an open end is `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActorCode {

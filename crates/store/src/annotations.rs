@@ -73,7 +73,35 @@ pub struct Annotation<'a> {
     pub asked: &'a [(Question, i64)],
 }
 
+/// Where a stored article is and what annotated it: what bringing in annotations
+/// made elsewhere (`dateline load`) checks before saving one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticleMark {
+    pub rowid: i64,
+    /// `dateline_core::content_hash` of the stored text: an annotation made from
+    /// another text under the same id is not this article's.
+    pub content_hash: i64,
+    /// The key its annotations were made under; `None` if it has none (or a late
+    /// article changed what it knew).
+    pub annotated_under: Option<i64>,
+}
+
 impl Store {
+    /// The [`ArticleMark`] of the stored article `id`, if there is one.
+    pub fn article_mark(&self, id: &str) -> Result<Option<ArticleMark>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT rowid, content_hash, extracted FROM articles WHERE id = ?1")?
+            .query_row(params![id], |r| {
+                Ok(ArticleMark {
+                    rowid: r.get(0)?,
+                    content_hash: r.get(1)?,
+                    annotated_under: r.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
     /// How many articles have no annotations made under `key` (an annotation key
     /// names what made them: the pipeline version and the dictionaries; any other key
     /// means out of date).
@@ -169,8 +197,14 @@ impl Store {
                 "INSERT OR IGNORE INTO statement_about (statement, actor) VALUES (?1, ?2)",
             )?;
             let mut actor = tx.prepare_cached(
+                // Articles may name one actor differently; the least row wins, so the
+                // registry is a function of the set of articles, not of their order.
                 "INSERT INTO actors (id, name, kind, dictionary_codes) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(id) DO NOTHING",
+                 ON CONFLICT(id) DO UPDATE SET
+                     name = excluded.name, kind = excluded.kind,
+                     dictionary_codes = excluded.dictionary_codes
+                 WHERE (excluded.name, excluded.kind, excluded.dictionary_codes)
+                     < (actors.name, actors.kind, actors.dictionary_codes)",
             )?;
             let mut mention = tx.prepare_cached(
                 "INSERT INTO mentions (article, start, end, text, label, actor, code, resolved_from)
@@ -196,15 +230,7 @@ impl Store {
                 delete_statements.execute(params![rowid])?;
                 delete_events.execute(params![rowid])?;
                 for a in &extraction.actors {
-                    // Only the dictionary's roles are undated facts about the actor;
-                    // a code an article gave lives on its mentions, which carry the
-                    // date.
-                    let dictionary: Vec<&ActorCode> = a
-                        .codes
-                        .iter()
-                        .filter(|c| c.origin.is_dictionary())
-                        .collect();
-                    let codes = serde_json::to_string(&dictionary)
+                    let codes = serde_json::to_string(&a.dictionary_codes())
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                     actor.execute(params![a.id, a.name, a.kind, codes])?;
                 }

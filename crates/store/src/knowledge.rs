@@ -9,6 +9,8 @@
 //! answer it got differs from the answer now, its annotation mark is cleared and the
 //! next `annotate_pending` round annotates it again. Facts never depend on knowledge,
 //! so re-annotating an article leaves its facts unchanged and the rounds end.
+//! Annotations made elsewhere (a distributed run's, `dateline load`) are checked the
+//! same way once all their facts are stored ([`Store::recheck_answers`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -22,7 +24,79 @@ use crate::{Result, Store, StoreError};
 const FACT_COLUMNS: &str =
     "f.rowid, f.article, a.date, f.actor, f.surname, f.name, f.code, f.gender, f.titles";
 
+/// What [`Store::recheck_answers`] found.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Rechecked {
+    /// Articles every recorded answer of which is the answer now: marked annotated.
+    pub holding: u64,
+    /// Articles with an answer that changed: unmarked, to be annotated again.
+    pub stale: u64,
+}
+
 impl Store {
+    /// Checks annotations made elsewhere against the facts now stored. A
+    /// distributed run (`dateline load`) annotates each article with the knowledge
+    /// of the run's own articles; saving those annotations batch by batch then
+    /// clears marks as if later batches' facts did not exist, and keeps marks that
+    /// facts stored before (a store's other articles) contradict. So, once all are
+    /// saved, each article of `rowids` — annotations the caller saved under `key` —
+    /// is marked annotated under `key` if every answer it recorded is the answer the
+    /// stored facts give, and unmarked otherwise, for the next `annotate_pending`.
+    /// An article since marked with another key is left alone.
+    pub fn recheck_answers(&mut self, key: i64, rowids: &[i64]) -> Result<Rechecked> {
+        let mut found = Rechecked::default();
+        for chunk in rowids.chunks(400) {
+            let tx = self.conn.transaction()?;
+            let placeholders = vec!["?"; chunk.len()].join(", ");
+            let rows: Vec<(i64, String, Option<String>, Option<i64>)> = tx
+                .prepare(&format!(
+                    "SELECT a.rowid, a.date, k.question, k.answer
+                     FROM articles a LEFT JOIN knowledge_asked k ON k.article = a.rowid
+                     WHERE a.rowid IN ({placeholders}) AND (a.extracted IS NULL OR a.extracted = ?)"
+                ))?
+                .query_map(
+                    rusqlite::params_from_iter(
+                        chunk
+                            .iter()
+                            .map(|r| r as &dyn ToSql)
+                            .chain(std::iter::once(&key as &dyn ToSql)),
+                    ),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut knowledge: BTreeMap<Question, Knowledge> = BTreeMap::new();
+            let mut holds: BTreeMap<i64, bool> = BTreeMap::new();
+            for (article, date, question, answer) in rows {
+                let holding = holds.entry(article).or_insert(true);
+                let (Some(question), Some(answer)) = (question, answer) else {
+                    continue;
+                };
+                let question = Question::from_key(&question)
+                    .ok_or_else(|| StoreError::Corrupt(format!("question {question:?}")))?;
+                if !knowledge.contains_key(&question) {
+                    let known = knowledge_of(&tx, &question, key)?;
+                    knowledge.insert(question.clone(), known);
+                }
+                *holding &=
+                    knowledge[&question].answer_hash(&question, parse_date(&date)?) == answer;
+            }
+            {
+                let mut mark =
+                    tx.prepare_cached("UPDATE articles SET extracted = ?2 WHERE rowid = ?1")?;
+                for (article, holding) in holds {
+                    mark.execute(params![article, holding.then_some(key)])?;
+                    if holding {
+                        found.holding += 1;
+                    } else {
+                        found.stale += 1;
+                    }
+                }
+            }
+            tx.commit()?;
+        }
+        Ok(found)
+    }
+
     /// The facts made under `key` that bear on `questions`, with every fact about
     /// the people those facts name (so a surname's answer leads to the person's
     /// code), leaving out the facts of the articles in `except` (a batch about to
@@ -199,16 +273,7 @@ pub(crate) fn invalidate(
 ) -> Result<u64> {
     let mut cleared = 0;
     for (question, since) in changed {
-        let mut found = BTreeMap::new();
-        match question {
-            Question::Person(id) => {
-                facts_where_in(tx, "f.actor", [id as &dyn ToSql], key, &mut found)?
-            }
-            Question::Surname(s) => {
-                facts_where_in(tx, "f.surname", [s as &dyn ToSql], key, &mut found)?
-            }
-        }
-        let knowledge = Knowledge::new(found.into_values().map(|(_, f)| f));
+        let knowledge = knowledge_of(tx, question, key)?;
         let mut readers = tx.prepare_cached(
             "SELECT k.article, a.date, k.answer FROM knowledge_asked k
              JOIN articles a ON a.rowid = k.article
@@ -242,4 +307,19 @@ pub(crate) fn invalidate(
         }
     }
     Ok(cleared)
+}
+
+/// The knowledge the answer to `question` depends on: the facts made under `key`
+/// about that person, or bearing that surname.
+fn knowledge_of(conn: &rusqlite::Connection, question: &Question, key: i64) -> Result<Knowledge> {
+    let mut found = BTreeMap::new();
+    match question {
+        Question::Person(id) => {
+            facts_where_in(conn, "f.actor", [id as &dyn ToSql], key, &mut found)?
+        }
+        Question::Surname(s) => {
+            facts_where_in(conn, "f.surname", [s as &dyn ToSql], key, &mut found)?
+        }
+    }
+    Ok(Knowledge::new(found.into_values().map(|(_, f)| f)))
 }

@@ -44,8 +44,9 @@ use dateline_core::{Article, Date};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use annotations::parse_date;
-pub use annotations::{ActorDetail, ActorSummary, Annotation};
+pub use annotations::{ActorDetail, ActorSummary, Annotation, ArticleMark};
 pub use events::EventQuery;
+pub use knowledge::Rechecked;
 pub use page::{Cursor, Page};
 pub use schema::MIGRATIONS;
 pub use search::{ArticleSearch, SearchHit, SearchQuery, fts_query};
