@@ -8,13 +8,13 @@
 set -euo pipefail
 command=${1:?usage: cluster.sh start DIR WORKERS [CORES] | stop DIR}
 dir=${2:?usage: cluster.sh start DIR WORKERS [CORES] | stop DIR}
-python=${PYSPARK_PYTHON:?set PYSPARK_PYTHON to the Python with pyspark and dateline}
 export SPARK_LOCAL_IP=127.0.0.1
-SPARK_HOME=$("$python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
-export SPARK_HOME
 
 case $command in
 start)
+  python=${PYSPARK_PYTHON:?set PYSPARK_PYTHON to the Python with pyspark and dateline}
+  SPARK_HOME=$("$python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
+  export SPARK_HOME
   workers=${3:?how many workers}
   cores=${4:-1}
   mkdir -p "$dir"

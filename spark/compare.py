@@ -38,8 +38,11 @@ def differences(export_dir, spark_dir, tables=TABLES, show=3):
         a, b = rows(expected, columns), rows(got, columns)
         if a == b:
             continue
-        only_a = [r for r in a if r not in set(b)][:show]
-        only_b = [r for r in b if r not in set(a)][:show]
+        def brief(r):
+            return tuple(v[:80] + "…" if isinstance(v, str) and len(v) > 80 else v for v in r)
+
+        only_a = [brief(r) for r in a if r not in set(b)][:show]
+        only_b = [brief(r) for r in b if r not in set(a)][:show]
         out.append(f"{name}: {len(a)} rows from ingest, {len(b)} from Spark\n"
                    f"  only ingest: {only_a}\n  only Spark: {only_b}")
     return out

@@ -121,8 +121,11 @@ def line_numbers(lines):
 
 
 def local_path(uri):
-    """A file URI as the path the CLI would print."""
-    return uri[len("file://"):] if uri.startswith("file://") else uri
+    """A file URI (`file:/a/b`, `file:///a/b`) as the path the CLI would print;
+    any other URI as it is."""
+    from urllib.parse import unquote, urlparse
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme == "file" else uri
 
 
 def one_pool_per_task():
@@ -251,16 +254,10 @@ def extract_partition(actor_names):
                 if row["dup_of"]:
                     article["dup_of"] = row["dup_of"]
                 records.append(article)
-        import time
-        t0 = time.monotonic()
         prepared = dateline.prepare(records, actors=actor_paths(actor_names), cleaned=True)
-        t1 = time.monotonic()
         everyone = context.allGather(prepared.facts_json())
-        t2 = time.monotonic()
         facts = "[" + ",".join(f[1:-1] for f in everyone if f != "[]") + "]"
         tables = prepared.complete(facts=facts, annotations=True)
-        t3 = time.monotonic()
-        print(f"TIMING n={len(records)} prepare={t1-t0:.1f} gather={t2-t1:.1f} complete={t3-t2:.1f} threads={os.environ.get('RAYON_NUM_THREADS')}", file=sys.stderr, flush=True)
         for name in TABLES:
             sink = pa.BufferOutputStream()
             with pa.ipc.new_stream(sink, tables[name].schema) as writer:
