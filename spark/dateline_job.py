@@ -182,16 +182,21 @@ READ_ARROW = pa.schema([
 
 def resolve_ids(good):
     """The first record of each id in input order; later ones with the same text are
-    dropped, with other text rejected (the store keeps what it stored first)."""
+    dropped, with other text rejected (the store keeps what it stored first). Only
+    the ids given more than once are ranked, so whole rows are shuffled only for
+    them."""
+    repeated = good.groupBy("id").count().where("count > 1").select("id")
+    single = good.join(F.broadcast(repeated), "id", "left_anti")
     order = Window.partitionBy("id").orderBy("path", "line")
-    ranked = good.withColumn("rank", F.row_number().over(order)).withColumn(
-        "first_hash", F.first("content_hash").over(order))
-    kept = ranked.filter("rank = 1").drop("rank", "first_hash")
+    ranked = (good.join(F.broadcast(repeated), "id")
+              .withColumn("rank", F.row_number().over(order))
+              .withColumn("first_hash", F.first("content_hash").over(order)))
+    kept = single.unionByName(ranked.filter("rank = 1").drop("rank", "first_hash"))
     conflicts = ranked.filter("rank > 1 AND content_hash <> first_hash").select(
         "file", "line",
         F.concat(F.col("file"), F.lit(":"), F.col("line").cast("string"),
-                 F.lit(": id "), F.to_json(F.array("id")).substr(2, 1 << 20),
-                 F.lit(" is already stored with other text; the stored one is kept")
+                 F.lit(": id "), F.regexp_replace(F.to_json(F.array("id")), r"^\[|\]$", ""),
+                 F.lit(" is already stored with different text; kept the stored article")
                  ).alias("reason"))
     return kept, conflicts
 
@@ -344,6 +349,20 @@ def actor_registry(mentions, articles, registry):
         "mentions", "articles", "first_seen", "last_seen")
 
 
+def task_slots(sc):
+    """How many tasks the cluster runs at once now (executors have registered by the
+    time the input is read). `defaultParallelism` is not it: standalone says 2 for a
+    single one-core executor, and a barrier stage wider than the slots never starts."""
+    try:
+        core = sc._jsc.sc()
+        slots = core.maxNumConcurrentTasks(core.resourceProfileManager().defaultResourceProfile())
+        if slots > 0:
+            return slots
+    except Exception:  # an API Spark keeps internal: fall back to the documented one
+        pass
+    return sc.defaultParallelism
+
+
 class Progress:
     """One line per finished stage on stderr, with the time since the start."""
 
@@ -405,7 +424,7 @@ def main(argv=None):
 
     heads = duplicate_heads(kept).persist()
     # Barrier tasks run all at once: one partition per slot.
-    slots = args.partitions or sc.defaultParallelism
+    slots = args.partitions or task_slots(sc)
     articles = (kept.join(heads, "id", "left").select("id", "date", "article", "dup_of")
                 .repartition(slots, "id").persist())
     progress(f"{articles.count()} articles, {heads.count()} of them copies of another")

@@ -172,3 +172,44 @@ def test_bad_arguments_raise(tmp_path):
         store.statements(as_of="March 3")
     with pytest.raises(dateline.DatelineError, match="cannot open store"):
         dateline.Store(tmp_path / "missing" / "dir" / "store.db")
+
+
+def test_read_keeps_going_past_bad_records_and_names_their_lines():
+    got = dateline.read([MARSK, "{not json", {"id": "x", "text": "no date"}],
+                        origin="feed.jsonl", lines=[10, 11, 12])
+    [article] = got["articles"]
+    assert article["index"] == 0 and article["id"] == "py-1"
+    assert len(article["minhash"]) == 512 and len(article["bands"]) == 12
+    assert isinstance(article["content_hash"], int)
+    reasons = {r["index"]: r["reason"] for r in got["rejected"]}
+    assert set(reasons) == {1, 2}
+    assert reasons[1].startswith("feed.jsonl:11: invalid JSON")
+    assert reasons[2].startswith("feed.jsonl:12: missing date")
+    # A JSON line reads as the dict it encodes; the cleaned article reads back as is.
+    again = dateline.read([json.dumps(MARSK)])["articles"][0]
+    assert again["text"] == article["text"]
+    cleaned = {k: v for k, v in article.items()
+               if k not in ("index", "content_hash", "minhash", "bands")}
+    assert dateline.extract([cleaned], cleaned=True) == dateline.extract([MARSK])
+    with pytest.raises(ValueError, match="lines"):
+        dateline.read([MARSK], lines=[1, 2])
+
+
+def test_prepared_partitions_exchanging_facts_give_the_records_of_the_whole():
+    """The barrier stage of the Spark job: prepare each partition once, exchange the
+    facts, complete: the tables equal those of the whole extracted with knowledge."""
+    records = example_records()
+    whole = dateline.extract_tables(records, knowledge=True, actors=[FICTION])
+    halves = [dateline.prepare(part, actors=[FICTION]) for part in (records[::2], records[1::2])]
+    shared = "[" + ",".join(p.facts_json()[1:-1] for p in halves) + "]"
+    parts = [p.complete(facts=shared, annotations=True) for p in halves]
+    for name in ("articles", "mentions", "statements", "events"):
+        rows = sorted((r for part in parts for r in part[name].to_pylist()), key=repr)
+        assert rows == sorted(whole[name].to_pylist(), key=repr), name
+    annotations = [r for part in parts for r in part["annotations"].to_pylist()]
+    assert {r["article_id"] for r in annotations} == {r["id"] for r in records}
+    assert all(json.loads(r["extraction"])["article"]["id"] == r["article_id"]
+               for r in annotations)
+    with pytest.raises(dateline.DatelineError, match="already completed"):
+        halves[0].complete(facts=shared)
+    assert isinstance(dateline.annotation_key(), int) and dateline.PIPELINE_VERSION >= 4
