@@ -24,13 +24,15 @@ The stages, and why each is where it is:
    article (by date, then id) at or above the threshold, exact copies first, then
    similarity, then the earliest; its group head is the match's head (pointer
    jumping). A function of the set, so it equals what any ingest order gives.
-4. **facts** (executors): what each article alone says about the people it names,
-   gathered on the driver and broadcast: the cross-article step. Each article then
-   reads only the facts dated on or before it, so the stage is date-ordered in effect
-   and the records equal a store's that held every article.
-5. **extract** (executors): `dateline.extract_tables(..., facts=…)`; each table is
-   written with the export's schema. The actor registry (`actors`) is aggregated from
-   the mentions the way the store computes it over an unbounded window.
+4. **extract** (executors, one barrier stage with a task per slot): each task
+   prepares its articles once (`dateline.prepare`: language and actor layers from
+   the article alone), the tasks exchange what their articles say about the people
+   they name (`allGather`: the cross-article step), and each completes its articles
+   with every fact dated on or before each one, so the records equal a store's that
+   held every article. The tables come back as Arrow IPC and are written with the
+   export's schema.
+5. **registry** (shuffle by actor): the `actors` table, aggregated from the mentions
+   the way the store computes it over an unbounded window.
 """
 
 import argparse
@@ -39,13 +41,38 @@ import json
 import os
 import sys
 
-import pyarrow as pa
-from pyspark import SparkFiles
-from pyspark.sql import SparkSession, Window
-from pyspark.sql import functions as F
-from pyspark.sql.pandas.types import from_arrow_schema
 
-import dateline
+def python_with_dateline():
+    """spark-submit runs `python3` from PATH unless PYSPARK_PYTHON says otherwise; when
+    that Python lacks the package, run again with the Python of the environment
+    spark-submit came from (SPARK_HOME is its site-packages/pyspark) — the same
+    process, so the JVM's gateway stays connected."""
+    try:
+        import dateline  # noqa: F401
+        import pyarrow  # noqa: F401
+        return
+    except ImportError:
+        pass
+    home = os.environ.get("SPARK_HOME", "")
+    candidate = os.path.join(home, "..", "..", "..", "..", "bin", "python")
+    if home and os.path.exists(candidate) and not os.environ.get("DATELINE_JOB_REEXEC"):
+        os.environ["DATELINE_JOB_REEXEC"] = "1"
+        os.execv(candidate, [candidate, *sys.argv])
+    sys.exit(f"dateline_job: {sys.executable} has no `dateline` or `pyarrow` package: "
+             "pip install ./python pyarrow into the Python spark-submit runs, or set "
+             "PYSPARK_PYTHON to one that has them")
+
+
+python_with_dateline()
+# Executors run the driver's Python unless told otherwise.
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+
+import dateline  # noqa: E402
+import pyarrow as pa  # noqa: E402
+from pyspark import SparkFiles  # noqa: E402
+from pyspark.sql import SparkSession, Window  # noqa: E402
+from pyspark.sql import functions as F  # noqa: E402
+from pyspark.sql.pandas.types import from_arrow_schema  # noqa: E402
 
 TABLES = ("articles", "mentions", "statements", "events", "annotations", "registry")
 THRESHOLD = 0.8  # dateline_dedupe::THRESHOLD
@@ -88,7 +115,7 @@ def input_lines(spark, args):
             F.lit(0).cast("long").alias("block"),
             F.col("_metadata.row_index").alias("mid"),
             value.alias("value"),
-        ), fmt
+        )
     if os.path.isdir(args.input):
         reader = reader.option("pathGlobFilter", "*.{jsonl,ndjson}")
     df = reader.text(args.input)
@@ -97,7 +124,7 @@ def input_lines(spark, args):
         F.col("_metadata.file_block_start").alias("block"),
         F.monotonically_increasing_id().alias("mid"),
         F.col("value"),
-    ), fmt
+    )
 
 
 def line_numbers(lines):
@@ -259,23 +286,39 @@ def extract_partition(actor_names):
                 if row["dup_of"]:
                     article["dup_of"] = row["dup_of"]
                 records.append(article)
-        prepared = dateline.prepare(records, actors=actor_paths(actor_names), cleaned=True)
-        everyone = context.allGather(prepared.facts_json())
-        facts = "[" + ",".join(f[1:-1] for f in everyone if f != "[]") + "]"
-        tables = prepared.complete(facts=facts, annotations=True)
-        for name in TABLES:
-            sink = pa.BufferOutputStream()
-            with pa.ipc.new_stream(sink, tables[name].schema) as writer:
-                writer.write_table(tables[name])
-            yield pa.RecordBatch.from_pylist([{"table": name, "ipc": sink.getvalue().to_pybytes()}],
-                                             schema=EXTRACTED)
+        paths = actor_paths(actor_names)
+        # Prepared in chunks and completed chunk by chunk, so that only one chunk's
+        # records are out at a time and no Arrow message outgrows an executor's heap.
+        chunks = [dateline.prepare(records[i:i + CHUNK], actors=paths, cleaned=True)
+                  for i in range(0, len(records), CHUNK)]
+        del records
+        everyone = context.allGather(join_json_arrays(c.facts_json() for c in chunks))
+        facts = join_json_arrays(everyone)
+        while chunks:
+            tables = chunks.pop(0).complete(facts=facts, annotations=True)
+            for name in TABLES:
+                for batch in tables[name].to_batches(max_chunksize=CHUNK):
+                    sink = pa.BufferOutputStream()
+                    with pa.ipc.new_stream(sink, batch.schema) as writer:
+                        writer.write_batch(batch)
+                    yield pa.RecordBatch.from_pylist(
+                        [{"table": name, "ipc": sink.getvalue().to_pybytes()}], schema=EXTRACTED)
     return run
+
+
+# Articles per prepared chunk and rows per Arrow message out of a barrier task.
+CHUNK = 1000
+
+
+def join_json_arrays(arrays):
+    """One JSON array of the items of several (JSON text, as `facts_json` gives)."""
+    return "[" + ",".join(a[1:-1] for a in arrays if a.strip() != "[]") + "]"
 
 
 EXTRACTED = pa.schema([("table", pa.string()), ("ipc", pa.binary())])
 
 
-def decode(name):
+def decode():
     def run(batches):
         for batch in batches:
             for blob in batch.column("ipc").to_pylist():
@@ -292,10 +335,11 @@ def table_schemas():
 
 # --- the actor registry ----------------------------------------------------------------
 
-# Mentions whose text names their actor (the store's `names_its_actor!`).
 def naming():
+    """Mentions whose text names their actor (the store's `names_its_actor!`)."""
     return F.col("resolved_from").isNull() | F.col("resolved_from").isin(
         "surname", "known_surname", "short_name")
+
 
 def actor_registry(mentions, articles, registry):
     """The `actors` table as `dateline export` computes it over an unbounded window
@@ -410,7 +454,7 @@ def main(argv=None):
     out = args.output
 
     progress = Progress(args.quiet)
-    lines, _ = input_lines(spark, args)
+    lines = input_lines(spark, args)
     lines = lines.persist()
     numbering = sc.broadcast(line_numbers(lines))
     parsed = lines.mapInArrow(read_partition(numbering), READ_SCHEMA).persist()
@@ -437,7 +481,7 @@ def main(argv=None):
     frames = {}
     for name in TABLES:
         frame = extracted.where(F.col("table") == name).mapInArrow(
-            decode(name), from_arrow_schema(schemas[name]))
+            decode(), from_arrow_schema(schemas[name]))
         frames[name] = frame
         write_table(frame, out, name)
         progress(f"wrote {name}")
