@@ -72,9 +72,9 @@ def run_job(master, source, out, *extra):
     return done.stdout + done.stderr
 
 
-def ingest_export(source, work):
+def ingest_export(source, work, *extra):
     db = work / "ingest.db"
-    done = subprocess.run([binary(), "ingest", str(source), "--db", str(db), "--quiet"],
+    done = subprocess.run([binary(), "ingest", str(source), "--db", str(db), "--quiet", *extra],
                           capture_output=True, text=True, timeout=JOB_TIMEOUT)
     # Exit 1: some records rejected, as the real corpora have.
     assert done.returncode in (0, 1), done.stderr
@@ -128,16 +128,20 @@ def real_news(tmp_path_factory):
     return d
 
 
-def test_examples_on_local_2_equal_ingest_and_load_back(tmp_path):
+def test_examples_with_their_actor_file_on_local_2_equal_ingest_and_load_back(tmp_path):
     source = ROOT / "examples/jsonl"
-    export, _ = ingest_export(source, tmp_path)
+    actors = ("--actors", str(ROOT / "examples/dictionary/fictional.actors"))
+    export, _ = ingest_export(source, tmp_path, *actors)
     out = tmp_path / "spark"
-    run_job("local[2]", source, out)
+    run_job("local[2]", source, out, *actors)
     assert_same(export, out)
-    # `dateline load` brings the directory into a store that exports the same.
+    # `dateline load` brings the directory into a store that exports the same, with
+    # the job's annotations kept (made with the same dictionaries).
     db = tmp_path / "loaded.db"
-    subprocess.run([binary(), "load", str(out), "--db", str(db), "--quiet"], check=True,
-                   timeout=JOB_TIMEOUT)
+    loaded = subprocess.run([binary(), "load", str(out), "--db", str(db), *actors],
+                            check=True, capture_output=True, text=True, timeout=JOB_TIMEOUT)
+    assert "annotations loaded 16" in loaded.stderr and "annotated here 0" in loaded.stderr, \
+        loaded.stderr
     subprocess.run([binary(), "export", "--format", "parquet", "--out", str(tmp_path / "loaded"),
                     "--db", str(db)], check=True, capture_output=True, timeout=JOB_TIMEOUT)
     for name in compare.TABLES:
