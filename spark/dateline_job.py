@@ -182,6 +182,8 @@ def read_partition(numbering):
                 results = {a.pop("index"): a for a in got["articles"]}
                 reasons = {r["index"]: r["reason"] for r in got["rejected"]}
                 for i, row in enumerate(rows):
+                    if i not in results and i not in reasons:
+                        continue  # a blank line, skipped as the CLI skips it
                     record = {"path": path.split("/"), "file": path, "line": row["line"],
                               "id": None, "date": None, "article": None, "content_hash": None,
                               "minhash": None, "bands": None, "reason": reasons.get(i)}

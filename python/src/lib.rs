@@ -86,20 +86,21 @@ fn json_line(record: &Bound<'_, PyAny>) -> PyResult<String> {
 }
 
 /// Reads one JSON line as `dateline extract` reads a line of a JSON Lines file:
-/// the article, or why it was rejected (`origin:number: …`).
-fn read_line(line: &str, origin: &Path, number: u64) -> Result<Article, String> {
+/// the article, nothing for a blank line (skipped, as the reader skips it), or why it
+/// was rejected (`origin:number: …`).
+fn read_line(line: &str, origin: &Path, number: u64) -> Result<Option<Article>, String> {
     let opts = ReadOptions {
         format: Some(Format::Jsonl),
         ..ReadOptions::default()
     };
-    let mut out = Err(format!("{}:{number}: empty line", origin.display()));
+    let mut out = Ok(None);
     // The sink never stops the reader, so the flow it returns says nothing.
     let _ = dateline_ingest::read_reader(
         origin,
         Box::new(Cursor::new(line.as_bytes())),
         &opts,
         &mut |item: Item| {
-            out = item.map_err(|e| {
+            out = item.map(Some).map_err(|e| {
                 let location = match e.location {
                     Location::Line(_) => Location::Line(number),
                     other => other,
@@ -122,12 +123,15 @@ fn read_records(records: &Bound<'_, PyAny>, cleaned: bool) -> PyResult<Vec<Artic
     for (i, record) in records.try_iter()?.enumerate() {
         let line = json_line(&record?)?;
         let article = if cleaned {
-            serde_json::from_str::<Article>(&line).map_err(|e| format!("<records>:{}: {e}", i + 1))
+            serde_json::from_str::<Article>(&line)
+                .map(Some)
+                .map_err(|e| format!("<records>:{}: {e}", i + 1))
         } else {
             read_line(&line, Path::new("<records>"), i as u64 + 1)
         };
         match article {
-            Ok(article) => articles.push(article),
+            Ok(Some(article)) => articles.push(article),
+            Ok(None) => {}
             Err(e) => rejected.push(e),
         }
     }
@@ -146,7 +150,8 @@ fn read_records(records: &Bound<'_, PyAny>, cleaned: bool) -> PyResult<Vec<Artic
 /// JSON line (`str`). Returns `articles` (one dict per good record: the cleaned
 /// article's fields plus `index`, its position in `records`, `content_hash`,
 /// `minhash` — the signature as bytes — and `bands`, its LSH band keys: what the
-/// store's duplicate decision reads) and `rejected` (`index`, `reason`, with
+/// store's duplicate decision reads; a blank record gives nothing, as a blank line
+/// of a file does) and `rejected` (`index`, `reason`, with
 /// `origin:line` in the reason; `lines` gives each record's line number in
 /// `origin`, by default its position from 1).
 #[pyfunction]
@@ -173,20 +178,25 @@ fn read(
         None => (1..=records.len() as u64).collect(),
     };
     let origin = PathBuf::from(origin);
-    let read: Vec<Result<(String, i64, Vec<u8>, Vec<i64>), String>> = py.detach(|| {
+    // Per record: its article's JSON, content hash, signature and band keys; nothing
+    // for a blank line; or why it was rejected.
+    type Read = Result<Option<(String, i64, Vec<u8>, Vec<i64>)>, String>;
+    let read: Vec<Read> = py.detach(|| {
         records
             .par_iter()
             .zip(&numbers)
             .map(|(line, &number)| {
-                let article = read_line(line, &origin, number)?;
+                let Some(article) = read_line(line, &origin, number)? else {
+                    return Ok(None);
+                };
                 let json = serde_json::to_string(&article).map_err(|e| e.to_string())?;
                 let signature = Signature::of_text(&article.text);
-                Ok((
+                Ok(Some((
                     json,
                     dateline_core::content_hash(&article.text),
                     signature.to_bytes(),
                     signature.band_keys().to_vec(),
-                ))
+                )))
             })
             .collect()
     });
@@ -194,7 +204,8 @@ fn read(
     let (articles, rejected) = (PyList::empty(py), PyList::empty(py));
     for (index, outcome) in read.into_iter().enumerate() {
         match outcome {
-            Ok((article_json, hash, minhash, bands)) => {
+            Ok(None) => {}
+            Ok(Some((article_json, hash, minhash, bands))) => {
                 let article = json.call_method1("loads", (article_json,))?;
                 article.set_item("index", index)?;
                 article.set_item("content_hash", hash)?;

@@ -193,6 +193,8 @@ def test_read_keeps_going_past_bad_records_and_names_their_lines():
     assert dateline.extract([cleaned], cleaned=True) == dateline.extract([MARSK])
     with pytest.raises(ValueError, match="lines"):
         dateline.read([MARSK], lines=[1, 2])
+    # A blank line is skipped, as `dateline ingest` skips it: neither article nor reject.
+    assert dateline.read(["", "   "]) == {"articles": [], "rejected": []}
 
 
 def test_prepared_partitions_exchanging_facts_give_the_records_of_the_whole():

@@ -125,6 +125,7 @@ def real_news(tmp_path_factory):
             out.write(line + "\n")
         for record in GOOD_LINES:
             out.write(json.dumps(record) + "\n")
+        out.write("\n")  # a blank line: skipped by ingest, so by the job
     return d
 
 
