@@ -117,7 +117,9 @@ def input_lines(spark, args):
             value.alias("value"),
         )
     if os.path.isdir(args.input):
-        reader = reader.option("pathGlobFilter", "*.{jsonl,ndjson}")
+        # The files `dateline ingest` reads as JSON Lines in a directory (Spark
+        # decompresses .gz by its extension).
+        reader = reader.option("pathGlobFilter", "*.{jsonl,ndjson,jsonl.gz,ndjson.gz}")
     df = reader.text(args.input)
     return df.select(
         F.col("_metadata.file_path").alias("file"),
