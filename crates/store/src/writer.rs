@@ -225,29 +225,30 @@ impl<'a> Writer<'a> {
 
     /// The article `id` is matched to now, with its similarity to it.
     fn current_match(&self, id: &str) -> Result<Option<Candidate>> {
-        let row: Option<(String, String, i64, Vec<u8>, Vec<u8>)> = self
+        let found = self
             .conn
             .prepare_cached(
                 "SELECT v.id, v.date, v.content_hash, v.minhash, a.minhash
                  FROM articles a JOIN articles v ON v.id = a.dup_via WHERE a.id = ?1",
             )?
             .query_row(params![id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                let via = Candidate {
+                    id: r.get(0)?,
+                    date: r.get(1)?,
+                    hash: r.get(2)?,
+                    similarity: 0.0,
+                };
+                Ok((via, r.get::<_, Vec<u8>>(3)?, r.get::<_, Vec<u8>>(4)?))
             })
             .optional()?;
-        let Some((via, date, via_hash, via_blob, blob)) = row else {
+        let Some((mut via, via_blob, blob)) = found else {
             return Ok(None);
         };
         let corrupt = || StoreError::Corrupt("minhash blob of the wrong length".into());
-        let similarity = Signature::from_bytes(&blob)
+        via.similarity = Signature::from_bytes(&blob)
             .ok_or_else(corrupt)?
             .similarity(&Signature::from_bytes(&via_blob).ok_or_else(corrupt)?);
-        Ok(Some(Candidate {
-            id: via,
-            date,
-            hash: via_hash,
-            similarity,
-        }))
+        Ok(Some(via))
     }
 
     fn commit(&mut self) -> Result<()> {
