@@ -45,20 +45,13 @@ pub fn ingest(
     optimize_after_bulk_load(&store, &tally, counts.articles, &progress)?;
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
-        "read {} · new {} · duplicate {} ({} near, {} already stored) · rejected {}  [{} files, {:.1}s; store now {} articles]",
-        tally.read,
-        tally.new,
-        tally.duplicate + tally.already_stored,
-        tally.near_duplicate,
-        tally.already_stored,
-        tally.rejected,
+        "{}  [{} files, {:.1}s; store now {} articles]",
+        tally_summary(&tally),
         summary.files_read,
         seconds,
         counts.articles,
     );
-    for (reason, n) in &tally.reasons {
-        eprintln!("  rejected {n} × {reason}");
-    }
+    print_rejections(&tally);
     if let Some(dictionaries) = dictionaries {
         dictionaries.remember(&store)?;
         annotate_pending(&mut store, &dictionaries.dictionary, quiet, "ingest")?;
@@ -73,6 +66,26 @@ pub fn ingest(
 
 /// A bulk load (≥ 10% of the store, and not a handful) leaves many index segments;
 /// merging them once keeps search latency low. Small top-ups skip it.
+/// What storing did, as `ingest` and `load` print it: read, new, duplicate, rejected.
+pub(crate) fn tally_summary(tally: &Tally) -> String {
+    format!(
+        "read {} · new {} · duplicate {} ({} near, {} already stored) · rejected {}",
+        tally.read,
+        tally.new,
+        tally.duplicate + tally.already_stored,
+        tally.near_duplicate,
+        tally.already_stored,
+        tally.rejected,
+    )
+}
+
+/// One line per reason records were rejected, with how many.
+pub(crate) fn print_rejections(tally: &Tally) {
+    for (reason, n) in &tally.reasons {
+        eprintln!("  rejected {n} × {reason}");
+    }
+}
+
 pub(crate) fn optimize_after_bulk_load(
     store: &Store,
     tally: &Tally,

@@ -144,14 +144,9 @@ pub fn load(
     store.refresh_statistics()?;
 
     eprintln!(
-        "loaded {}: articles read {} · new {} · duplicate {} ({} near, {} already stored) · rejected {} · annotations loaded {} ({} already here, {} skipped) · annotated here {}  [{} files, {:.1}s; store now {} articles]",
+        "loaded {}: articles {} · annotations loaded {} ({} already here, {} skipped) · annotated here {}  [{} files, {:.1}s; store now {} articles]",
         dir.display(),
-        tally.read,
-        tally.new,
-        tally.duplicate + tally.already_stored,
-        tally.near_duplicate,
-        tally.already_stored,
-        tally.rejected,
+        ingest::tally_summary(&tally),
         loaded.saved,
         loaded.already,
         loaded.skipped,
@@ -160,9 +155,7 @@ pub fn load(
         started.elapsed().as_secs_f64(),
         counts.articles,
     );
-    for (reason, n) in &tally.reasons {
-        eprintln!("  rejected {n} × {reason}");
-    }
+    ingest::print_rejections(&tally);
     Ok(if tally.rejected > 0 || loaded.skipped > 0 {
         ExitCode::from(1)
     } else {
