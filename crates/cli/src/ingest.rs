@@ -220,8 +220,15 @@ pub(crate) fn annotate_pending(
         0 => String::new(),
         n => format!(" ({n} later articles again, with what earlier-dated new ones said)"),
     };
+    let cut = match done.cut {
+        0 => String::new(),
+        n => format!(
+            " · {n} longer than {} MiB annotated up to that limit only (whole text stored)",
+            dateline_core::MAX_ANNOTATED_BYTES >> 20
+        ),
+    };
     eprintln!(
-        "annotated {} articles{again} · {} mentions, {} linked to actors  [{:.1}s]",
+        "annotated {} articles{again} · {} mentions, {} linked to actors{cut}  [{:.1}s]",
         done.articles,
         done.mentions,
         done.linked,
@@ -292,6 +299,14 @@ pub fn extract(
                 }
             }
             Ok(article) => {
+                if article.text.len() > dateline_core::MAX_ANNOTATED_BYTES {
+                    eprintln!(
+                        "note: article {}: {:.1} MiB of text, annotated up to the {} MiB limit only",
+                        article.id,
+                        article.text.len() as f64 / (1 << 20) as f64,
+                        dateline_core::MAX_ANNOTATED_BYTES >> 20
+                    );
+                }
                 let extraction = dateline_extract::prepare(article, dictionaries)
                     .complete(dictionaries, &knowledge)
                     .extraction;

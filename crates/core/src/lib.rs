@@ -27,7 +27,7 @@ pub mod quotes;
 mod records;
 pub mod time;
 
-pub use document::{Document, Entity, Token};
+pub use document::{Document, Entity, MAX_ANNOTATED_BYTES, Token};
 pub use ids::{content_hash, content_id, normalize_for_hash};
 pub use records::{
     Actor, ActorCode, Article, CodeOrigin, Event, EventActor, Extraction, Mention, MentionLabel,

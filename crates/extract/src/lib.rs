@@ -337,7 +337,7 @@ pub fn conllu(article: Article) -> String {
 /// Adds the language layers: tokens, sentences, tags, lemmas, dependencies and
 /// entities.
 pub fn annotate_language(document: &mut Document) {
-    let text = document.article.text.as_str();
+    let text = document.text();
     let spans = tokenize(text);
     let sentences = split_sentences(text, &spans);
     let (tagger, recognizer, parser) = (tagger::shipped(), ner::shipped(), parser::shipped());

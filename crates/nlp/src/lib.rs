@@ -52,7 +52,7 @@ mod sentences;
 pub mod tagger;
 mod tokenize;
 
-pub use sentences::split_sentences;
+pub use sentences::{MAX_SENTENCE_TOKENS, split_sentences};
 pub use tokenize::tokenize;
 
 /// A half-open byte range `[start, end)` into the text it was computed from.

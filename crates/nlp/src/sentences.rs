@@ -7,14 +7,54 @@
 //! opens a sentence. Line structure counts too: a blank line always ends a sentence,
 //! and a line that reads like a headline, dateline or list item (short, with no
 //! terminal punctuation) ends at its line break.
+//!
+//! No sentence is longer than [`MAX_SENTENCE_TOKENS`]: a longer run (a list without
+//! full stops, a table flattened to text, or hostile input) is cut into pieces, at a
+//! semicolon, colon, comma or line break near the limit when there is one. Every layer
+//! above does per-sentence work that grows faster than the sentence (the parser's
+//! beam, the coder's patterns, speaker search), so the cap is what keeps annotation
+//! linear in the article; real sentences stay well under it (EWT's longest is 159).
 
 use std::ops::Range;
 
 use crate::ByteSpan;
 
+/// Longest sentence, in tokens; longer runs are split (see the module comment).
+pub const MAX_SENTENCE_TOKENS: usize = 200;
+
 /// Splits `tokens` (of `text`) into sentences, as ranges of token indices that cover
-/// every token exactly once, in order.
+/// every token exactly once, in order, none longer than [`MAX_SENTENCE_TOKENS`].
 pub fn split_sentences(text: &str, tokens: &[ByteSpan]) -> Vec<Range<usize>> {
+    let mut sentences = Vec::new();
+    for sentence in split_at_punctuation(text, tokens) {
+        split_long(text, tokens, sentence, &mut sentences);
+    }
+    sentences
+}
+
+/// Cuts `sentence` into pieces of at most [`MAX_SENTENCE_TOKENS`], each ending at the
+/// last clause break in its final quarter when there is one.
+fn split_long(
+    text: &str,
+    tokens: &[ByteSpan],
+    sentence: Range<usize>,
+    out: &mut Vec<Range<usize>>,
+) {
+    let mut start = sentence.start;
+    while sentence.end - start > MAX_SENTENCE_TOKENS {
+        let limit = start + MAX_SENTENCE_TOKENS;
+        let clause_break = (limit - MAX_SENTENCE_TOKENS / 4..limit).rev().find(|&k| {
+            matches!(tokens[k].of(text), ";" | ":" | ",")
+                || gap_has_newline(text, tokens[k], tokens[k + 1])
+        });
+        let end = clause_break.map_or(limit, |k| k + 1);
+        out.push(start..end);
+        start = end;
+    }
+    out.push(start..sentence.end);
+}
+
+fn split_at_punctuation(text: &str, tokens: &[ByteSpan]) -> Vec<Range<usize>> {
     let mut sentences = Vec::new();
     let mut start = 0;
     let mut i = 0;
@@ -184,6 +224,32 @@ mod tests {
             .into_iter()
             .map(|r| text[tokens[r.start].start..tokens[r.end - 1].end].to_string())
             .collect()
+    }
+
+    #[test]
+    fn a_run_without_full_stops_is_cut_near_the_cap_at_a_comma() {
+        let clause = "the talks went on, ";
+        let text = clause.repeat(100); // 500 tokens, a comma every fifth
+        let tokens = tokenize(&text);
+        let ranges = split_sentences(&text, &tokens);
+        assert!(ranges.len() >= 3, "{ranges:?}");
+        assert_eq!(ranges.first().unwrap().start, 0);
+        assert_eq!(ranges.last().unwrap().end, tokens.len());
+        for pair in ranges.windows(2) {
+            assert_eq!(pair[0].end, pair[1].start);
+        }
+        for range in &ranges {
+            assert!(range.len() <= MAX_SENTENCE_TOKENS);
+        }
+        assert_eq!(tokens[ranges[0].end - 1].of(&text), ",");
+        // With nothing to cut at, the cut falls on the cap itself.
+        let text = "talks ".repeat(450);
+        let tokens = tokenize(&text);
+        let lengths: Vec<usize> = split_sentences(&text, &tokens)
+            .iter()
+            .map(|r| r.len())
+            .collect();
+        assert_eq!(lengths, [200, 200, 50]);
     }
 
     #[test]

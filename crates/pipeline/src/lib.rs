@@ -178,6 +178,9 @@ pub struct Annotated {
     /// Articles dated after one that arrived late whose knowledge it changed, so
     /// they were annotated again.
     pub reannotated: u64,
+    /// Articles longer than [`dateline_core::MAX_ANNOTATED_BYTES`], annotated up to
+    /// it only (their whole text is stored).
+    pub cut: u64,
 }
 
 /// How many stored articles [`annotate_pending`] would annotate with `dictionary`
@@ -259,6 +262,7 @@ fn annotate_batch(
         .collect();
     for (_, _, c) in &completed {
         done.articles += 1;
+        done.cut += u64::from(c.extraction.article.text.len() > dateline_core::MAX_ANNOTATED_BYTES);
         done.mentions += c.extraction.mentions.len() as u64;
         done.linked += c
             .extraction
