@@ -22,6 +22,7 @@
 //! need to resynchronise after a corrupt record and report byte offsets, which the
 //! available crate does not do.
 
+mod charset;
 pub mod clean;
 mod date;
 mod draft;

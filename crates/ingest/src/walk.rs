@@ -8,6 +8,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::charset::{bom_decoded, decode_html, is_utf16_marked};
 use crate::feed::read_feed;
 use crate::html::extract_html;
 use crate::jsonl::read_jsonl;
@@ -222,18 +223,20 @@ fn read_file(
         Ok(file) => file,
         Err(e) => return sink(Err(RecordError::new(path, Location::File, io_message(&e)))),
     };
-    let counted: Box<dyn Read> = match &opts.bytes_read {
-        Some(counter) => Box::new(CountingReader {
-            inner: file,
-            counter: Arc::clone(counter),
-        }),
-        None => Box::new(file),
+    let compressed = Arc::new(AtomicU64::new(0));
+    let counted = CountingReader {
+        inner: file,
+        counters: [Some(Arc::clone(&compressed)), opts.bytes_read.clone()],
     };
     let gzipped = path.to_string_lossy().to_ascii_lowercase().ends_with(".gz");
     let reader: Box<dyn BufRead> = if gzipped {
         Box::new(BufReader::with_capacity(
             256 * 1024,
-            flate2::bufread::MultiGzDecoder::new(BufReader::new(counted)),
+            GunzipGuard {
+                inner: flate2::bufread::MultiGzDecoder::new(BufReader::new(counted)),
+                compressed,
+                expanded: 0,
+            },
         ))
     } else {
         Box::new(BufReader::with_capacity(256 * 1024, counted))
@@ -250,7 +253,7 @@ fn read_stream(
 ) -> ControlFlow<()> {
     match reader.fill_buf() {
         Err(e) => return sink(Err(RecordError::new(path, Location::File, io_message(&e)))),
-        Ok(head) if looks_binary(head) => {
+        Ok(head) if looks_binary(head) && !is_utf16_marked(head) => {
             return sink(Err(RecordError::new(
                 path,
                 Location::File,
@@ -260,29 +263,32 @@ fn read_stream(
         Ok(_) => {}
     }
     match format {
-        Format::Jsonl => read_jsonl(path, reader, opts, sink),
-        Format::Csv => read_table(path, reader, b',', opts, sink),
-        Format::Tsv => read_table(path, reader, b'\t', opts, sink),
+        Format::Jsonl => read_jsonl(path, bom_decoded(reader), opts, sink),
+        Format::Csv => read_table(path, bom_decoded(reader), b',', opts, sink),
+        Format::Tsv => read_table(path, bom_decoded(reader), b'\t', opts, sink),
+        // Records and feeds carry their own encodings (HTTP headers, the XML
+        // declaration), which their readers honour.
         Format::Warc => read_warc(path, reader, opts, sink),
         Format::Rss => read_feed(path, reader, opts, sink),
-        Format::Seed | Format::Html => {
-            let text = match read_whole_text(path, reader) {
-                Ok(text) => text,
-                Err(e) => return sink(Err(e)),
-            };
-            let draft = match format {
-                Format::Seed => parse_seed(path, &text),
-                _ => {
-                    extract_html(&text, None).map_err(|m| RecordError::new(path, Location::File, m))
-                }
-            };
+        Format::Seed => {
+            let draft = read_whole(path, bom_decoded(reader)).and_then(|bytes| {
+                let text = String::from_utf8(bytes).map_err(|e| invalid_utf8(path, e))?;
+                parse_seed(path, &text)
+            });
+            sink(draft.and_then(|d| d.finish(opts, path, Location::File)))
+        }
+        Format::Html => {
+            let draft = read_whole(path, reader).and_then(|bytes| {
+                extract_html(&decode_html(&bytes, None), None)
+                    .map_err(|m| RecordError::new(path, Location::File, m))
+            });
             sink(draft.and_then(|d| d.finish(opts, path, Location::File)))
         }
     }
 }
 
-/// A whole file as UTF-8 text, refusing files over the record limit.
-fn read_whole_text(path: &Path, reader: impl Read) -> Result<String, RecordError> {
+/// A whole file's bytes, refusing files over the record limit.
+fn read_whole(path: &Path, reader: impl Read) -> Result<Vec<u8>, RecordError> {
     let mut bytes = Vec::new();
     reader
         .take(MAX_RECORD_BYTES as u64 + 1)
@@ -298,20 +304,25 @@ fn read_whole_text(path: &Path, reader: impl Read) -> Result<String, RecordError
             ),
         ));
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        RecordError::new(
-            path,
-            Location::Line(line),
-            format!("invalid UTF-8 at byte {at}"),
-        )
-    })
+    Ok(bytes)
 }
 
-/// NUL bytes do not occur in text formats; their presence marks a binary file.
+fn invalid_utf8(path: &Path, e: std::string::FromUtf8Error) -> RecordError {
+    let at = e.utf8_error().valid_up_to();
+    let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    RecordError::new(
+        path,
+        Location::Line(line),
+        format!("invalid UTF-8 at byte {at}"),
+    )
+}
+
+/// Text has no NUL bytes, binary formats have many: a file whose first 8 KiB are
+/// more than 1/64 NULs is binary. A stray NUL in a text file leaves it to the
+/// readers, which reject the line or record it is in.
 fn looks_binary(head: &[u8]) -> bool {
-    head[..head.len().min(8192)].contains(&0)
+    let head = &head[..head.len().min(8192)];
+    head.iter().filter(|&&b| b == 0).count() * 64 > head.len()
 }
 
 fn io_message(e: &io::Error) -> String {
@@ -323,15 +334,62 @@ fn io_message(e: &io::Error) -> String {
     }
 }
 
+/// Counts the bytes read from a file into each of its counters.
 struct CountingReader<R> {
     inner: R,
-    counter: Arc<AtomicU64>,
+    counters: [Option<Arc<AtomicU64>>; 2],
 }
 
 impl<R: Read> Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        for counter in self.counters.iter().flatten() {
+            counter.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+/// Most a gzip stream may expand over the bytes read so far: news text and HTML
+/// compress 3 to 20 times, while deflate reaches 1,000 on runs of one byte, the
+/// stuff of decompression bombs.
+pub const MAX_GUNZIP_RATIO: u64 = 100;
+/// Most one gzip file may expand to in all.
+pub const MAX_GUNZIP_BYTES: u64 = 64 << 30;
+
+/// A gzip decoder that stops with an error once its output outgrows
+/// [`MAX_GUNZIP_RATIO`] times its input (after a first 16 MiB of slack) or
+/// [`MAX_GUNZIP_BYTES`], so a small hostile file cannot expand without end.
+struct GunzipGuard<R> {
+    inner: R,
+    compressed: Arc<AtomicU64>,
+    expanded: u64,
+}
+
+impl<R: Read> Read for GunzipGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.expanded += n as u64;
+        let compressed = self.compressed.load(Ordering::Relaxed);
+        if self.expanded > (16 << 20) + compressed.saturating_mul(MAX_GUNZIP_RATIO) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "gzip expands more than {MAX_GUNZIP_RATIO} times ({} MiB from {} KiB): a decompression bomb? the rest of the file is skipped",
+                    self.expanded >> 20,
+                    compressed >> 10
+                ),
+            ));
+        }
+        if self.expanded > MAX_GUNZIP_BYTES {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "gzip expands past {} GiB; the rest of the file is skipped",
+                    MAX_GUNZIP_BYTES >> 30
+                ),
+            ));
+        }
         Ok(n)
     }
 }
@@ -339,6 +397,56 @@ impl<R: Read> Read for CountingReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gzip_bomb_stops_its_file_with_a_reason_and_keeps_what_came_before() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bomb.jsonl.gz");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(
+            b"{\"date\":\"2031-03-01\",\"text\":\"Talks went on in the north for a week.\"}\n",
+        )
+        .unwrap();
+        let spaces = vec![b' '; 1 << 20];
+        for _ in 0..48 {
+            gz.write_all(&spaces).unwrap(); // 48 MiB of blanks, about 50 KiB packed
+        }
+        std::fs::write(&path, gz.finish().unwrap()).unwrap();
+        let mut items = Vec::new();
+        read_paths(&[path], &ReadOptions::default(), &mut |item| {
+            items.push(item);
+            ControlFlow::Continue(())
+        });
+        assert!(items[0].is_ok());
+        let error = items[1].as_ref().unwrap_err();
+        assert!(error.message.contains("decompression bomb"), "{error}");
+        assert_eq!(items.len(), 2);
+    }
+
+    #[test]
+    fn one_nul_rejects_its_line_and_a_byte_order_mark_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.jsonl");
+        let line = |text: &str| format!("{{\"date\":\"2031-03-01\",\"text\":\"{text}\"}}\n");
+        let body = format!(
+            "\u{feff}{}{}\0{}",
+            line("Talks went on in the north."),
+            line("A second dispatch from the coast."),
+            line("A third one, after the bad line.")
+        );
+        std::fs::write(&path, body).unwrap();
+        let mut items = Vec::new();
+        read_paths(&[path], &ReadOptions::default(), &mut |item| {
+            items.push(item);
+            ControlFlow::Continue(())
+        });
+        let lines: Vec<_> = items
+            .iter()
+            .map(|i| i.as_ref().map(|_| ()).map_err(|e| e.location.clone()))
+            .collect();
+        assert_eq!(lines, [Ok(()), Ok(()), Err(Location::Line(3))]);
+    }
 
     #[test]
     fn gzipped_json_lines_and_warc_are_recognised_by_their_double_extension() {

@@ -10,6 +10,7 @@ use std::io::{self, BufRead, Read};
 use std::ops::ControlFlow;
 use std::path::Path;
 
+use crate::charset::decode_html;
 use crate::html::extract_html;
 use crate::lines::{Line, read_bounded_line};
 use crate::{Item, Location, MAX_RECORD_BYTES, ReadOptions, RecordError, parse_date};
@@ -100,7 +101,7 @@ pub fn read_warc(
         let warc_date = header(&headers, "warc-date").and_then(parse_date);
         match http_html_payload(&body) {
             Payload::Html(html) => {
-                let item = extract_html(html, target.as_deref())
+                let item = extract_html(&html, target.as_deref())
                     .map_err(&error)
                     .and_then(|mut draft| {
                         draft.date = draft.date.or(warc_date);
@@ -202,7 +203,7 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 enum Payload<'a> {
-    Html(&'a str),
+    Html(std::borrow::Cow<'a, str>),
     NotAnArticle,
     Bad(String),
 }
@@ -222,12 +223,20 @@ fn http_html_payload(message: &[u8]) -> Payload<'_> {
         .next()
         .is_some_and(|s| s.starts_with("http/") && s.split_whitespace().nth(1) == Some("200"));
     let mut is_html = true;
+    let mut charset = None;
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             continue;
         };
         match name.trim() {
-            "content-type" => is_html = value.contains("html"),
+            "content-type" => {
+                is_html = value.contains("html");
+                charset = value
+                    .split(';')
+                    .filter_map(|p| p.trim().strip_prefix("charset="))
+                    .map(|c| c.trim_matches(['"', '\'', ' ']).to_string())
+                    .next();
+            }
             "content-encoding" if !matches!(value.trim(), "identity" | "") => {
                 return Payload::Bad(format!(
                     "compressed HTTP body ({}) is not supported",
@@ -243,13 +252,7 @@ fn http_html_payload(message: &[u8]) -> Payload<'_> {
     if !status_ok || !is_html {
         return Payload::NotAnArticle;
     }
-    match std::str::from_utf8(&message[body_start..]) {
-        Ok(html) => Payload::Html(html),
-        Err(e) => Payload::Bad(format!(
-            "HTML body is not valid UTF-8 (at byte {})",
-            e.valid_up_to()
-        )),
-    }
+    Payload::Html(decode_html(&message[body_start..], charset.as_deref()))
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
