@@ -662,6 +662,7 @@ impl Store {
         out.set_item("duplicate", tally.duplicate + tally.already_stored)?;
         out.set_item("annotated", done.articles)?;
         out.set_item("reannotated", done.reannotated)?;
+        out.set_item("cut", done.cut)?;
         out.set_item(
             "notices",
             notices.iter().map(|n| n.to_string()).collect::<Vec<_>>(),

@@ -76,6 +76,16 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// How long a connection waits for another process's write lock.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 /// An open store.
 pub struct Store {
     conn: Connection,
@@ -102,9 +112,26 @@ pub struct Counts {
 
 impl Store {
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    ///
+    /// Several processes may open a new file at once (two ingests, a server and an
+    /// ingest): SQLite answers some of the first steps — switching the journal to WAL,
+    /// upgrading a read to a write — with an immediate "database is locked" rather than
+    /// waiting, so the whole opening is retried until the busy timeout.
     pub fn open(path: &Path) -> Result<Store> {
+        let started = std::time::Instant::now();
+        loop {
+            match Store::open_once(path) {
+                Err(StoreError::Sqlite(e)) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                opened => return opened,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Store> {
         let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // Only takes effect on a new file (before its first table), which is when it
         // matters: bigger pages mean shallower B-trees and longer FTS5 leaves.
         conn.pragma_update(None, "page_size", 16384)?;
@@ -117,6 +144,9 @@ impl Store {
         // keeps its hot pages (and FTS5's) in memory at 10^5–10^6 articles. It is a
         // bound, not an allocation: small stores use little.
         conn.pragma_update(None, "cache_size", -65536)?;
+        // After a checkpoint the WAL is cut back to this size rather than left at its
+        // largest, so one big write does not leave hundreds of MB behind.
+        conn.pragma_update(None, "journal_size_limit", 64 << 20)?;
         let mut store = Store { conn };
         schema::migrate(&mut store.conn)?;
         Ok(store)

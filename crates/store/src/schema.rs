@@ -154,7 +154,12 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     if version == known {
         return Ok(());
     }
-    let tx = conn.transaction()?;
+    // Another process may be migrating the same file right now (two ingests started
+    // together on a new store): take the write lock first, then read the version
+    // again under it, so the second one finds the work done instead of failing on
+    // `table articles already exists`.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;

@@ -341,3 +341,30 @@ proptest! {
         prop_assert_eq!(stored, groups_at_once(&articles));
     }
 }
+
+#[test]
+fn stores_opened_at_once_on_a_new_file_all_open_and_all_write() {
+    for round in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let writers: Vec<_> = (0..4)
+            .map(|i| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let mut store = Store::open(&path)
+                        .unwrap_or_else(|e| panic!("round {round}, opener {i}: {e}"));
+                    let mut writer = store.writer().unwrap();
+                    let text = format!("Dispatch {i} of round {round} from the fictional coast.");
+                    writer.add(&article(None, date(2031, 3, 1), &text)).unwrap();
+                    writer.finish().unwrap();
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        assert_eq!(Store::open(&path).unwrap().counts().unwrap().articles, 4);
+    }
+}
