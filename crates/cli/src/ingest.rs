@@ -134,60 +134,6 @@ pub(crate) fn store_articles<R>(
     )
 }
 
-/// The write path of `dateline serve --token`: a JSON Lines body (or `--format`)
-/// is stored and annotated like `dateline ingest -`. Posts are taken one at a time.
-/// A body with bad records is refused with their file lines (`<request>:N`), after
-/// the good ones are stored, as an ingest would.
-pub fn body_ingester(
-    db: &Path,
-    input: &InputArgs,
-    forget_actors: bool,
-) -> anyhow::Result<Arc<dateline_server::IngestFn>> {
-    let dictionaries = {
-        let actor_files = ActorFiles::read(&input.actor_files)?;
-        let store =
-            Store::open(db).with_context(|| format!("cannot open store {}", db.display()))?;
-        store_dictionaries(&actor_files, &store, forget_actors)?
-    };
-    let opts = input.read_options();
-    let db = db.to_path_buf();
-    let one_at_a_time = std::sync::Mutex::new(());
-    Ok(Arc::new(move |body: &[u8]| {
-        let _turn = one_at_a_time.lock().unwrap_or_else(|e| e.into_inner());
-        let mut store = Store::open(&db).map_err(|e| e.to_string())?;
-        let (tally, _) = dateline_pipeline::store_articles(
-            &mut store,
-            |sink| {
-                dateline_ingest::read_reader(Path::new("<request>"), Box::new(body), &opts, sink)
-            },
-            |_, _| {},
-        )
-        .map_err(|e| e.to_string())?;
-        dictionaries
-            .remember(&store)
-            .map_err(|e| format!("{e:#}"))?;
-        dateline_pipeline::annotate_pending(&mut store, &dictionaries.dictionary, |_| {})
-            .map_err(|e| format!("{e:#}"))?;
-        store.refresh_statistics().map_err(|e| e.to_string())?;
-        let summary = serde_json::json!({
-            "read": tally.read,
-            "new": tally.new,
-            "duplicate": tally.duplicate + tally.already_stored,
-            "rejected": tally.rejected,
-        });
-        if tally.rejected > 0 {
-            return Err(format!(
-                "{} of {} records rejected ({} stored): {}",
-                tally.rejected,
-                tally.read,
-                tally.new,
-                tally.errors.join("; ")
-            ));
-        }
-        Ok(summary)
-    }))
-}
-
 /// [`dateline_pipeline::annotate_pending`] with a progress bar and a summary line
 /// (none when nothing was pending); `verb` is the command a person re-runs to resume.
 pub(crate) fn annotate_pending(

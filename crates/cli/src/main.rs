@@ -23,6 +23,7 @@ mod serve;
 mod statements;
 mod train;
 mod train_statements;
+mod writes;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -103,7 +103,9 @@ pub fn serve(
             anyhow::bail!("--token must be at least 16 characters");
         }
         options.token = Some(token);
-        options.ingest = Some(crate::ingest::body_ingester(db, input, forget_actors)?);
+        let (ingest, status) = crate::writes::start(db, input, forget_actors)?;
+        options.ingest = Some(ingest);
+        options.status = Some(status);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -341,11 +341,31 @@ fn writes_need_the_token_and_stored_markup_stays_text() {
     let reply = request(&open, "POST", "/api/articles", &[&auth], hostile.as_bytes());
     assert_eq!(
         reply.status,
-        200,
+        202,
         "{}",
         String::from_utf8_lossy(&reply.body)
     );
     assert_eq!(reply.json()["new"], 1);
+    assert_eq!(reply.json()["status"], "/api/status");
+    // Annotation follows in the background; the status route shows it end.
+    let started = std::time::Instant::now();
+    loop {
+        let status = get(&open, "/api/status").json();
+        if status["pending"] == 0 && status["annotating"] == false {
+            assert!(status["last_error"].is_null(), "{status}");
+            break;
+        }
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "annotation never finished: {status}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let annotated = get(&open, "/api/articles/hostile-1").json();
+    assert!(
+        !annotated["mentions"].as_array().is_none_or(Vec::is_empty),
+        "{annotated}"
+    );
     let bad = request(
         &open,
         "POST",
@@ -382,4 +402,48 @@ fn writes_need_the_token_and_stored_markup_stays_text() {
     let huge = vec![b' '; 9 * 1024 * 1024];
     let reply = request(&open, "POST", "/api/articles", &[&auth], &huge);
     assert_eq!(reply.status, 413);
+    assert!(reply.json()["error"].as_str().unwrap().contains("8 MiB"));
+    // Up to the documented 8 MiB is read (here: blank lines, nothing to store).
+    let big = vec![b'\n'; 7 * 1024 * 1024];
+    let reply = request(&open, "POST", "/api/articles", &[&auth], &big);
+    assert_eq!(
+        reply.status,
+        202,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+}
+
+#[test]
+fn control_characters_are_400_and_idle_connections_are_closed() {
+    let (_dir, db) = examples_store();
+    let server = start(&db, &[]);
+    for path in [
+        "/api/search?q=talks%00",
+        "/api/statements?speaker=a%1Bb",
+        "/api/articles/x%00y",
+    ] {
+        let reply = get(&server, path);
+        assert_eq!(reply.status, 400, "{path}");
+        assert!(
+            reply.json()["error"]
+                .as_str()
+                .unwrap()
+                .contains("control character")
+        );
+    }
+    assert_eq!(get(&server, "/api/status").json()["pending"], 0);
+    // A client that connects and sends nothing is let go after the idle timeout.
+    let mut idle = TcpStream::connect(&server.addr).unwrap();
+    idle.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 64];
+    let read = idle.read(&mut buf);
+    assert!(
+        matches!(read, Ok(0)) || read.is_err() && started.elapsed().as_secs() < 30,
+        "{read:?}"
+    );
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    assert_eq!(get(&server, "/api/health").status, 200);
 }

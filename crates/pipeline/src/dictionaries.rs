@@ -143,6 +143,14 @@ impl StoreDictionaries {
     }
 }
 
+impl StoreDictionaries {
+    /// The store's record of its actor files as it stands (compare two to see whether
+    /// another process changed them).
+    pub fn remembered(store: &Store) -> Result<Option<String>> {
+        Ok(store.setting(ACTOR_FILES)?)
+    }
+}
+
 /// What the store was built with, in words (`dateline check`).
 pub fn describe_store(store: &Store) -> Result<String> {
     Ok(describe(&stored_files(store)?))

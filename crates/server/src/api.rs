@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -22,6 +22,7 @@ type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
 pub fn routes(app: Arc<App>) -> Router {
     Router::new()
         .route(routes::HEALTH.path, get(health))
+        .route(routes::STATUS.path, get(status))
         .route(routes::OPENAPI.path, get(openapi))
         .route(routes::ARTICLES.path, get(articles).post(post_articles))
         .route(routes::ARTICLE.path, get(article))
@@ -79,16 +80,25 @@ async fn run<T: Serialize + Send + 'static>(
     };
     let limit = app.options.query_time;
     let answer = tokio::task::spawn_blocking(move || {
-        app.pool
-            .with(|store| store.with_time_limit(limit, |s| Ok(work(s, &params))))
+        app.pool.with(limit, |store| {
+            store.with_time_limit(limit, |s| Ok(work(s, &params)))
+        })
     })
     .await;
     match answer {
-        Ok(Ok(Ok(value))) => axum::Json(value).into_response(),
-        Ok(Ok(Err(e))) => e.into_response(),
-        Ok(Err(e)) => ApiError::from(e).into_response(),
+        Ok(Some(Ok(Ok(value)))) => axum::Json(value).into_response(),
+        Ok(Some(Ok(Err(e)))) => e.into_response(),
+        Ok(Some(Err(e))) => ApiError::from(e).into_response(),
+        Ok(None) => busy().into_response(),
         Err(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
+}
+
+fn busy() -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "every store connection is busy with slow queries; try again shortly",
+    )
 }
 
 /// A page as the API sends it.
@@ -108,42 +118,85 @@ impl<T> From<Page<T>> for Listing<T> {
 }
 
 async fn health(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
+    if let Err(response) = no_params(&routes::HEALTH, pairs) {
+        return *response;
+    }
     let writes = app.options.token.is_some() && app.options.ingest.is_some();
     // Counting articles reads a whole index; a monitor polling health should not
-    // cost that every time, so the answer is reused for a second.
-    if let Ok(cached) = app.health.lock()
-        && let Some((at, body)) = cached.as_ref()
-        && at.elapsed() < std::time::Duration::from_secs(1)
-        && matches!(&pairs, Ok(Query(p)) if p.is_empty())
+    // cost that every time, so the answer is reused for a second. Health has its own
+    // connection: busy pooled ones never delay it, and while one count runs, others
+    // get the last answer.
+    let cached = || {
+        app.health
+            .lock()
+            .ok()
+            .and_then(|c| c.as_ref().map(|(at, body)| (at.elapsed(), body.clone())))
+    };
+    if let Some((age, body)) = cached()
+        && age < std::time::Duration::from_secs(1)
     {
-        return axum::Json(body.clone()).into_response();
+        return axum::Json(body).into_response();
     }
+    let limit = app.options.query_time;
     let shared = Arc::clone(&app);
-    run(app, &routes::HEALTH, pairs, move |store, _| {
-        let counts = store.counts()?;
-        let range = store.date_range()?;
-        let body = json!({
-            "status": "ok",
-            "articles": counts.articles,
-            "first_date": range.map(|r| r.0),
-            "last_date": range.map(|r| r.1),
-            "writes": writes,
+    let answer = tokio::task::spawn_blocking(move || {
+        let Ok(mut store) = shared.health_store.try_lock() else {
+            return None;
+        };
+        let body = store.with_time_limit(limit, |store| {
+            let counts = store.counts()?;
+            let range = store.date_range()?;
+            Ok(json!({
+                "status": "ok",
+                "articles": counts.articles,
+                "first_date": range.map(|r| r.0),
+                "last_date": range.map(|r| r.1),
+                "writes": writes,
+            }))
         });
-        if let Ok(mut cached) = shared.health.lock() {
+        if let (Ok(body), Ok(mut cached)) = (&body, shared.health.lock()) {
             *cached = Some((std::time::Instant::now(), body.clone()));
         }
-        Ok(body)
+        Some(body)
     })
-    .await
+    .await;
+    match answer {
+        Ok(Some(Ok(body))) => axum::Json(body).into_response(),
+        Ok(Some(Err(e))) => ApiError::from(e).into_response(),
+        Ok(None) => match cached() {
+            Some((_, body)) => axum::Json(body).into_response(),
+            None => axum::Json(json!({"status": "ok", "writes": writes})).into_response(),
+        },
+        Err(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+/// The 400 for a route that takes no parameters but was given some.
+fn no_params(route: &'static Route, pairs: Pairs) -> Result<(), Box<Response>> {
+    let Query(pairs) = pairs.map_err(|e| {
+        Box::new(ApiError::new(StatusCode::BAD_REQUEST, e.body_text()).into_response())
+    })?;
+    Params::parse(route, pairs)
+        .map(drop)
+        .map_err(|e| Box::new(e.into_response()))
+}
+
+async fn status(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
+    if let Err(response) = no_params(&routes::STATUS, pairs) {
+        return *response;
+    }
+    match &app.options.status {
+        Some(status) => axum::Json(status()).into_response(),
+        None => {
+            axum::Json(json!({"annotating": false, "pending": 0, "writes": false})).into_response()
+        }
+    }
 }
 
 async fn openapi(pairs: Pairs) -> Response {
-    match pairs
-        .map_err(|e| e.body_text())
-        .and_then(|Query(p)| Params::parse(&routes::OPENAPI, p).map_err(|e| e.message))
-    {
-        Ok(_) => axum::Json(routes::openapi()).into_response(),
-        Err(message) => ApiError::new(StatusCode::BAD_REQUEST, message).into_response(),
+    match no_params(&routes::OPENAPI, pairs) {
+        Ok(()) => axum::Json(routes::openapi()).into_response(),
+        Err(response) => *response,
     }
 }
 
@@ -159,8 +212,12 @@ async fn articles(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
 type PathId = Result<Path<String>, PathRejection>;
 
 fn path_id(id: PathId) -> Result<String, Box<Response>> {
-    id.map(|Path(id)| id)
-        .map_err(|e| Box::new(ApiError::bad("id", e.body_text()).into_response()))
+    let id = id
+        .map(|Path(id)| id)
+        .map_err(|e| Box::new(ApiError::bad("id", e.body_text()).into_response()))?;
+    crate::params::printable(&id)
+        .map(|()| id)
+        .map_err(|message| Box::new(ApiError::bad("id", message).into_response()))
 }
 
 async fn article(State(app): State<Arc<App>>, id: PathId, pairs: Pairs) -> Response {
@@ -282,7 +339,11 @@ async fn timeline(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
     .await
 }
 
-async fn post_articles(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn post_articles(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let (Some(token), Some(ingest)) = (&app.options.token, &app.options.ingest) else {
         return ApiError::new(
             StatusCode::FORBIDDEN,
@@ -298,9 +359,24 @@ async fn post_articles(State(app): State<Arc<App>>, headers: HeaderMap, body: By
         return ApiError::new(StatusCode::UNAUTHORIZED, "missing or wrong bearer token")
             .into_response();
     }
+    let body = match body {
+        Ok(body) => body,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the body is over the {} MiB limit; post the articles in smaller batches",
+                    app.options.max_body >> 20
+                ),
+            )
+            .into_response();
+        }
+        Err(e) => return ApiError::new(e.status(), e.body_text()).into_response(),
+    };
     let ingest = Arc::clone(ingest);
     match tokio::task::spawn_blocking(move || ingest(&body)).await {
-        Ok(Ok(summary)) => axum::Json(summary).into_response(),
+        // Stored; annotation follows in the background (`/api/status`).
+        Ok(Ok(summary)) => (StatusCode::ACCEPTED, axum::Json(summary)).into_response(),
         Ok(Err(message)) => ApiError::new(StatusCode::BAD_REQUEST, message).into_response(),
         Err(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }

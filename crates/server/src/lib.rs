@@ -37,7 +37,6 @@ use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use dateline_store::{Store, StoreError};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use params::{DEFAULT_LIMIT, MAX_LIMIT};
@@ -55,14 +54,27 @@ pub struct Options {
     pub max_body: usize,
     /// Pooled store connections.
     pub connections: usize,
-    /// Stores a JSON Lines body of articles and annotates them; returns what it
-    /// did as JSON, or a message for a 400. Given by the binary, which owns the
-    /// ingest pipeline.
+    /// Stores a JSON Lines body of articles (annotation follows in the background);
+    /// returns what it did as JSON, or a message for a 400. Given by the binary,
+    /// which owns the ingest pipeline.
     pub ingest: Option<Arc<IngestFn>>,
+    /// The progress of background annotation, for `GET /api/status`.
+    pub status: Option<Arc<StatusFn>>,
 }
 
 /// The write path: a JSON Lines body in, a summary or a bad-input message out.
 pub type IngestFn = dyn Fn(&[u8]) -> Result<serde_json::Value, String> + Send + Sync;
+
+/// The write side's progress as JSON.
+pub type StatusFn = dyn Fn() -> serde_json::Value + Send + Sync;
+
+/// Open connections at most; more wait in the kernel's accept queue. Below the
+/// usual limit of 1,024 open files, so the server always has descriptors left.
+pub const MAX_CONNECTIONS: usize = 512;
+
+/// A connection that has not sent a whole request head for this long (idle
+/// keep-alive included) is closed.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Options {
     pub fn new(db: PathBuf) -> Options {
@@ -73,6 +85,7 @@ impl Options {
             max_body: 8 * 1024 * 1024,
             connections: 4,
             ingest: None,
+            status: None,
         }
     }
 }
@@ -94,22 +107,36 @@ impl Pool {
         })
     }
 
-    /// Runs `f` on a free connection (or waits for the next in turn).
-    fn with<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
-        for store in &self.stores {
-            if let Ok(mut store) = store.try_lock() {
-                return f(&mut store);
+    /// Runs `f` on the first connection that comes free within `wait`; `None` when
+    /// all stayed busy (slow queries hold them), which the caller answers with 503.
+    fn with<T>(&self, wait: Duration, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
+        let deadline = std::time::Instant::now() + wait;
+        let first = self.next.fetch_add(1, Ordering::Relaxed);
+        loop {
+            for k in 0..self.stores.len() {
+                let store = &self.stores[(first + k) % self.stores.len()];
+                match store.try_lock() {
+                    Ok(mut store) => return Some(f(&mut store)),
+                    Err(std::sync::TryLockError::Poisoned(e)) => {
+                        return Some(f(&mut e.into_inner()));
+                    }
+                    Err(std::sync::TryLockError::WouldBlock) => {}
+                }
             }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(2));
         }
-        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.stores.len();
-        let mut store = self.stores[i].lock().unwrap_or_else(|e| e.into_inner());
-        f(&mut store)
     }
 }
 
 /// What every handler shares.
 pub struct App {
     pool: Pool,
+    /// Health's own connection, so that a pool held by slow queries never keeps a
+    /// monitor from an answer.
+    health_store: Mutex<Store>,
     options: Options,
     /// The last health answer and when it was made.
     health: Mutex<Option<(std::time::Instant, serde_json::Value)>>,
@@ -191,12 +218,13 @@ impl IntoResponse for ApiError {
 pub fn router(options: Options) -> Result<Router, StoreError> {
     let app = Arc::new(App {
         pool: Pool::open(&options)?,
+        health_store: Mutex::new(Store::open(&options.db)?),
         options,
         health: Mutex::new(None),
     });
     let max_body = app.options.max_body;
     Ok(api::routes(app)
-        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -219,6 +247,11 @@ pub fn router(options: Options) -> Result<Router, StoreError> {
 }
 
 /// Serves until Ctrl-C; `ready` is called with the bound address (port 0 picks one).
+///
+/// Connections are served by hyper directly rather than `axum::serve`, for the limits
+/// a public server needs: at most [`MAX_CONNECTIONS`] at once, and each closed when
+/// it sends no request head for [`IDLE_TIMEOUT`] (slow or idle clients), so a crowd
+/// of idle sockets cannot use up the process's files.
 pub async fn serve(
     addr: SocketAddr,
     options: Options,
@@ -227,9 +260,35 @@ pub async fn serve(
     let router = router(options).map_err(std::io::Error::other)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let shutdown = tokio::signal::ctrl_c();
+    tokio::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => slot.map_err(std::io::Error::other)?,
+            _ = &mut shutdown => return Ok(()),
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of files or a connection reset before accept: not fatal.
+                    log_error(&format!("accept failed: {e}"));
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => return Ok(()),
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            let _slot = slot;
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(IDLE_TIMEOUT);
+            let _ = http
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }

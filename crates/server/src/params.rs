@@ -16,6 +16,18 @@ pub const MAX_LIMIT: usize = 500;
 /// Page size when `limit` is not given.
 pub const DEFAULT_LIMIT: usize = 50;
 
+/// Refuses NUL and other control characters: no parameter has a use for them, and
+/// SQLite would cut a string at a NUL.
+pub fn printable(value: &str) -> Result<(), String> {
+    match value.chars().find(|c| c.is_control()) {
+        Some(c) => Err(format!(
+            "control character U+{:04X} is not allowed",
+            c as u32
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A query string that passed its route's checks.
 #[derive(Debug, Default)]
 pub struct Params {
@@ -46,7 +58,9 @@ impl Params {
             if values.contains_key(param.name) {
                 return Err(ApiError::bad(param.name, "given more than once".into()));
             }
-            check(param.kind, &value).map_err(|message| ApiError::bad(param.name, message))?;
+            printable(&value)
+                .and_then(|()| check(param.kind, &value))
+                .map_err(|message| ApiError::bad(param.name, message))?;
             values.insert(param.name, value);
         }
         for param in route.params.iter().filter(|p| p.required) {

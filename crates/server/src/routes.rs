@@ -83,6 +83,13 @@ pub const HEALTH: Route = Route {
     paged: false,
 };
 
+pub const STATUS: Route = Route {
+    path: "/api/status",
+    summary: "Background annotation of POSTed articles: whether it runs, how many articles wait, the last error.",
+    params: &[],
+    paged: false,
+};
+
 pub const OPENAPI: Route = Route {
     path: "/api/openapi.json",
     summary: "This document.",
@@ -229,8 +236,8 @@ pub const POST_ARTICLES: Route = Route {
 };
 
 /// Every GET route, in the order the document lists them.
-pub const GET_ROUTES: [Route; 10] = [
-    HEALTH, OPENAPI, ARTICLES, ARTICLE, SEARCH, STATEMENTS, EVENTS, ACTORS, ACTOR, TIMELINE,
+pub const GET_ROUTES: [Route; 11] = [
+    HEALTH, STATUS, OPENAPI, ARTICLES, ARTICLE, SEARCH, STATEMENTS, EVENTS, ACTORS, ACTOR, TIMELINE,
 ];
 
 /// The OpenAPI 3.1 document of the API, built from the route table.
@@ -261,7 +268,11 @@ pub fn openapi() -> Value {
         } else {
             json!({"description": "OK", "content": {"application/json": {}}})
         };
-        let mut responses = json!({"200": ok, "400": error_response("A bad parameter")});
+        let mut responses = json!({
+            "200": ok,
+            "400": error_response("A bad parameter"),
+            "503": error_response("Too slow, or every store connection busy"),
+        });
         if route.path.contains("{id}") || route.path == TIMELINE.path {
             responses["404"] = error_response("Not found in the window");
         }
@@ -275,7 +286,7 @@ pub fn openapi() -> Value {
         "security": [{"bearer": []}],
         "requestBody": {"required": true, "content": {"application/x-ndjson": {}}},
         "responses": {
-            "200": {"description": "What was stored", "content": {"application/json": {}}},
+            "202": {"description": "What was stored; annotation follows (GET /api/status)", "content": {"application/json": {}}},
             "400": error_response("A bad article (file line in the message)"),
             "401": error_response("Missing or wrong token"),
             "403": error_response("Writes are off (no --token)"),
