@@ -14,7 +14,7 @@
 //! `--actors`/`--forget-actors` is an explicit change, remembered once at start. The
 //! worker uses half the cores, so readers keep the rest.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -122,7 +122,7 @@ fn lock(progress: &Mutex<Progress>) -> std::sync::MutexGuard<'_, Progress> {
 
 /// Waits to be woken, then annotates until nothing is pending; a failed run (the
 /// store busy past its timeout, a full disk) is recorded and tried again shortly.
-fn annotator(db: &PathBuf, progress: &Mutex<Progress>, woken: &Receiver<()>, wake: &Sender<()>) {
+fn annotator(db: &Path, progress: &Mutex<Progress>, woken: &Receiver<()>, wake: &Sender<()>) {
     let threads = std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1));
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool,
