@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use dateline_core::ActorCode;
 use dateline_store::{ActorDetail, DateWindow};
 
-use crate::search::truncate;
+use crate::terminal::{shown, truncate};
 use crate::{WindowArgs, open_existing};
 
 pub fn list(
@@ -75,9 +75,9 @@ pub fn show(name: &str, window: &WindowArgs, json: bool, db: &Path) -> anyhow::R
                     println!(
                         "{:>3}. {}  ({}, id {})  {} mentions in {} articles, {} – {}",
                         n + 1,
-                        c.name,
+                        shown(&c.name),
                         c.kind,
-                        c.id,
+                        shown(&c.id),
                         c.mentions,
                         c.articles,
                         c.first_seen,
@@ -112,7 +112,7 @@ pub fn show(name: &str, window: &WindowArgs, json: bool, db: &Path) -> anyhow::R
 
 fn print_detail(detail: &ActorDetail) {
     let s = &detail.summary;
-    println!("{}  ({}, id {})", s.name, s.kind, s.id);
+    println!("{}  ({}, id {})", shown(&s.name), s.kind, shown(&s.id));
     println!(
         "  mentions {} in {} articles, {} – {}",
         s.mentions, s.articles, s.first_seen, s.last_seen
@@ -125,13 +125,13 @@ fn print_detail(detail: &ActorDetail) {
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "…".into());
             let to = code.to.map(|d| d.to_string()).unwrap_or_else(|| "…".into());
-            println!("    {:<12} {from} – {to}", code.code);
+            println!("    {:<12} {from} – {to}", shown(&code.code));
         }
     }
     if !detail.aliases.is_empty() {
         println!("  names used:");
         for (alias, n) in detail.aliases.iter().zip(&detail.alias_mentions) {
-            println!("    {n:>5}  {alias}");
+            println!("    {n:>5}  {}", shown(alias));
         }
     }
 }

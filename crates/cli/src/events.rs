@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use dateline_core::Event;
 use dateline_store::EventQuery;
 
-use crate::search::truncate;
+use crate::terminal::truncate;
 use crate::{WindowArgs, open_existing};
 use dateline_query::actor_filter;
 use dateline_tables::{self as table, EVENT_COLUMNS as COLUMNS};

@@ -21,6 +21,7 @@ mod load;
 mod search;
 mod serve;
 mod statements;
+mod terminal;
 mod train;
 mod train_statements;
 mod writes;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use dateline_store::{ArticleSearch, SearchQuery, StoreError};
 
+use crate::terminal::{shown, truncate};
 use crate::{WindowArgs, open_existing};
 
 pub fn search(
@@ -50,21 +51,11 @@ pub fn search(
             "{}  {:<22}  {}{}",
             hit.date,
             truncate(source, 22),
-            title,
-            dup
+            shown(title),
+            shown(&dup)
         );
-        println!("            {}", hit.snippet.replace('\n', " "));
-        println!("            id {}", hit.id);
+        println!("            {}", shown(&hit.snippet.replace('\n', " ")));
+        println!("            id {}", shown(&hit.id));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// At most `width` characters, with `…` where it was cut.
-pub(crate) fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(width - 1).collect();
-        format!("{cut}…")
-    }
 }

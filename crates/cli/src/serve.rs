@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use dateline_query::{QueryError, TimelineRequest};
 
+use crate::terminal::shown;
 use crate::{InputArgs, WindowArgs, open_existing};
 
 pub fn timeline(
@@ -34,7 +35,7 @@ pub fn timeline(
         Err(e) => return Err(e.into()),
     };
     if answer.timeline.entries.is_empty() {
-        eprintln!("nothing in the window for {}", answer.actor.name);
+        eprintln!("nothing in the window for {}", shown(&answer.actor.name));
         return Ok(ExitCode::SUCCESS);
     }
     if json {
@@ -44,8 +45,8 @@ pub fn timeline(
         return Ok(ExitCode::SUCCESS);
     }
     match &answer.with {
-        Some(with) => println!("{} and {}", answer.actor.name, with.name),
-        None => println!("{}", answer.actor.name),
+        Some(with) => println!("{} and {}", shown(&answer.actor.name), shown(&with.name)),
+        None => println!("{}", shown(&answer.actor.name)),
     }
     println!(
         "{:<10} {:<9} {:>7} {:<32} summary",
@@ -69,6 +70,7 @@ pub fn timeline(
             let conditions: Vec<&str> = e.conditions.iter().map(|c| c.text.as_str()).collect();
             summary.push_str(&format!(" [on condition: {}]", conditions.join("; ")));
         }
+        let summary = shown(&summary);
         println!(
             "{:<10} {:<9} {:>7} {:<32} {summary}",
             e.date.to_string(),

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use dateline_core::Statement;
 use dateline_store::{ActorFilter, StatementQuery};
 
-use crate::search::truncate;
+use crate::terminal::truncate;
 use crate::{WindowArgs, open_existing};
 use dateline_query::actor_filter;
 
