@@ -189,6 +189,30 @@ pub fn count_pending(store: &Store, dictionary: &Dictionary) -> Result<u64> {
     Ok(store.count_pending_extraction(annotation_key(dictionary))?)
 }
 
+/// Most text in one batch, in bytes: a batch of very long articles is loaded whole
+/// (64 of 30 MB each would be 2 GB), so batches are cut by size as well as count.
+pub const ANNOTATE_BATCH_BYTES: u64 = 64 << 20;
+
+/// `pending` (row id, text size) cut into batches of at most [`ANNOTATE_BATCH`]
+/// articles and [`ANNOTATE_BATCH_BYTES`] of text (one article at least).
+fn batches(pending: &[(i64, u64)]) -> Vec<Vec<i64>> {
+    let mut batches: Vec<Vec<i64>> = Vec::new();
+    let mut bytes = 0;
+    for &(rowid, size) in pending {
+        match batches.last_mut() {
+            Some(batch) if batch.len() < ANNOTATE_BATCH && bytes + size <= ANNOTATE_BATCH_BYTES => {
+                batch.push(rowid);
+                bytes += size;
+            }
+            _ => {
+                batches.push(vec![rowid]);
+                bytes = size;
+            }
+        }
+    }
+    batches
+}
+
 /// Rounds of re-annotation [`annotate_pending`] runs at most. Facts never depend on
 /// knowledge, so the second round changes no facts and the third finds nothing to
 /// do; the bound only guards against a bug turning into a loop.
@@ -214,8 +238,8 @@ pub fn annotate_pending(
         if pending.is_empty() {
             break;
         }
-        for rowids in pending.chunks(ANNOTATE_BATCH) {
-            let batch = store.articles_at(rowids)?;
+        for rowids in batches(&pending) {
+            let batch = store.articles_at(&rowids)?;
             let cleared = annotate_batch(store, key, dictionaries, batch, &mut done)?;
             done.reannotated += cleared;
             on_batch(&done);
@@ -307,6 +331,21 @@ fn reason_key(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_are_cut_by_count_and_by_bytes() {
+        let small: Vec<(i64, u64)> = (0..130).map(|i| (i, 1_000)).collect();
+        let sizes: Vec<usize> = batches(&small).iter().map(Vec::len).collect();
+        assert_eq!(sizes, [64, 64, 2]);
+        let big = [
+            (1, 30 << 20),
+            (2, 30 << 20),
+            (3, 30 << 20),
+            (4, 100 << 20),
+            (5, 10),
+        ];
+        assert_eq!(batches(&big), [vec![1, 2], vec![3], vec![4], vec![5]]);
+    }
 
     #[test]
     fn rejections_group_by_reason_whatever_their_values() {

@@ -117,21 +117,29 @@ impl Store {
     /// Up to `limit` articles with no annotations made under `key`, with their row
     /// ids, earliest date first.
     pub fn pending_extraction(&self, key: i64, limit: usize) -> Result<Vec<(i64, Article)>> {
-        let mut rowids = self.pending_rowids(key)?;
-        rowids.truncate(limit);
+        let rowids: Vec<i64> = self
+            .pending_rowids(key)?
+            .into_iter()
+            .take(limit)
+            .map(|(rowid, _)| rowid)
+            .collect();
         self.articles_at(&rowids)
     }
 
-    /// The row ids of the articles with no annotations made under `key`, earliest
-    /// date first (ties in storage order): the order that lets each article learn
-    /// from the ones before it without being annotated twice.
-    pub fn pending_rowids(&self, key: i64) -> Result<Vec<i64>> {
+    /// The row ids of the articles with no annotations made under `key`, with the
+    /// size of each one's text in bytes, earliest date first (ties in storage
+    /// order): the order that lets each article learn from the ones before it
+    /// without being annotated twice.
+    pub fn pending_rowids(&self, key: i64) -> Result<Vec<(i64, u64)>> {
+        // `octet_length` reads the size from the row header, not the text.
         let mut stmt = self.conn.prepare(
-            "SELECT rowid FROM articles WHERE extracted IS NULL OR extracted != ?1
+            "SELECT rowid, octet_length(text) FROM articles WHERE extracted IS NULL OR extracted != ?1
              ORDER BY date, rowid",
         )?;
-        let rows = stmt.query_map(params![key], |row| row.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+        let rows = stmt.query_map(params![key], |row| {
+            Ok((row.get(0)?, row.get::<_, i64>(1)?.max(0) as u64))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<(i64, u64)>>>()?)
     }
 
     /// The articles at these row ids, in the order given (missing ones skipped).
