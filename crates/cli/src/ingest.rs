@@ -57,6 +57,7 @@ pub fn ingest(
         annotate_pending(&mut store, &dictionaries.dictionary, quiet, "ingest")?;
     }
     store.refresh_statistics()?;
+    store.checkpoint()?;
     Ok(if tally.rejected > 0 {
         ExitCode::from(1)
     } else {
@@ -64,8 +65,6 @@ pub fn ingest(
     })
 }
 
-/// A bulk load (≥ 10% of the store, and not a handful) leaves many index segments;
-/// merging them once keeps search latency low. Small top-ups skip it.
 /// What storing did, as `ingest` and `load` print it: read, new, duplicate, rejected.
 pub(crate) fn tally_summary(tally: &Tally) -> String {
     format!(
@@ -86,6 +85,8 @@ pub(crate) fn print_rejections(tally: &Tally) {
     }
 }
 
+/// A bulk load (≥ 10% of the store, and not a handful) leaves many index segments;
+/// merging them once keeps search latency low. Small top-ups skip it.
 pub(crate) fn optimize_after_bulk_load(
     store: &Store,
     tally: &Tally,

@@ -194,5 +194,6 @@ fn annotate_run(
     )?;
     lock(progress).annotated += done.articles - counted;
     store.refresh_statistics()?;
+    store.checkpoint()?;
     Ok(())
 }

@@ -345,7 +345,17 @@ impl Store {
         Ok(())
     }
 
-    /// `PRAGMA integrity_check`; `Ok(())` when SQLite answers `ok`.
+    /// Copies the write-ahead log into the database and truncates it. SQLite's own
+    /// checkpoints run after commits but cannot restart the log while readers use
+    /// it, so under steady reads it only grows; this one waits (up to the busy
+    /// timeout) for the readers of older snapshots, so call it after a write run,
+    /// not inside a request.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// A setting the store was built with (`settings` table), if any.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
@@ -368,6 +378,7 @@ impl Store {
         Ok(())
     }
 
+    /// `PRAGMA integrity_check`; `Ok(())` when SQLite answers `ok`.
     pub fn check_integrity(&self) -> Result<()> {
         let answer: String = self
             .conn
