@@ -302,6 +302,42 @@ def main():
     finally:
         server.stop()
 
+    # A server started without --actors on a new store, and an ingest with them,
+    # at once: both must settle on the store's dictionaries (no ping-pong, no silent
+    # re-annotation with fewer dictionaries), with POSTs arriving meanwhile.
+    examples = ROOT / "examples"
+    actors = examples / "dictionary" / "fictional.actors"
+    posts = [line(distinct_text(5000 + i), id=f"mid-{i}") for i in range(5)]
+    (tmp / "posts.jsonl").write_text("".join(posts))
+    reference = tmp / "reference.db"
+    timed(["ingest", str(examples), str(tmp / "server.jsonl"), str(tmp / "posts.jsonl"),
+           "--actors", str(actors), "--db", str(reference), "--quiet"], timeout=300)
+    db = tmp / "together.db"
+    timed(["ingest", str(tmp / "server.jsonl"), "--db", str(db), "--quiet", "--no-extract"])
+    server = Server(db, "--token", token)
+    try:
+        started = time.monotonic()
+        ingest = subprocess.Popen([BIN, "ingest", str(examples), "--actors", str(actors),
+                                   "--db", str(db), "--quiet"], stderr=subprocess.DEVNULL)
+        auth = {"Authorization": f"Bearer {token}"}
+        for post in posts:
+            http(server.port, "/api/articles", "POST", post.encode(), auth)
+            time.sleep(0.2)
+        ingest.wait(timeout=300)
+        while json.loads(http(server.port, "/api/status")[1])["pending"] > 0:
+            if time.monotonic() - started > 300:
+                break
+            time.sleep(0.5)
+        seconds = time.monotonic() - started
+    finally:
+        server.stop()
+    def event_count(path):
+        _, _, _, out, _ = timed(["events", "--db", str(path), "--limit", "100000", "--json"])
+        return sum(1 for l in out.splitlines() if l.strip())
+    ours, theirs = event_count(db), event_count(reference)
+    record("server without --actors and ingest --actors at once", "55 + 301 articles", seconds,
+           float("nan"), f"events {ours} (reference {theirs}), settled", ours == theirs and seconds < 300)
+
     print("| input | size | seconds | peak RSS MB | outcome |")
     print("|---|---|---:|---:|---|")
     for case, size, seconds, rss, outcome, ok in rows:

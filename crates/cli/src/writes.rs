@@ -161,17 +161,35 @@ fn annotate_run(
     cached: &mut Option<(Option<String>, StoreDictionaries)>,
 ) -> anyhow::Result<()> {
     let mut store = Store::open(db)?;
-    // Follow the store's dictionaries, building them again only when they changed.
-    let remembered = StoreDictionaries::remembered(&store)?;
-    if cached.as_ref().is_none_or(|(seen, _)| *seen != remembered) {
-        let (dictionaries, _) =
-            StoreDictionaries::for_store(&ActorFiles::default(), &store, false)?;
-        *cached = Some((remembered, dictionaries));
+    // Until a whole run ends with the dictionaries it started with: an ingest may
+    // change them (`--actors`) while this run works, and then what it did is stale.
+    loop {
+        let remembered = StoreDictionaries::remembered(&store)?;
+        // Build the dictionaries again only when the store's changed.
+        if cached.as_ref().is_none_or(|(seen, _)| *seen != remembered) {
+            let (dictionaries, _) =
+                StoreDictionaries::for_store(&ActorFiles::default(), &store, false)?;
+            *cached = Some((remembered.clone(), dictionaries));
+        }
+        let Some((_, dictionaries)) = cached.as_ref() else {
+            unreachable!("set above")
+        };
+        annotate_with(&mut store, dictionaries, progress)?;
+        if StoreDictionaries::remembered(&store)? == remembered {
+            break;
+        }
     }
-    let Some((_, dictionaries)) = cached.as_ref() else {
-        unreachable!("set above")
-    };
-    let pending = dateline_pipeline::count_pending(&store, &dictionaries.dictionary)?;
+    store.refresh_statistics()?;
+    store.checkpoint()?;
+    Ok(())
+}
+
+fn annotate_with(
+    store: &mut Store,
+    dictionaries: &StoreDictionaries,
+    progress: &Mutex<Progress>,
+) -> anyhow::Result<()> {
+    let pending = dateline_pipeline::count_pending(store, &dictionaries.dictionary)?;
     {
         let mut shown = lock(progress);
         shown.queued = 0;
@@ -183,7 +201,7 @@ fn annotate_run(
     }
     let mut counted = 0;
     let done = dateline_pipeline::annotate_pending(
-        &mut store,
+        store,
         &dictionaries.dictionary,
         |done: &Annotated| {
             let mut shown = lock(progress);
@@ -193,7 +211,5 @@ fn annotate_run(
         },
     )?;
     lock(progress).annotated += done.articles - counted;
-    store.refresh_statistics()?;
-    store.checkpoint()?;
     Ok(())
 }
