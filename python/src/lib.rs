@@ -100,7 +100,7 @@ fn read_line(line: &str, origin: &Path, number: u64) -> Result<Option<Article>, 
         Box::new(Cursor::new(line.as_bytes())),
         &opts,
         &mut |item: Item| {
-            out = item.map(Some).map_err(|e| {
+            out = item.map(|read| Some(read.article)).map_err(|e| {
                 let location = match e.location {
                     Location::Line(_) => Location::Line(number),
                     other => other,
@@ -640,8 +640,13 @@ impl Store {
             let (tally, ()) = dateline_pipeline::store_articles(
                 store,
                 |sink| {
-                    for article in articles {
-                        if sink(Ok(article)).is_break() {
+                    for (n, article) in articles.into_iter().enumerate() {
+                        let read = dateline_ingest::Read {
+                            article,
+                            path: PathBuf::from("<records>"),
+                            location: Location::Record(n as u64 + 1),
+                        };
+                        if sink(Ok(read)).is_break() {
                             break;
                         }
                     }

@@ -251,7 +251,7 @@ fn matcher_throughput(report: &mut String, args: &BenchArgs) -> anyhow::Result<(
         &[PathBuf::from("examples")],
         &dateline_ingest::ReadOptions::default(),
         &mut |item| {
-            if let Ok(article) = item {
+            if let Ok(dateline_ingest::Read { article, .. }) = item {
                 texts.push(article.text);
             }
             std::ops::ControlFlow::Continue(())

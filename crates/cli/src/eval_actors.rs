@@ -272,7 +272,9 @@ pub(crate) fn gold_articles<T>(
     let mut unreadable: Vec<String> = Vec::new();
     dateline_ingest::read_paths(paths, &input.read_options(), &mut |item: Item| {
         match item {
-            Ok(article) if wanted.contains(&article.id) && !out.contains_key(&article.id) => {
+            Ok(dateline_ingest::Read { article, .. })
+                if wanted.contains(&article.id) && !out.contains_key(&article.id) =>
+            {
                 out.insert(article.id.clone(), make(article));
             }
             Ok(_) => {}

@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::Context;
 use dateline_actors::Dictionary;
 use dateline_core::knowledge::Knowledge;
-use dateline_ingest::{Item, read_paths};
+use dateline_ingest::{Item, Read, read_paths};
 use dateline_pipeline::{ActorFiles, Annotated, StoreDictionaries, Tally};
 use dateline_store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -224,7 +224,7 @@ pub fn extract(
         // second pass.
         let mut facts = Vec::new();
         read_paths(paths, &opts, &mut |item: Item| {
-            if let Ok(article) = item {
+            if let Ok(Read { article, .. }) = item {
                 facts.extend(dateline_extract::prepare(article, dictionaries).dated_facts());
             }
             ControlFlow::Continue(())
@@ -239,13 +239,13 @@ pub fn extract(
     let mut failure: Option<std::io::Error> = None;
     read_paths(paths, &opts, &mut |item: Item| {
         match item {
-            Ok(article) if conllu => {
+            Ok(Read { article, .. }) if conllu => {
                 if let Err(e) = out.write_all(dateline_extract::conllu(article).as_bytes()) {
                     failure = Some(e);
                     return ControlFlow::Break(());
                 }
             }
-            Ok(article) => {
+            Ok(Read { article, .. }) => {
                 if article.text.len() > dateline_core::MAX_ANNOTATED_BYTES {
                     eprintln!(
                         "note: article {}: {:.1} MiB of text, annotated up to the {} MiB limit only",

@@ -507,6 +507,11 @@ fn read_articles(
                 rows_read.fetch_add(1, Ordering::Relaxed);
                 let item = columns
                     .article(row)
+                    .map(|article| dateline_ingest::Read {
+                        article,
+                        path: file.to_path_buf(),
+                        location: Location::Record(record),
+                    })
                     .map_err(|message| RecordError::new(file, Location::Record(record), message));
                 if sink(item).is_break() {
                     return;

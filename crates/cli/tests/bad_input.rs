@@ -323,3 +323,21 @@ fn bad_usage_exits_2() {
     let run = dateline(&["search", "((", "\""], &db);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+#[test]
+fn an_id_stored_with_other_text_is_rejected_at_its_file_and_line() {
+    let (dir, db) = setup();
+    let lines = [
+        jsonl_line("c", "2031-03-02", &paragraph(4)),
+        jsonl_line("good-1", "2031-03-02", &paragraph(5)),
+        jsonl_line("d", "2031-03-02", &paragraph(6)),
+    ];
+    let path = write(dir.path(), "again.jsonl", lines.join("\n") + "\n");
+    expect_rejection(
+        dir.path(),
+        &db,
+        path.to_str().unwrap(),
+        "again.jsonl:2: id \"good-1\" is already stored with different text",
+        2,
+    );
+}

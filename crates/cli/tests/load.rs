@@ -47,7 +47,7 @@ fn read_articles(path: &Path) -> Vec<Article> {
         &[path.to_path_buf()],
         &dateline_ingest::ReadOptions::default(),
         &mut |item| {
-            articles.push(item.expect("the examples are valid"));
+            articles.push(item.expect("the examples are valid").article);
             ControlFlow::Continue(())
         },
     );

@@ -5,7 +5,7 @@ use std::path::Path;
 use dateline_core::{Article, Date, content_id};
 use serde_json::{Map, Value};
 
-use crate::{Location, ReadOptions, RecordError, clean::clean_text};
+use crate::{Location, Read, ReadOptions, RecordError, clean::clean_text};
 
 /// An article as a reader found it: fields may be missing and the text is raw.
 #[derive(Debug, Clone, Default)]
@@ -28,7 +28,7 @@ impl Draft {
         opts: &ReadOptions,
         path: &Path,
         location: Location,
-    ) -> Result<Article, RecordError> {
+    ) -> Result<Read, RecordError> {
         let error = |message: &str| RecordError::new(path, location.clone(), message);
         let text = clean_text(&self.text);
         if text.is_empty() {
@@ -46,7 +46,7 @@ impl Draft {
             .title
             .map(|t| clean_text(&t).replace('\n', " "))
             .filter(|t| !t.is_empty());
-        Ok(Article {
+        let article = Article {
             id: self.id.unwrap_or_else(|| content_id(&text)),
             date,
             title,
@@ -56,6 +56,11 @@ impl Draft {
             lang,
             dup_of: None,
             meta: (!self.meta.is_empty()).then_some(self.meta),
+        };
+        Ok(Read {
+            article,
+            path: path.to_path_buf(),
+            location,
         })
     }
 }

@@ -104,5 +104,23 @@ impl fmt::Display for RecordError {
 
 impl std::error::Error for RecordError {}
 
-/// What readers hand to the caller: an article, or why one could not be made.
-pub type Item = Result<Article, RecordError>;
+/// What readers hand to the caller: an article and where it was read, or why one
+/// could not be made.
+pub type Item = Result<Read, RecordError>;
+
+/// An article and where in the input it came from, so that what a later stage
+/// refuses (an id already stored with other text) can still be reported as
+/// `file:line`.
+#[derive(Debug, Clone)]
+pub struct Read {
+    pub article: Article,
+    pub path: PathBuf,
+    pub location: Location,
+}
+
+impl Read {
+    /// A rejection of this article at its place in the input.
+    pub fn reject(&self, message: impl Into<String>) -> RecordError {
+        RecordError::new(&self.path, self.location.clone(), message)
+    }
+}

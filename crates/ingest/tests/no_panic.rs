@@ -19,7 +19,7 @@ fn read_as(format: Format, extension: &str, bytes: &[u8]) -> (usize, usize) {
     let (mut ok, mut err) = (0, 0);
     read_paths(&[path], &opts, &mut |item| {
         match item {
-            Ok(article) => {
+            Ok(dateline_ingest::Read { article, .. }) => {
                 assert!(!article.text.is_empty());
                 ok += 1;
             }

@@ -109,7 +109,7 @@ pub fn store_articles<R>(
     let outcome = read(&mut |item: Item| {
         tally.read += 1;
         let rejection = match item {
-            Ok(article) => match writer.add(&article) {
+            Ok(read) => match writer.add(&read.article) {
                 Ok(AddOutcome::New) => {
                     tally.new += 1;
                     None
@@ -124,10 +124,12 @@ pub fn store_articles<R>(
                     None
                 }
                 Ok(AddOutcome::IdConflict) => {
-                    let full = format!(
-                        "id {:?} is already stored with different text; kept the stored article",
-                        article.id
-                    );
+                    let full = read
+                        .reject(format!(
+                            "id {:?} is already stored with different text; kept the stored article",
+                            read.article.id
+                        ))
+                        .to_string();
                     tally.reject(full.clone(), "id already stored with different text");
                     Some(full)
                 }
@@ -361,7 +363,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("store.db")).unwrap();
         let article = |id: &str, text: &str| -> Item {
-            Ok(Article::new(id, "2031-03-04".parse().unwrap(), text))
+            Ok(dateline_ingest::Read {
+                article: Article::new(id, "2031-03-04".parse().unwrap(), text),
+                path: "t.jsonl".into(),
+                location: dateline_ingest::Location::Line(1),
+            })
         };
         let items = vec![
             article(
