@@ -131,7 +131,7 @@ pub(crate) fn store_articles<R>(
     });
     progress.finish_and_clear();
     stored.context(
-        "storing failed; everything before the failing article is stored, re-run to resume",
+        "storing failed; everything before the failing article is stored: fix the cause below and re-run to resume",
     )
 }
 
@@ -161,7 +161,7 @@ pub(crate) fn annotate_pending(
         progress.set_length(pending + done.reannotated);
         progress.set_position(done.articles)
     })
-    .with_context(|| format!("storing annotations failed; re-run {verb} to resume"))?;
+    .with_context(|| format!("storing annotations failed; what was annotated is kept: fix the cause below and re-run {verb} to resume"))?;
     progress.finish_and_clear();
     let again = match done.reannotated {
         0 => String::new(),

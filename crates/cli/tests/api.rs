@@ -447,3 +447,32 @@ fn control_characters_are_400_and_idle_connections_are_closed() {
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     assert_eq!(get(&server, "/api/health").status, 200);
 }
+
+#[test]
+fn queries_stopped_by_the_time_limit_are_503_never_500() {
+    let (_dir, db) = examples_store();
+    let server = start(&db, &["--query-ms", "1"]);
+    let mut stopped = 0;
+    for path in [
+        "/api/actors?limit=500",
+        "/api/statements?limit=500",
+        "/api/events?limit=500",
+        "/api/search?q=talks&limit=500",
+        "/api/timeline?actor=Ilena%20Marsk",
+    ] {
+        let reply = get(&server, path);
+        assert!(
+            reply.status == 200 || reply.status == 503,
+            "{path}: {} {}",
+            reply.status,
+            String::from_utf8_lossy(&reply.body)
+        );
+        if reply.status == 503 {
+            stopped += 1;
+            assert!(reply.json()["error"].as_str().unwrap().contains("limit"));
+        }
+    }
+    // A debug build over 1 ms stops at least one of them.
+    assert!(stopped > 0);
+    assert_eq!(get(&server, "/api/health").status, 200);
+}

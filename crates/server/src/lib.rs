@@ -173,6 +173,12 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Query(message) => ApiError::new(StatusCode::BAD_REQUEST, message),
             StoreError::Timeout(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+            // Stopped by the request's time limit inside a handler, before
+            // `with_time_limit` could name it.
+            ref interrupted if interrupted.is_interrupted() => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the query took longer than the server's limit and was stopped; narrow it (dates, filters)",
+            ),
             other => {
                 log_error(&other);
                 ApiError::new(

@@ -276,6 +276,10 @@ pub fn openapi() -> Value {
         if route.path.contains("{id}") || route.path == TIMELINE.path {
             responses["404"] = error_response("Not found in the window");
         }
+        if route.path == ACTOR.path {
+            responses["300"] =
+                error_response("The name fits several actors; the message lists them by id");
+        }
         paths.insert(
             route.path.to_string(),
             json!({"get": {"summary": route.summary, "parameters": parameters, "responses": responses}}),

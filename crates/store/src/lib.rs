@@ -58,7 +58,7 @@ pub use writer::{AddOutcome, BATCH_SIZE, Writer};
 /// so the CLI can report them as bad usage rather than failures.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database error: {0}")]
+    #[error("{}", describe_sqlite(.0))]
     Sqlite(#[from] rusqlite::Error),
     #[error("{0}")]
     Schema(String),
@@ -75,6 +75,38 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl StoreError {
+    /// The store's file or its directory cannot be written.
+    pub fn is_read_only(&self) -> bool {
+        matches!(self, StoreError::Sqlite(e)
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly))
+    }
+
+    /// SQLite stopped the statement: a time limit ([`Store::with_time_limit`]) ran out.
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, StoreError::Sqlite(e)
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted))
+    }
+}
+
+/// SQLite's failures in words a person can act on.
+fn describe_sqlite(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode::*;
+    let what = match e.sqlite_error_code() {
+        Some(ReadOnly) => "the store is read-only (file permissions, or a read-only mount)",
+        Some(DiskFull) => "the disk is full",
+        Some(SystemIoFailure) => {
+            "a write to the store failed (the disk is full, a file size limit was reached, or the disk failed)"
+        }
+        Some(CannotOpen) => "cannot open the store's file (a missing directory, or no permission)",
+        Some(DatabaseBusy | DatabaseLocked) => {
+            "the store is busy: another process held its write lock for longer than 10 s"
+        }
+        _ => return format!("database error: {e}"),
+    };
+    format!("{what} ({e})")
+}
 
 /// How long a connection waits for another process's write lock.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
