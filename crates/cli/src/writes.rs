@@ -161,6 +161,7 @@ fn annotate_run(
     cached: &mut Option<(Option<String>, StoreDictionaries)>,
 ) -> anyhow::Result<()> {
     let mut store = Store::open(db)?;
+    let mut annotated = 0;
     // Until a whole run ends with the dictionaries it started with: an ingest may
     // change them (`--actors`) while this run works, and then what it did is stale.
     loop {
@@ -174,21 +175,24 @@ fn annotate_run(
         let Some((_, dictionaries)) = cached.as_ref() else {
             unreachable!("set above")
         };
-        annotate_with(&mut store, dictionaries, progress)?;
+        annotated += annotate_with(&mut store, dictionaries, progress)?;
         if StoreDictionaries::remembered(&store)? == remembered {
             break;
         }
     }
-    store.refresh_statistics()?;
+    if annotated > 0 {
+        store.refresh_statistics()?;
+    }
     store.checkpoint()?;
     Ok(())
 }
 
+/// Annotates what is pending with `dictionaries`; returns how many articles.
 fn annotate_with(
     store: &mut Store,
     dictionaries: &StoreDictionaries,
     progress: &Mutex<Progress>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<u64> {
     let pending = dateline_pipeline::count_pending(store, &dictionaries.dictionary)?;
     {
         let mut shown = lock(progress);
@@ -197,7 +201,7 @@ fn annotate_with(
         shown.running = pending > 0;
     }
     if pending == 0 {
-        return Ok(());
+        return Ok(0);
     }
     let mut counted = 0;
     let done = dateline_pipeline::annotate_pending(
@@ -211,5 +215,5 @@ fn annotate_with(
         },
     )?;
     lock(progress).annotated += done.articles - counted;
-    Ok(())
+    Ok(done.articles)
 }
