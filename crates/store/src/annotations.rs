@@ -295,6 +295,7 @@ impl Store {
         let members: HashSet<i64> = batch.iter().map(|a| a.rowid).collect();
         let cleared = knowledge::invalidate(&tx, &changed, key, &members)?;
         tx.commit()?;
+        crate::bound_wal(&self.conn)?;
         Ok(cleared)
     }
 

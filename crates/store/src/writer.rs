@@ -254,6 +254,7 @@ impl<'a> Writer<'a> {
     fn commit(&mut self) -> Result<()> {
         if !self.conn.is_autocommit() {
             self.conn.execute_batch("COMMIT")?;
+            crate::bound_wal(self.conn)?;
         }
         self.in_batch = 0;
         Ok(())
