@@ -109,6 +109,7 @@ pub fn serve(
         options.ingest = Some(ingest);
         options.status = Some(status);
     }
+    limit_malloc_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -119,4 +120,18 @@ pub fn serve(
         }))
         .with_context(|| format!("cannot serve on {addr}"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// glibc gives each thread that allocates under contention an arena of its own (up to
+/// eight per core) and seldom returns their memory: in a 10-minute soak, the blocking
+/// threads that answer requests held a dozen arenas of 40–60 MB each and the server's
+/// memory climbed without levelling off. Two arenas keep it flat; the allocations
+/// that matter (SQLite pages, annotation) are not contended enough to miss the rest.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tuning parameter of the allocator; it is called
+    // before the runtime starts any thread.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
 }
