@@ -132,9 +132,9 @@ impl Pool {
 }
 
 /// Page cache of each of the server's read connections, in MiB. Each connection
-/// caches pages of its own, so a store that grows under POSTs grew the server's
-/// memory by its size once per connection (a 10-minute soak: +250 MB at the 64 MiB
-/// a bulk writer uses); the operating system's file cache, shared, holds the rest.
+/// caches pages of its own, so at the 64 MiB a bulk writer uses, a store growing under
+/// POSTs grew the server's memory by its size once per connection; the operating
+/// system's file cache, shared by all, holds the rest.
 const READER_CACHE_MIB: i64 = 16;
 
 fn open_reader(db: &std::path::Path) -> Result<Store, StoreError> {

@@ -91,13 +91,13 @@ impl StoreError {
 }
 
 /// Size of the write-ahead log past which a writer checkpoints it after a commit.
-const WAL_BOUND: u64 = 64 << 20;
+const WAL_BOUND: u64 = 32 << 20;
 
-/// Keeps the write-ahead log under [`WAL_BOUND`]. SQLite's own checkpoints after
+/// Keeps the write-ahead log near [`WAL_BOUND`] (past it by one transaction at most). SQLite's own checkpoints after
 /// commits never restart the log while readers keep using it, so a server answering
 /// reads while a long annotation run writes saw its log reach 1.8 GB. Past the bound,
 /// the writer waits (up to the busy timeout) for readers of older snapshots and
-/// truncates the log; it costs a few milliseconds once per 64 MiB of writes.
+/// truncates the log; it costs a few milliseconds once per 32 MiB of writes.
 fn bound_wal(conn: &Connection) -> Result<()> {
     let Some(path) = conn.path().filter(|p| !p.is_empty()) else {
         return Ok(());
