@@ -9,9 +9,15 @@
 //!   `spawn_blocking` on one of a few pooled connections ([`Pool`]); each request's
 //!   store work is bounded by [`Options::query_time`] through the store's
 //!   `with_time_limit`, so a slow query answers 503, never hangs a worker.
+//! * **Bounded under load and attack.** A request waits for a pooled connection at
+//!   most its time limit (then 503); health has a connection of its own; at most
+//!   [`MAX_CONNECTIONS`] are open and each is closed after [`IDLE_TIMEOUT`] without a
+//!   request; writes only store, and the binary's worker annotates in the background
+//!   (`/api/status`).
 //! * **Errors are JSON.** Every refusal is `{"error", "parameter"?}` with 400 (bad
-//!   parameter), 404 (nothing in the window), 401/403 (writes), 413 (body too big)
-//!   or 503 (too slow); 500 is left for a broken store.
+//!   parameter or a control character), 404 (nothing in the window), 401/403
+//!   (writes), 413 (body too big) or 503 (too slow, or every connection busy); 500
+//!   is left for a broken store.
 //! * **The UI is three static files** compiled into the binary (`assets/`), served
 //!   under a strict Content Security Policy (no inline script or style), and builds
 //!   its DOM with `textContent`: stored text never becomes markup.
