@@ -13,6 +13,11 @@
 //!   binary, a WARC whose framing is lost) end that file, and never the whole run.
 //! * **Bounded records.** No single record may exceed [`MAX_RECORD_BYTES`]; longer
 //!   ones are skipped without being buffered whole, so a 100 MB line costs no memory.
+//! * **Bounded work on hostile input.** Nothing super-linear sees unbounded input:
+//!   HTML nested deeper than `MAX_HTML_DEPTH` is refused before parsing, and a gzip
+//!   stream that expands past `MAX_GUNZIP_RATIO` times its input (a bomb) stops its
+//!   file with the reason. Text arrives in the encoding the input declares
+//!   (`charset`), so a stray NUL or bad byte costs one line, not the file.
 //! * **One cleaner for every format.** Whatever the container, the text goes through
 //!   [`clean::clean_text`], so boilerplate never reaches the store, whichever format it
 //!   arrived in.
