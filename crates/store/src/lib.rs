@@ -114,7 +114,8 @@ fn truncate_wal(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// SQLite's failures in words a person can act on.
+/// SQLite's failures in words a person can act on (SQLite's own words follow as
+/// the error's source).
 fn describe_sqlite(e: &rusqlite::Error) -> String {
     use rusqlite::ErrorCode::*;
     let what = match e.sqlite_error_code() {
@@ -129,7 +130,7 @@ fn describe_sqlite(e: &rusqlite::Error) -> String {
         }
         _ => return format!("database error: {e}"),
     };
-    format!("{what} ({e})")
+    what.to_string()
 }
 
 /// How long a connection waits for another process's write lock.
