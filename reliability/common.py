@@ -340,6 +340,21 @@ class Server:
     def pid(self) -> int:
         return self.proc.pid
 
+    def wait_annotated(self, timeout: float = 600) -> bool:
+        """Waits until the server's background worker has annotated every stored
+        article (`GET /api/status`: nothing pending, not annotating)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                status, body = request("GET", self.port, "/api/status")
+                state = json.loads(body)
+                if status == 200 and state.get("pending") == 0 and not state.get("annotating"):
+                    return True
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.2)
+        return False
+
     def kill(self, sig=signal.SIGKILL) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)

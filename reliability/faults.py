@@ -423,8 +423,12 @@ def serve_kills(ctx: Ctx, trials: int, kills: int, batch: int, seed: int) -> Non
     poster = Poster(batches, port, time.time() + 3600)
     poster.run()
     total = time.monotonic() - t0
+    # POSTs are answered once stored; annotation follows in the background.
+    annotated = srv.wait_annotated()
     srv.stop()
     problems = [] if not poster.pending else [f"batches never accepted: {poster.pending}"]
+    if not annotated:
+        problems.append("background annotation did not finish within 600 s")
     problems += [f for f in poster.failures]
     problems += content_problems(ctx, db, ctx.work / "serve-cmp-export")
     server_log = logf.read_text()
@@ -463,8 +467,11 @@ def serve_kills(ctx: Ctx, trials: int, kills: int, batch: int, seed: int) -> Non
                 srv = common.Server(db, logf, token=TOKEN).start()
                 port[0] = srv.port
         poster.join()
+        annotated = srv.wait_annotated()
         srv.stop()
         problems = []
+        if not annotated:
+            problems.append("background annotation did not finish within 600 s")
         if poster.pending:
             problems.append(f"batches never accepted: {poster.pending}")
         problems += [f"unexpected response {f}" for f in poster.failures]
