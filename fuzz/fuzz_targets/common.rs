@@ -19,7 +19,7 @@ pub fn options(format: Option<Format>) -> ReadOptions {
         format,
         default_date: Some(default_date()),
         default_source: Some("fuzz".into()),
-        bytes_read: None,
+        ..ReadOptions::default()
     }
 }
 

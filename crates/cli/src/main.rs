@@ -93,6 +93,11 @@ struct InputArgs {
     /// shipped one (its names win). Repeatable.
     #[arg(long = "actors", value_name = "FILE")]
     actor_files: Vec<PathBuf>,
+    /// Skip (and report) any record longer than this many MiB: a JSON Lines line, a
+    /// CSV row, an HTML page, a WARC record or a whole feed.
+    #[arg(long, value_name = "MIB", default_value_t = (dateline_ingest::DEFAULT_MAX_RECORD_BYTES >> 20) as u32,
+          value_parser = clap::value_parser!(u32).range(1..=4096))]
+    max_record_mb: u32,
 }
 
 impl InputArgs {
@@ -102,6 +107,7 @@ impl InputArgs {
             default_date: self.date,
             default_source: self.source.clone(),
             bytes_read: None,
+            max_record_bytes: (self.max_record_mb as usize) << 20,
         }
     }
 

@@ -176,6 +176,36 @@ fn a_100_mb_single_line_is_skipped_without_stopping_the_file() {
 }
 
 #[test]
+fn max_record_mb_sets_the_record_limit() {
+    let (dir, db) = setup();
+    // A 1.5 MiB article: over a 1 MiB limit, under the default.
+    let body = paragraph(7).repeat(1 + (3 << 19) / paragraph(7).len());
+    let path = write(
+        dir.path(),
+        "long.jsonl",
+        jsonl_line("long-1", "2031-03-02", &body) + "\n",
+    );
+    let path = path.to_str().unwrap();
+    let tight = dateline(&["ingest", "--max-record-mb", "1", path], &db);
+    assert_eq!(tight.code, 1, "{}", tight.stderr);
+    assert!(
+        tight.stderr.contains("long.jsonl:1: line of 1")
+            && tight
+                .stderr
+                .contains("over the 1 MiB record limit (--max-record-mb)"),
+        "{}",
+        tight.stderr
+    );
+    assert_eq!(stored(&db), 1);
+    // Annotating it would take most of a minute in a debug build.
+    let default = dateline(&["ingest", "--no-extract", path], &db);
+    assert_eq!(default.code, 0, "{}", default.stderr);
+    assert_eq!(stored(&db), 2);
+    let refused = dateline(&["ingest", "--max-record-mb", "0", path], &db);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+}
+
+#[test]
 fn binary_file_is_rejected() {
     let (dir, db) = setup();
     let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();

@@ -8,7 +8,8 @@ use crate::html::fragment_text;
 use crate::{Draft, Item, Location, ReadOptions, RecordError, parse_date};
 
 /// Reads a feed document. A feed is parsed whole (feeds are small and the parser
-/// needs the document), then its items are handed out one by one.
+/// needs the document), so the caller hands over at most one record's worth of
+/// bytes; its items are then handed out one by one.
 pub fn read_feed(
     path: &Path,
     reader: impl BufRead,

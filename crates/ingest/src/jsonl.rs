@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::lines::{Line, read_bounded_line};
-use crate::{Draft, Item, Location, MAX_RECORD_BYTES, ReadOptions, RecordError};
+use crate::{Draft, Item, Location, ReadOptions, RecordError};
 
 /// Reads `reader` line by line; blank lines are skipped, every other line is one
 /// article or one error.
@@ -23,12 +23,12 @@ pub fn read_jsonl(
         line_no += 1;
         let at = Location::Line(line_no);
         let error = |message: String| RecordError::new(path, at.clone(), message);
-        match read_bounded_line(&mut reader, &mut buf, MAX_RECORD_BYTES) {
+        match read_bounded_line(&mut reader, &mut buf, opts.max_record_bytes) {
             Err(e) => return sink(Err(error(format!("read failed: {e}")))),
             Ok(Line::Eof) => return ControlFlow::Continue(()),
             Ok(Line::TooLong(len)) => sink(Err(error(format!(
-                "line of {len} bytes is over the {} MiB record limit; skipped",
-                MAX_RECORD_BYTES >> 20
+                "line of {len} bytes is over the {} record limit (--max-record-mb); skipped",
+                opts.record_limit()
             ))))?,
             Ok(Line::Read) => {
                 if buf.iter().all(u8::is_ascii_whitespace) {

@@ -11,8 +11,11 @@
 //!   line or record, and what was wrong; the reader then moves on to the next record.
 //!   Only errors that make the rest of a file unreadable (it does not exist, is
 //!   binary, a WARC whose framing is lost) end that file, and never the whole run.
-//! * **Bounded records.** No single record may exceed [`MAX_RECORD_BYTES`]; longer
-//!   ones are skipped without being buffered whole, so a 100 MB line costs no memory.
+//! * **Bounded records.** No single record may exceed [`ReadOptions::max_record_bytes`]
+//!   ([`DEFAULT_MAX_RECORD_BYTES`] unless the user raises it); longer ones are skipped
+//!   without being buffered whole, so a 100 MB line costs no memory. A feed, parsed
+//!   whole, counts as one record; every other format streams its records, so their
+//!   number per file costs nothing and is not limited.
 //! * **Bounded work on hostile input.** Nothing super-linear sees unbounded input:
 //!   HTML nested deeper than `MAX_HTML_DEPTH` is refused before parsing, and a gzip
 //!   stream that expands past `MAX_GUNZIP_RATIO` times its input (a bomb) stops its
@@ -51,11 +54,13 @@ pub use walk::{Format, WalkSummary, input_bytes, read_paths, read_reader, read_s
 
 use dateline_core::{Article, Date};
 
-/// Largest single record (a JSONL line, a CSV row, an HTML page, a WARC record) we read.
-pub const MAX_RECORD_BYTES: usize = 32 * 1024 * 1024;
+/// Largest single record (a JSONL line, a CSV row, an HTML page, a WARC record, a
+/// feed) read unless `--max-record-mb` says otherwise: a hundred times the longest
+/// news article we have seen, small enough that a few in flight stay far below 1 GB.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 32 * 1024 * 1024;
 
 /// Settings shared by every reader.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Read every path as this format instead of guessing from its extension.
     pub format: Option<Format>,
@@ -65,6 +70,32 @@ pub struct ReadOptions {
     pub default_source: Option<String>,
     /// Incremented with every byte read from input files, for progress reporting.
     pub bytes_read: Option<Arc<AtomicU64>>,
+    /// Records longer than this are skipped unread and reported (`--max-record-mb`).
+    pub max_record_bytes: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self {
+            format: None,
+            default_date: None,
+            default_source: None,
+            bytes_read: None,
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        }
+    }
+}
+
+impl ReadOptions {
+    /// The record limit in words, for messages: `32 MiB`.
+    pub(crate) fn record_limit(&self) -> String {
+        let mib = self.max_record_bytes as f64 / f64::from(1 << 20);
+        if mib.fract() == 0.0 {
+            format!("{mib} MiB")
+        } else {
+            format!("{} bytes", self.max_record_bytes)
+        }
+    }
 }
 
 /// Where in the input a record came from.

@@ -5,7 +5,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::jsonl::fields_from_strings;
-use crate::{Draft, Item, Location, MAX_RECORD_BYTES, ReadOptions, RecordError};
+use crate::{Draft, Item, Location, ReadOptions, RecordError};
 
 pub fn read_table(
     path: &Path,
@@ -58,10 +58,10 @@ pub fn read_table(
         }
         let at = Location::Line(row.position().map_or(line, |p| p.line()));
         let error = |message: String| RecordError::new(path, at.clone(), message);
-        if row.as_slice().len() > MAX_RECORD_BYTES {
+        if row.as_slice().len() > opts.max_record_bytes {
             sink(Err(error(format!(
-                "row is over the {} MiB record limit; skipped",
-                MAX_RECORD_BYTES >> 20
+                "row is over the {} record limit (--max-record-mb); skipped",
+                opts.record_limit()
             ))))?;
             continue;
         }

@@ -15,7 +15,7 @@ use crate::jsonl::read_jsonl;
 use crate::seed::parse_seed;
 use crate::table::read_table;
 use crate::warc::read_warc;
-use crate::{Item, Location, MAX_RECORD_BYTES, ReadOptions, RecordError};
+use crate::{Item, Location, ReadOptions, RecordError};
 
 /// Input formats of `SPEC.md` §2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,16 +269,19 @@ fn read_stream(
         // Records and feeds carry their own encodings (HTTP headers, the XML
         // declaration), which their readers honour.
         Format::Warc => read_warc(path, reader, opts, sink),
-        Format::Rss => read_feed(path, reader, opts, sink),
+        Format::Rss => match read_whole(path, reader, opts) {
+            Ok(bytes) => read_feed(path, bytes.as_slice(), opts, sink),
+            Err(e) => sink(Err(e)),
+        },
         Format::Seed => {
-            let draft = read_whole(path, bom_decoded(reader)).and_then(|bytes| {
+            let draft = read_whole(path, bom_decoded(reader), opts).and_then(|bytes| {
                 let text = String::from_utf8(bytes).map_err(|e| invalid_utf8(path, e))?;
                 parse_seed(path, &text)
             });
             sink(draft.and_then(|d| d.finish(opts, path, Location::File)))
         }
         Format::Html => {
-            let draft = read_whole(path, reader).and_then(|bytes| {
+            let draft = read_whole(path, reader, opts).and_then(|bytes| {
                 extract_html(&decode_html(&bytes, None), None)
                     .map_err(|m| RecordError::new(path, Location::File, m))
             });
@@ -288,19 +291,19 @@ fn read_stream(
 }
 
 /// A whole file's bytes, refusing files over the record limit.
-fn read_whole(path: &Path, reader: impl Read) -> Result<Vec<u8>, RecordError> {
+fn read_whole(path: &Path, reader: impl Read, opts: &ReadOptions) -> Result<Vec<u8>, RecordError> {
     let mut bytes = Vec::new();
     reader
-        .take(MAX_RECORD_BYTES as u64 + 1)
+        .take(opts.max_record_bytes as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| RecordError::new(path, Location::File, io_message(&e)))?;
-    if bytes.len() > MAX_RECORD_BYTES {
+    if bytes.len() > opts.max_record_bytes {
         return Err(RecordError::new(
             path,
             Location::File,
             format!(
-                "file is over the {} MiB record limit; skipped",
-                MAX_RECORD_BYTES >> 20
+                "file is over the {} record limit (--max-record-mb); skipped",
+                opts.record_limit()
             ),
         ));
     }
@@ -446,6 +449,55 @@ mod tests {
             .map(|i| i.as_ref().map(|_| ()).map_err(|e| e.location.clone()))
             .collect();
         assert_eq!(lines, [Ok(()), Ok(()), Err(Location::Line(3))]);
+    }
+
+    #[test]
+    fn the_record_limit_is_the_callers_and_covers_lines_pages_and_whole_feeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = "word ".repeat(400);
+        let lines = dir.path().join("a.jsonl");
+        std::fs::write(
+            &lines,
+            format!(
+                "{{\"date\":\"2031-03-01\",\"text\":\"{long}\"}}\n\
+                 {{\"date\":\"2031-03-01\",\"text\":\"Short.\"}}\n"
+            ),
+        )
+        .unwrap();
+        let feed = dir.path().join("b.rss");
+        std::fs::write(
+            &feed,
+            format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><item><title>x</title>\
+                 <description>{long}</description></item></channel></rss>"
+            ),
+        )
+        .unwrap();
+        let read = |max_record_bytes| {
+            let opts = ReadOptions {
+                max_record_bytes,
+                default_date: Some(jiff::civil::date(2031, 3, 1)),
+                ..ReadOptions::default()
+            };
+            let mut outcome = Vec::new();
+            read_paths(&[lines.clone(), feed.clone()], &opts, &mut |item| {
+                outcome.push(item.map(|_| ()).map_err(|e| e.to_string()));
+                ControlFlow::Continue(())
+            });
+            outcome
+        };
+        assert_eq!(read(1 << 20), [Ok(()), Ok(()), Ok(())]);
+        let small = read(1000);
+        assert!(small[0].as_ref().unwrap_err().contains(
+            "a.jsonl:1: line of 2031 bytes is over the 1000 bytes record limit (--max-record-mb)"
+        ));
+        assert_eq!(small[1], Ok(()));
+        assert!(
+            small[2]
+                .as_ref()
+                .unwrap_err()
+                .contains("b.rss: file is over")
+        );
     }
 
     #[test]

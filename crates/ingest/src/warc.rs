@@ -13,7 +13,7 @@ use std::path::Path;
 use crate::charset::decode_html;
 use crate::html::extract_html;
 use crate::lines::{Line, read_bounded_line};
-use crate::{Item, Location, MAX_RECORD_BYTES, ReadOptions, RecordError, parse_date};
+use crate::{Item, Location, ReadOptions, RecordError, parse_date};
 
 const MAX_HEADER_LINE: usize = 64 * 1024;
 const MAX_HEADER_LINES: usize = 512;
@@ -69,11 +69,12 @@ pub fn read_warc(
         };
         let is_http_response = header(&headers, "warc-type") == Some("response")
             && header(&headers, "content-type").is_some_and(|t| t.starts_with("application/http"));
-        if !is_http_response || length > MAX_RECORD_BYTES as u64 {
+        if !is_http_response || length > opts.max_record_bytes as u64 {
             let skipped = io::copy(&mut (&mut reader).take(length), &mut io::sink());
             if is_http_response {
                 sink(Err(error(format!(
-                    "record of {length} bytes is over the record limit; skipped"
+                    "record of {length} bytes is over the {} record limit (--max-record-mb); skipped",
+                    opts.record_limit()
                 ))))?;
             }
             match skipped {
