@@ -1,7 +1,8 @@
 //! Readers for the CAMEO/Phoenix dictionary formats used by PETRARCH and its
 //! successors: the actor dictionaries (countries, international, non-state), the
 //! agents dictionary, and the verb dictionary ([`verbs`], its format in that module's
-//! doc). Formats only — no matching, no tokenisation — so the language layer
+//! doc), and PETRARCH-2's coding ontology ([`pico`]: how a verb and the verb it
+//! governs combine). Formats only — no matching, no tokenisation — so the language layer
 //! (gazetteer features), the actor layer (codes and roles) and the event coder
 //! (verbs and patterns) read the files one way. [`codes`] is what an event code means
 //! (root, name, quad class, Goldstein value, PLOVER category): the table the coder
@@ -38,6 +39,7 @@ mod actors;
 mod agents;
 pub mod codes;
 mod dates;
+pub mod pico;
 pub mod verbs;
 
 pub use actors::{ActorEntry, Role, code_on, read_actors};

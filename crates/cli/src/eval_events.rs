@@ -345,6 +345,8 @@ fn eval_hand_check(args: &EventGold) -> anyhow::Result<serde_json::Value> {
         ours.sort_by_key(|(start, _)| *start);
         let mut used = vec![false; ours.len()];
         let (mut tp_found, mut tp_dyad) = (0, 0);
+        let text = &extracted[article].article.text;
+        let mut missed = Vec::new();
         for g in lines {
             let candidates = || {
                 ours.iter()
@@ -378,6 +380,17 @@ fn eval_hand_check(args: &EventGold) -> anyhow::Result<serde_json::Value> {
                 .find(|(_, e)| same_dyad(e))
                 .or_else(|| candidates().next());
             let Some((i, e)) = pick else {
+                if args.show_errors {
+                    missed.push(format!(
+                        "missed {} {}→{} at «{}»",
+                        g.code,
+                        g.source.code.as_deref().unwrap_or("?"),
+                        g.target
+                            .as_ref()
+                            .map_or("-", |t| t.code.as_deref().unwrap_or("?")),
+                        chars(text, g.verb[0], g.verb[1])
+                    ));
+                }
                 continue;
             };
             used[i] = true;
@@ -392,6 +405,26 @@ fn eval_hand_check(args: &EventGold) -> anyhow::Result<serde_json::Value> {
                 .iter()
                 .filter(|c| e.conditions.iter().any(|o| o.start < c[1] && c[0] < o.end))
                 .count();
+        }
+        if args.show_errors {
+            for (_, e) in ours
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !used[*i])
+                .map(|(_, e)| e)
+            {
+                eprintln!(
+                    "{article}: extra {} {}→{} at «{}» in «{}»",
+                    e.code,
+                    e.source.code,
+                    e.target.as_ref().map_or("-", |t| t.code.as_str()),
+                    e.id,
+                    chars(text, e.evidence.start, e.evidence.end).replace('\n', " ")
+                );
+            }
+            for m in &missed {
+                eprintln!("{article}: {m}");
+            }
         }
         found.add_counts(Counts {
             tp: tp_found,
@@ -418,6 +451,14 @@ fn eval_hand_check(args: &EventGold) -> anyhow::Result<serde_json::Value> {
         "hypothetical_agreement": share(hypothetical_right),
         "conditions": {"gold": conditions_gold, "overlapped": conditions_found},
     })))
+}
+
+/// The characters `[start, end)` of `text`, counted as the gold counts them (code points).
+fn chars(text: &str, start: usize, end: usize) -> String {
+    text.chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
 }
 
 /// The peer's predictions by sentence text.

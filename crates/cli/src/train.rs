@@ -76,10 +76,11 @@ pub enum TrainKind {
     /// The statement model: which candidate quotes and reports are statements,
     /// learned from the real-news gold's train split (`--split train`).
     Statements(crate::train_statements::StatementsTraining),
-    /// Compile the CAMEO verb dictionary and the CAMEO→PLOVER table into the event
-    /// coder's model.
+    /// Compile the CAMEO verb dictionary, the CAMEO→PLOVER table and PETRARCH-2's
+    /// coding ontology into the event coder's model.
     Events {
-        /// The folder with CAMEO.2.0.txt (../shared/data/cameo-dictionaries).
+        /// The folder with CAMEO.2.0.txt and PETR.Internal.Coding.Ontology.txt
+        /// (../shared/data/cameo-dictionaries).
         #[arg(long)]
         dictionaries: PathBuf,
         /// The CAMEO→PLOVER table (../shared/data/plover-gold/CAMEO2PLOVER-2021.txt).
@@ -123,13 +124,16 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             };
             let verbs = read(&dictionaries.join("CAMEO.2.0.txt"))?;
             let plover = read(plover)?;
-            let (model, problems) = dateline_events::EventModel::compile(&verbs, Some(&plover));
+            let ontology = read(&dictionaries.join("PETR.Internal.Coding.Ontology.txt"))?;
+            let (model, problems) =
+                dateline_events::EventModel::compile(&verbs, Some(&plover), Some(&ontology));
             report_problems(&problems);
             let summary = format!(
-                "{} verb blocks, {} patterns, {} PLOVER codes",
+                "{} verb blocks, {} patterns, {} PLOVER codes, {} ontology codes",
                 model.verbs.blocks.len(),
                 model.verbs.pattern_count(),
-                model.plover.len()
+                model.plover.len(),
+                model.ontology.len()
             );
             write_model(out, model.to_json().as_bytes(), started, &summary)?;
             Ok(ExitCode::SUCCESS)

@@ -81,17 +81,61 @@ pub fn events(
         if !is_complement(document, verb) {
             continue;
         }
+        let head_pattern = coded[head].as_ref().is_some_and(|h| h.from_pattern);
+        if coder.refuses(head) && !head_pattern {
+            // "ruled out talks", "refused to withdraw": the refusal is the event, a
+            // 12x by what is refused, not a negated talk (unless a pattern of the
+            // refusal read the complement: that code stands, below).
+            for i in c.events.clone() {
+                if let Some(code) = model.ontology.combine(REJECT, &out[i].code) {
+                    recode(&mut out[i], code, model);
+                    out[i].negated = false;
+                }
+            }
+            for i in coded[head].iter().flat_map(|h| h.events.clone()) {
+                dropped[i] = true;
+            }
+            continue;
+        }
         let Some(h) = &coded[head] else {
             continue;
         };
-        let drop = if h.from_pattern { &c.events } else { &h.events };
-        for i in drop.clone() {
+        if h.from_pattern {
+            for i in c.events.clone() {
+                dropped[i] = true;
+            }
+            continue;
+        }
+        // "pledged to provide aid" is an intent to aid (033) where the ontology
+        // combines the two; else the governed verb's code stands.
+        let head_code = out[h.events.start].code.clone();
+        for i in c.events.clone() {
+            if let Some(code) = model.ontology.combine(&head_code, &out[i].code) {
+                recode(&mut out[i], code, model);
+            }
+        }
+        for i in h.events.clone() {
             dropped[i] = true;
         }
     }
     let mut keep = dropped.iter().map(|d| !d);
     out.retain(|_| keep.next().unwrap_or(true));
     out
+}
+
+/// The plain rejection, which the ontology combines with what is rejected.
+const REJECT: &str = "120";
+
+/// Gives `event` another code, and what follows from it.
+fn recode(event: &mut Event, code: String, model: &EventModel) {
+    let Some(root) = codes::root(&code) else {
+        return;
+    };
+    event.root = root.to_string();
+    event.quad_class = dateline_cameo::codes::quad_class(root);
+    event.goldstein = dateline_cameo::codes::goldstein(root);
+    event.plover = dateline_cameo::codes::plover(&model.plover, &code);
+    event.code = code;
 }
 
 /// Who acts on whom, with which code: each source on each target. A compound subject
@@ -423,6 +467,18 @@ impl<'a> Coder<'a> {
                 span: self.span_of(start, head + 1)?,
             })
         })
+    }
+
+    /// A verb of refusal: one of the dictionary's REFUSE block ("rule out", "reject",
+    /// "deny"), or "refuse" and "decline" themselves.
+    fn refuses(&self, verb: usize) -> bool {
+        let token = &self.document.tokens[verb];
+        let lemma = token.lemma.to_lowercase();
+        token.xpos.starts_with("VB")
+            && (matches!(lemma.as_str(), "refuse" | "decline")
+                || self.model.verbs.verbs_of(&lemma).iter().any(|v| {
+                    self.model.verbs.blocks[v.block].name == "REFUSE" && self.has_particles(verb, v)
+                }))
     }
 
     /// A multi-word verb's particles ("bring … out") follow it closely or hang on it.

@@ -36,6 +36,7 @@ mod coder;
 
 use std::collections::BTreeMap;
 
+use dateline_cameo::pico::{Ontology, read_ontology};
 use dateline_cameo::verbs::VerbDictionary;
 use serde::{Deserialize, Serialize};
 
@@ -44,17 +45,24 @@ pub use dateline_cameo::codes::{
     goldstein, parse_code, parse_root, quad_class, read_plover, root, root_name,
 };
 
-/// What the coder knows: the verb dictionary and the CAMEO→PLOVER table.
+/// What the coder knows: the verb dictionary, the CAMEO→PLOVER table and the
+/// coding ontology that combines a verb with the verb it governs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventModel {
     pub verbs: VerbDictionary,
     pub plover: BTreeMap<String, String>,
+    #[serde(default)]
+    pub ontology: Ontology,
 }
 
 impl EventModel {
-    /// Compiles the model from the text of a verb dictionary and of the PLOVER
-    /// table; problems come back as `file:line: what`.
-    pub fn compile(verbs: &str, plover: Option<&str>) -> (EventModel, Vec<String>) {
+    /// Compiles the model from the text of a verb dictionary, the PLOVER table and
+    /// the coding ontology; problems come back as `file:line: what`.
+    pub fn compile(
+        verbs: &str,
+        plover: Option<&str>,
+        ontology: Option<&str>,
+    ) -> (EventModel, Vec<String>) {
         let mut problems = Vec::new();
         let verbs = dateline_cameo::verbs::read_verbs(verbs, |line, what| {
             problems.push(format!("verbs:{line}: {what}"))
@@ -64,7 +72,19 @@ impl EventModel {
                 problems.push(format!("plover:{line}: {what}"))
             })
         });
-        (EventModel { verbs, plover }, problems)
+        let ontology = ontology.map_or_else(Ontology::default, |text| {
+            read_ontology(text, |line, what| {
+                problems.push(format!("ontology:{line}: {what}"))
+            })
+        });
+        (
+            EventModel {
+                verbs,
+                plover,
+                ontology,
+            },
+            problems,
+        )
     }
 
     /// The compiled form (`data/models/events.json`).
@@ -78,8 +98,9 @@ impl EventModel {
 
     /// This model with another verb dictionary (the validation suites' own).
     pub fn with_verbs(&self, verbs: &str) -> (EventModel, Vec<String>) {
-        let (mut model, problems) = EventModel::compile(verbs, None);
+        let (mut model, problems) = EventModel::compile(verbs, None, None);
         model.plover = self.plover.clone();
+        model.ontology = self.ontology.clone();
         (model, problems)
     }
 }

@@ -122,3 +122,18 @@ fn conditions_are_kept_with_the_act() {
         "{conditions:?}"
     );
 }
+
+#[test]
+fn a_refusal_is_a_rejection_of_what_is_refused() {
+    // Not a negated talk: a 12x, by what was refused.
+    for text in [
+        "Veldora has ruled out talking to Haldmere's president.",
+        "Veldora refused to negotiate with Haldmere.",
+    ] {
+        let e = extract(text);
+        let event = only(&e);
+        assert_eq!(event.root, "12", "{text}: {:#?}", dyads(&e));
+        assert!(!event.negated, "{text}");
+        assert_eq!(event.source.code, "VLD");
+    }
+}
