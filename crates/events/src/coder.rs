@@ -46,6 +46,11 @@ const REFUSALS: &[&str] = &["refuse", "decline", "fail"];
 /// Modal words that make an event possible rather than done.
 const HYPOTHETICAL: &[&str] = &["could", "may", "might", "would", "should", "can"];
 
+/// Words whose infinitive is ready or expected, not done ("willing to talk").
+const READINESS: &[&str] = &[
+    "willing", "ready", "prepared", "open", "eager", "keen", "likely", "expect", "due",
+];
+
 /// How many coordinated actors one side may expand into ("a list of 200 countries"
 /// stays bounded).
 const MAX_COMPOUND: usize = 12;
@@ -298,8 +303,11 @@ impl<'a> Coder<'a> {
                 "aux:pass" | "nsubj:pass"
             )
         });
-        let after = self.phrase_after(verb);
         let sentence = self.document.sentences[self.sentence_of[verb]].clone();
+        if self.in_question(verb, sentence.end) {
+            return None;
+        }
+        let after = self.phrase_after(verb);
         let before: Vec<usize> = (sentence.start..verb).collect();
         let best = block
             .patterns
@@ -421,13 +429,21 @@ impl<'a> Coder<'a> {
             }) || refused && !code.starts_with("12"))
     }
 
-    /// Could, may, would, should, can; an "if" on the verb or its clause.
+    /// Could, may, would, should, can; an "if" on the verb or its clause; "willing
+    /// to", "ready to", "expected to" (a stance or a forecast, not an act).
     fn hypothetical(&self, verb: usize) -> bool {
-        self.children[verb].iter().any(|&c| {
-            let relation = self.document.tokens[c].deprel.as_str();
-            relation == "aux" && HYPOTHETICAL.contains(&self.lower[c].as_str())
-                || relation == "mark" && self.lower[c] == "if"
-        }) || self.in_if_clause(verb)
+        let token = &self.document.tokens[verb];
+        let readiness = token.deprel == "xcomp"
+            && token.head.is_some_and(|h| {
+                READINESS.contains(&self.document.tokens[h].lemma.to_lowercase().as_str())
+            });
+        readiness
+            || self.children[verb].iter().any(|&c| {
+                let relation = self.document.tokens[c].deprel.as_str();
+                relation == "aux" && HYPOTHETICAL.contains(&self.lower[c].as_str())
+                    || relation == "mark" && self.lower[c] == "if"
+            })
+            || self.in_if_clause(verb)
     }
 
     /// The place force was used against or a visit went to ("fired two shells at
@@ -467,6 +483,18 @@ impl<'a> Coder<'a> {
                 span: self.span_of(start, head + 1)?,
             })
         })
+    }
+
+    /// "Is Veldora delaying the talks?": a question asks, it does not report. The verb
+    /// is in one when the first full stop, exclamation or question mark after it is a
+    /// question mark.
+    fn in_question(&self, verb: usize, sentence_end: usize) -> bool {
+        let text = self.document.text();
+        self.document.tokens[verb + 1..sentence_end]
+            .iter()
+            .map(|t| &text[t.start..t.end])
+            .find(|t| matches!(*t, "." | "!" | "?"))
+            == Some("?")
     }
 
     /// A verb of refusal: one of the dictionary's REFUSE block ("rule out", "reject",

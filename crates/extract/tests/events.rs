@@ -137,3 +137,13 @@ fn a_refusal_is_a_rejection_of_what_is_refused() {
         assert_eq!(event.source.code, "VLD");
     }
 }
+
+#[test]
+fn a_question_is_no_event_and_readiness_is_not_an_act() {
+    assert!(
+        extract("Is Veldora delaying the talks with Haldmere?")
+            .events
+            .is_empty()
+    );
+    assert!(only(&extract("Veldora is willing to negotiate with Haldmere.")).hypothetical);
+}

@@ -84,6 +84,16 @@ const TEASER_PREFIXES: &[&str] = &[
     "watch video",
 ];
 
+/// Teaser openings that may run straight into the other story's headline.
+const HEADLINE_TEASER_PREFIXES: &[&str] = &[
+    "also read",
+    "read also",
+    "read more",
+    "more on this story",
+    "related",
+    "see also",
+];
+
 /// Openings of prompts to the reader.
 const PROMPT_PREFIXES: &[&str] = &[
     "click here",
@@ -123,6 +133,21 @@ pub fn is_boilerplate(line: &str) -> bool {
                 .next()
                 .is_none_or(|c| matches!(c, ':' | '|' | '-' | '–' | '—' | '»' | '>' | '/'))
     });
+    // "Also Read More airstrikes reported in the west": a headline run straight on,
+    // capitalised and with no full stop, where a sentence would go on in lower case
+    // or end with one.
+    let headline_teaser = HEADLINE_TEASER_PREFIXES.iter().any(|p| {
+        lower.starts_with(p)
+            && line[p.len()..].starts_with(' ')
+            && line[p.len()..]
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+            && !line
+                .trim_end()
+                .ends_with(['.', '!', '?', '"', '\u{201d}', '\''])
+    });
     let prompt = PROMPT_PREFIXES.iter().any(|p| {
         bare.starts_with(p)
             && bare[p.len()..]
@@ -130,7 +155,7 @@ pub fn is_boilerplate(line: &str) -> bool {
                 .next()
                 .is_none_or(|c| !c.is_alphanumeric())
     });
-    teaser || prompt || is_byline(line)
+    teaser || headline_teaser || prompt || is_byline(line)
 }
 
 /// "By Mira Castellane", "By A. Lund and B. Okafor", "By Jane Roe, Staff Reporter": the
@@ -170,6 +195,8 @@ mod tests {
     fn drops_advertisement_teaser_prompt_and_byline_lines() {
         let raw = "By Mira Castellane\n\nThe envoy arrived on Monday.\nAdvertisement\n\
             Also Read: Harbour fees rise again\n\n\nShe said talks would resume.\n\
+            Also Read More drones sighted over the northern ferry lanes\n\
+            Related Stories Veldora recalls its envoy\n\
             Subscribe to our newsletter for daily updates\nShare this article";
         assert_eq!(
             clean_text(raw),
@@ -184,6 +211,8 @@ mod tests {
             "Read more closely, the statement leaves room for talks on the island and for a wider settlement of the dispute later in the year, officials said.",
             "Advertisements for the referendum were banned.",
             "Subscribers to the state broadcaster saw the address.",
+            "Related Haldish firms were fined on Monday.",
+            "Also read out in the chamber was the envoy's letter",
         ] {
             assert!(!is_boilerplate(line), "{line}");
         }
