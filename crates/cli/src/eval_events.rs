@@ -302,22 +302,6 @@ fn eval_plover(
 /// on those found, how often `negated` and `hypothetical` agree and how many gold
 /// conditions our conditions overlap.
 fn eval_hand_check(args: &EventGold) -> anyhow::Result<serde_json::Value> {
-    #[derive(Deserialize)]
-    struct GoldEvent {
-        article: String,
-        verb: [usize; 2],
-        source: GoldActor,
-        target: Option<GoldActor>,
-        code: String,
-        negated: bool,
-        hypothetical: bool,
-        #[serde(default)]
-        conditions: Vec<[usize; 2]>,
-    }
-    #[derive(Deserialize)]
-    struct GoldActor {
-        code: Option<String>,
-    }
     let mut gold: BTreeMap<String, Vec<GoldEvent>> =
         crate::eval_actors::read_gold(&args.gold, "gold event", |e: &GoldEvent| e.article.clone())?;
     args.split.apply("events", &args.gold, &mut gold)?;
@@ -337,10 +321,7 @@ fn eval_hand_check(args: &EventGold) -> anyhow::Result<serde_json::Value> {
         let mut ours: Vec<(usize, &dateline_core::Event)> = extracted[article]
             .events
             .iter()
-            .filter_map(|e| {
-                let start = e.id.rsplit(':').nth(1)?.parse().ok()?;
-                Some((start, e))
-            })
+            .filter_map(|e| Some((verb_start(e)?, e)))
             .collect();
         ours.sort_by_key(|(start, _)| *start);
         let mut used = vec![false; ours.len()];
@@ -451,6 +432,31 @@ fn eval_hand_check(args: &EventGold) -> anyhow::Result<serde_json::Value> {
         "hypothetical_agreement": share(hypothetical_right),
         "conditions": {"gold": conditions_gold, "overlapped": conditions_found},
     })))
+}
+
+/// One line of an offset gold (`gold/events/*.jsonl`).
+#[derive(Deserialize)]
+pub(crate) struct GoldEvent {
+    pub article: String,
+    /// Code points into the stored text.
+    pub verb: [usize; 2],
+    pub source: GoldActor,
+    pub target: Option<GoldActor>,
+    pub code: String,
+    pub negated: bool,
+    pub hypothetical: bool,
+    #[serde(default)]
+    pub conditions: Vec<[usize; 2]>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct GoldActor {
+    pub code: Option<String>,
+}
+
+/// Where an event's verb starts (code points), from its id.
+pub(crate) fn verb_start(event: &dateline_core::Event) -> Option<usize> {
+    event.id.rsplit(':').nth(1)?.parse().ok()
 }
 
 /// The characters `[start, end)` of `text`, counted as the gold counts them (code points).

@@ -23,6 +23,7 @@ mod serve;
 mod statements;
 mod terminal;
 mod train;
+mod train_event_layer;
 mod train_statements;
 mod writes;
 

@@ -76,6 +76,10 @@ pub enum TrainKind {
     /// The statement model: which candidate quotes and reports are statements,
     /// learned from the real-news gold's train split (`--split train`).
     Statements(crate::train_statements::StatementsTraining),
+    /// The learned event layer: which of the coder's events to keep and which open
+    /// verbs to code, learned from the real-news event gold's train split (`--split
+    /// train`).
+    EventLayer(crate::train_event_layer::EventLayerTraining),
     /// Compile the CAMEO verb dictionary, the CAMEO→PLOVER table and PETRARCH-2's
     /// coding ontology into the event coder's model.
     Events {
@@ -96,6 +100,10 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
     match kind {
         TrainKind::Statements(args) => {
             crate::train_statements::train(args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        TrainKind::EventLayer(args) => {
+            crate::train_event_layer::train(args)?;
             Ok(ExitCode::SUCCESS)
         }
         TrainKind::Actors { dictionaries, out } => {

@@ -55,14 +55,19 @@ const READINESS: &[&str] = &[
 /// stays bounded).
 const MAX_COMPOUND: usize = 12;
 
-/// The events of a document whose mentions the actor layer linked and coded.
-pub fn events(
-    document: &Document,
+/// The events of a document whose mentions the actor layer linked and coded, each
+/// with the token of its verb.
+///
+/// Also says which tokens the coding settled: those whose events are kept, and the
+/// heads whose meaning a complement's code now
+/// carries ("ruled" in "ruled out talking", a 12x), which are no longer open to the
+/// learned proposer. A head whose complement kept its own code ("offered" in "offered
+/// to mediate") stays open: what it adds is not coded yet.
+pub(crate) fn coded_events(
+    coder: &Coder,
     statements: &[Statement],
-    model: &EventModel,
-    lookups: Lookups,
-) -> Vec<Event> {
-    let coder = Coder::new(document, model, lookups);
+) -> (Vec<(usize, Event)>, Vec<bool>) {
+    let (document, model) = (coder.document, coder.model);
     let mut out = Vec::new();
     let mut coded: Vec<Option<Coded>> = vec![None; document.tokens.len()];
     for (verb, slot) in coded.iter_mut().enumerate() {
@@ -78,6 +83,7 @@ pub fn events(
     // complement are one event. The head's when one of its patterns read the
     // complement ("want … attack" is a threat), else the complement's.
     let mut dropped = vec![false; out.len()];
+    let mut combined_heads = Vec::new();
     for (verb, c) in coded.iter().enumerate() {
         let token = &document.tokens[verb];
         let (Some(c), Some(head)) = (c, token.head) else {
@@ -95,6 +101,7 @@ pub fn events(
                 if let Some(code) = model.ontology.combine(REJECT, &out[i].code) {
                     recode(&mut out[i], code, model);
                     out[i].negated = false;
+                    combined_heads.push(head);
                 }
             }
             for i in coded[head].iter().flat_map(|h| h.events.clone()) {
@@ -117,15 +124,34 @@ pub fn events(
         for i in c.events.clone() {
             if let Some(code) = model.ontology.combine(&head_code, &out[i].code) {
                 recode(&mut out[i], code, model);
+                combined_heads.push(head);
             }
         }
         for i in h.events.clone() {
             dropped[i] = true;
         }
     }
-    let mut keep = dropped.iter().map(|d| !d);
-    out.retain(|_| keep.next().unwrap_or(true));
-    out
+    let mut settled = vec![false; document.tokens.len()];
+    for head in combined_heads {
+        settled[head] = true;
+    }
+    let mut verb_of = Vec::with_capacity(out.len());
+    for (verb, c) in coded.iter().enumerate() {
+        if let Some(c) = c {
+            verb_of.extend(c.events.clone().map(|_| verb));
+        }
+    }
+    let events: Vec<(usize, Event)> = out
+        .into_iter()
+        .zip(verb_of)
+        .zip(dropped)
+        .filter(|(_, dropped)| !dropped)
+        .map(|((event, verb), _)| (verb, event))
+        .collect();
+    for (verb, _) in &events {
+        settled[*verb] = true;
+    }
+    (events, settled)
 }
 
 /// The plain rejection, which the ontology combines with what is rejected.
@@ -210,7 +236,7 @@ struct Coded {
     from_pattern: bool,
 }
 
-struct Coder<'a> {
+pub(crate) struct Coder<'a> {
     document: &'a Document,
     lookups: Lookups<'a>,
     mentions: &'a [Mention],
@@ -233,7 +259,7 @@ struct Match<'p> {
 }
 
 impl<'a> Coder<'a> {
-    fn new(document: &'a Document, model: &'a EventModel, lookups: Lookups<'a>) -> Self {
+    pub(crate) fn new(document: &'a Document, model: &'a EventModel, lookups: Lookups<'a>) -> Self {
         let (mentions, actors) = (document.mentions.as_slice(), &document.actors);
         let date = document.article.date;
         // Looked up once per actor, not once per mention: an article may have many.
@@ -355,7 +381,34 @@ impl<'a> Coder<'a> {
                 }
             }
         };
-        let negated = self.negated(verb, best.as_ref().map(|m| m.pattern), code);
+        let confidence = if best.is_some() { 0.9 } else { 0.7 };
+        let pattern = best.as_ref().map(|m| m.pattern);
+        self.emit(
+            verb,
+            statements,
+            (pair, passive, pattern),
+            (&sources, &targets),
+            confidence,
+            out,
+        );
+        let coded = out.len() > before_count;
+        coded.then_some(best.is_some())
+    }
+
+    /// Pushes the events of `verb` coded `pair` between `sources` and `targets`, with
+    /// their qualifiers, dates and evidence.
+    fn emit(
+        &self,
+        verb: usize,
+        statements: &[Statement],
+        (pair, passive, pattern): (&CodePair, bool, Option<&Pattern>),
+        (sources, targets): (&[EventActor], &[EventActor]),
+        confidence: f32,
+        out: &mut Vec<Event>,
+    ) -> Option<()> {
+        let code = pair.for_voice(passive)?;
+        let sentence = self.document.sentences[self.sentence_of[verb]].clone();
+        let negated = self.negated(verb, pattern, code);
         let hypothetical = self.hypothetical(verb);
         let conditions = self.conditions(verb);
         let evidence = self.span_of(sentence.start, sentence.end)?;
@@ -374,7 +427,7 @@ impl<'a> Coder<'a> {
             // event.
             return None;
         }
-        let dyads = dyads(&sources, &targets, pair, passive);
+        let dyads = dyads(sources, targets, pair, passive);
         for (source, target, code) in dyads {
             let Some(root) = codes::root(&code) else {
                 continue;
@@ -397,11 +450,10 @@ impl<'a> Coder<'a> {
                 conditions: conditions.clone(),
                 reported_by: reported_by.clone(),
                 evidence: evidence.clone(),
-                confidence: if best.is_some() { 0.9 } else { 0.7 },
+                confidence,
             });
         }
-        let coded = out.len() > before_count;
-        coded.then_some(best.is_some())
+        Some(())
     }
 
     /// "did not attack", "refused to meet"; but not when the pattern that gave the
@@ -483,6 +535,113 @@ impl<'a> Coder<'a> {
                 span: self.span_of(start, head + 1)?,
             })
         })
+    }
+
+    /// Whether each sentence names a coded actor: only there can a verb be an event.
+    pub(crate) fn sentences_with_actors(&self) -> Vec<bool> {
+        let mut out = vec![false; self.document.sentences.len()];
+        for (i, m) in self.mention_of.iter().enumerate() {
+            if m.is_some() {
+                out[self.sentence_of[i]] = true;
+            }
+        }
+        out
+    }
+
+    /// Whether token `i`, given no event by the dictionary, could still be one the
+    /// learned proposer codes: a verb, or a noun the verb dictionary knows ("clashes",
+    /// "arrests"), in a sentence that names an actor, outside names and questions.
+    pub(crate) fn is_open(&self, i: usize, actor_sentences: &[bool]) -> bool {
+        let token = &self.document.tokens[i];
+        let sentence = self.sentence_of[i];
+        let kind_fits = token.xpos.starts_with("VB")
+            || token.xpos.starts_with("NN")
+                && !self
+                    .model
+                    .verbs
+                    .verbs_of(&token.lemma.to_lowercase())
+                    .is_empty();
+        kind_fits
+            && actor_sentences[sentence]
+            && self.mention_of[i].is_none()
+            && !self.in_question(i, self.document.sentences[sentence].end)
+    }
+
+    /// Who would act and on whom at open token `i`, as `(sources, targets)`: for a
+    /// verb, its subject (or the actor before it) and its object (or the actor after
+    /// it); for a noun, its possessor or modifier ("Veldora's attack", "Haldish
+    /// strikes") and the actor in its own phrase ("attack on Veldora").
+    pub(crate) fn open_dyad(&self, i: usize) -> (Vec<EventActor>, Vec<EventActor>) {
+        let token = &self.document.tokens[i];
+        if token.xpos.starts_with("VB") {
+            let passive = self.children[i].iter().any(|&c| {
+                matches!(
+                    self.document.tokens[c].deprel.as_str(),
+                    "aux:pass" | "nsubj:pass"
+                )
+            });
+            let (subject, object) = if passive {
+                (self.agent(i), self.child_with(i, &["nsubj:pass"]))
+            } else {
+                (self.subject(i).or_else(|| self.actor_before(i)), None)
+            };
+            let sources = subject.map(|s| self.actors_at(s)).unwrap_or_default();
+            let targets = match object {
+                Some(o) => self.actors_at(o),
+                None => {
+                    let found = self.object_actors(i);
+                    match self.actor_after(i) {
+                        Some(t) if found.is_empty() && !passive => self.actors_at(t),
+                        _ => found,
+                    }
+                }
+            };
+            return (sources, targets);
+        }
+        let mut sources = Vec::new();
+        let mut targets = Vec::new();
+        for &c in &self.children[i] {
+            match self.document.tokens[c].deprel.as_str() {
+                "nmod:poss" | "amod" | "compound" if sources.is_empty() => {
+                    sources = self.actors_at(c);
+                }
+                "nmod" if targets.is_empty() => targets = self.actors_at(c),
+                _ => {}
+            }
+        }
+        if sources.is_empty() {
+            sources = self
+                .actor_before(i)
+                .map(|s| self.actors_at(s))
+                .unwrap_or_default();
+        }
+        (sources, targets)
+    }
+
+    /// The events of open token `i` coded `code` by the learned proposer.
+    pub(crate) fn propose(
+        &self,
+        i: usize,
+        code: &str,
+        statements: &[Statement],
+        out: &mut Vec<Event>,
+    ) {
+        let (sources, targets) = self.open_dyad(i);
+        if sources.is_empty() {
+            return;
+        }
+        let pair = CodePair {
+            active: Some(code.to_string()),
+            passive: Some(code.to_string()),
+        };
+        self.emit(
+            i,
+            statements,
+            (&pair, false, None),
+            (&sources, &targets),
+            0.5,
+            out,
+        );
     }
 
     /// "Is Veldora delaying the talks?": a question asks, it does not report. The verb

@@ -33,6 +33,7 @@
 //! own phrase and sentence only. Ids are stable for the same text.
 
 mod coder;
+mod learned;
 
 use std::collections::BTreeMap;
 
@@ -40,10 +41,11 @@ use dateline_cameo::pico::{Ontology, read_ontology};
 use dateline_cameo::verbs::VerbDictionary;
 use serde::{Deserialize, Serialize};
 
-pub use coder::{Lookups, events};
+pub use coder::Lookups;
 pub use dateline_cameo::codes::{
     goldstein, parse_code, parse_root, quad_class, read_plover, root, root_name,
 };
+pub use learned::{CLASSES, Candidate, Candidates, Layer, Open};
 
 /// What the coder knows: the verb dictionary, the CAMEO→PLOVER table and the
 /// coding ontology that combines a verb with the verb it governs.
@@ -53,6 +55,14 @@ pub struct EventModel {
     pub plover: BTreeMap<String, String>,
     #[serde(default)]
     pub ontology: Ontology,
+    /// Whether the shipped learned layer applies: it was trained over this verb
+    /// dictionary's proposals, so a model with another one goes without it.
+    #[serde(skip, default = "learned_layer_applies")]
+    pub learned: bool,
+}
+
+fn learned_layer_applies() -> bool {
+    true
 }
 
 impl EventModel {
@@ -82,6 +92,7 @@ impl EventModel {
                 verbs,
                 plover,
                 ontology,
+                learned: true,
             },
             problems,
         )
@@ -101,8 +112,87 @@ impl EventModel {
         let (mut model, problems) = EventModel::compile(verbs, None, None);
         model.plover = self.plover.clone();
         model.ontology = self.ontology.clone();
+        model.learned = false;
         (model, problems)
     }
+}
+
+/// The events of a document whose mentions the actor layer linked and coded: the
+/// coder's events the learned layer keeps, and the events it proposes where the
+/// dictionary had none.
+pub fn events(
+    document: &dateline_core::Document,
+    statements: &[dateline_core::Statement],
+    model: &EventModel,
+    lookups: Lookups,
+) -> Vec<dateline_core::Event> {
+    let empty = Layer::default();
+    let layer = if model.learned {
+        learned::shipped()
+    } else {
+        &empty
+    };
+    let coder = coder::Coder::new(document, model, lookups);
+    let found = candidates_of(&coder, document, statements, model);
+    let mut out: Vec<dateline_core::Event> = found
+        .coded
+        .into_iter()
+        .filter(|c| layer.keeps(c))
+        .map(|c| c.event)
+        .collect();
+    for open in &found.open {
+        if let Some(code) = layer.proposes(open) {
+            coder.propose(open.token, &code, statements, &mut out);
+        }
+    }
+    out
+}
+
+/// Every event the coder proposes and every token it left open, with the features
+/// the learned layer decides on: what `dateline train event-layer` learns from.
+pub fn candidates(
+    document: &dateline_core::Document,
+    statements: &[dateline_core::Statement],
+    model: &EventModel,
+    lookups: Lookups,
+) -> Candidates {
+    let coder = coder::Coder::new(document, model, lookups);
+    candidates_of(&coder, document, statements, model)
+}
+
+fn candidates_of(
+    coder: &coder::Coder,
+    document: &dateline_core::Document,
+    statements: &[dateline_core::Statement],
+    model: &EventModel,
+) -> Candidates {
+    let (coded, settled) = coder::coded_events(coder, statements);
+    let mut at_verb = std::collections::HashMap::<usize, usize>::new();
+    for (verb, _) in &coded {
+        *at_verb.entry(*verb).or_default() += 1;
+    }
+    let actor_sentences = coder.sentences_with_actors();
+    let open = (0..document.tokens.len())
+        .filter(|&i| !settled[i] && coder.is_open(i, &actor_sentences))
+        .filter_map(|i| {
+            let (sources, targets) = coder.open_dyad(i);
+            Some(Open {
+                token: i,
+                start: document.char_offset(document.tokens[i].start)?,
+                has_source: !sources.is_empty(),
+                features: learned::open_features(document, model, i, (&sources, &targets)),
+            })
+        })
+        .collect();
+    let coded = coded
+        .into_iter()
+        .map(|(verb, event)| Candidate {
+            features: learned::features(document, verb, &event, at_verb[&verb]),
+            verb,
+            event,
+        })
+        .collect();
+    Candidates { coded, open }
 }
 
 /// The shipped model, compiled in; `dateline train events` rebuilds it.

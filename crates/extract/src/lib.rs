@@ -226,8 +226,25 @@ impl Prepared {
 /// Statements and events over the actor layer.
 fn annotate_records(document: Document, dictionaries: Dictionaries) -> Extraction {
     let statements = dateline_statements::statements(&document);
+    let events = with_lookups(dictionaries, document.article.date, |lookups| {
+        dateline_events::events(&document, &statements, dictionaries.events, lookups)
+    });
+    Extraction {
+        article: document.article,
+        mentions: document.mentions,
+        actors: document.actors,
+        statements,
+        events,
+    }
+}
+
+/// Runs `f` with what the event coder asks the actor dictionary on `date`.
+fn with_lookups<R>(
+    dictionaries: Dictionaries,
+    date: dateline_core::Date,
+    f: impl FnOnce(dateline_events::Lookups) -> R,
+) -> R {
     let actors = dictionaries.actors;
-    let date = document.article.date;
     let agent = |words: &[String]| actors.agent_of(words).map(|a| actors.agent(a).code.clone());
     let place = |words: &[String]| {
         let found = actors.match_names(words);
@@ -244,22 +261,30 @@ fn annotate_records(document: Document, dictionaries: Dictionaries) -> Extractio
         })?;
         Some(code.get(..3).unwrap_or(&code).to_string())
     };
-    let events = dateline_events::events(
-        &document,
-        &statements,
-        dictionaries.events,
-        dateline_events::Lookups {
-            agent: &agent,
-            place: &place,
-        },
-    );
-    Extraction {
-        article: document.article,
-        mentions: document.mentions,
-        actors: document.actors,
-        statements,
-        events,
+    f(dateline_events::Lookups {
+        agent: &agent,
+        place: &place,
+    })
+}
+
+/// The event candidates of `article` and the tokens the coder left open, before the
+/// shipped learned layer decides: what `dateline train event-layer` learns from.
+/// Empty for a language we do not model.
+pub fn event_candidates(
+    article: Article,
+    dictionaries: Dictionaries,
+) -> dateline_events::Candidates {
+    let mut document = Document::new(article);
+    if !matches!(document.article.lang.as_str(), "en" | "und") {
+        return dateline_events::Candidates::default();
     }
+    annotate_language(&mut document);
+    let nothing = KnowledgeAsOf::nothing(document.article.date);
+    annotate_actors(&mut document, dictionaries, &nothing);
+    let statements = dateline_statements::statements(&document);
+    with_lookups(dictionaries, document.article.date, |lookups| {
+        dateline_events::candidates(&document, &statements, dictionaries.events, lookups)
+    })
 }
 
 /// The statement candidates of `article`, before the shipped model chooses among them:

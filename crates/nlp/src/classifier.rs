@@ -1,6 +1,7 @@
-//! A yes/no decision learned from real data, for components outside the language
-//! layer: the same averaged perceptron, hashed features and deterministic model bytes
-//! as the tagger and the recogniser, behind a small public API.
+//! Decisions learned from real data, for components outside the language layer: yes
+//! or no ([`Classifier`]) and one of a few classes ([`Chooser`]), with the same
+//! averaged perceptron, hashed features and deterministic model bytes as the tagger
+//! and the recogniser, behind a small public API.
 //!
 //! A rule can vote: each instance carries a `prior` that is added to the "yes" score
 //! before the learned weights, in training as in use. So an untrained (empty) model
@@ -14,6 +15,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 use crate::perceptron::{Trainer, Weights, check_magic, shuffle};
 
 const MAGIC: &[u8; 8] = b"DLYESNO\x01";
+const CHOOSER_MAGIC: &[u8; 8] = b"DLCHOOS\x01";
 
 /// One training example: its features, the rule's vote and the truth.
 #[derive(Debug, Clone)]
@@ -78,6 +80,77 @@ impl Classifier {
     }
 }
 
+/// Trained weights over `classes` classes; class 0 is "none of them" by convention
+/// of the callers, which decide how sure the winner must be.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Chooser {
+    weights: Weights,
+    classes: u16,
+}
+
+impl Chooser {
+    /// Averaged-perceptron training over `passes` shuffled passes (fixed seed, so the
+    /// same examples give the same bytes). Examples are features and the true class.
+    pub fn train(examples: &[(Vec<u64>, u16)], classes: u16, passes: usize) -> Chooser {
+        let mut trainer = Trainer::new();
+        let mut order: Vec<usize> = (0..examples.len()).collect();
+        let mut state = 0x5EED_u64;
+        let mut scores = vec![0.0f32; usize::from(classes)];
+        for _ in 0..passes {
+            shuffle(&mut order, &mut state);
+            for &i in &order {
+                let (features, truth) = &examples[i];
+                trainer.score(features, &mut scores);
+                let guess = argmax(&scores);
+                trainer.update(*truth, guess, features);
+            }
+        }
+        Chooser {
+            weights: trainer.averaged(),
+            classes,
+        }
+    }
+
+    /// Every class's score; empty for an empty model.
+    pub fn scores(&self, features: &[u64]) -> Vec<f32> {
+        let mut scores = vec![0.0f32; usize::from(self.classes)];
+        self.weights.score(features, &mut scores);
+        scores
+    }
+
+    pub fn save(&self, out: &mut impl Write) -> io::Result<()> {
+        out.write_all(CHOOSER_MAGIC)?;
+        out.write_all(&self.classes.to_le_bytes())?;
+        self.weights.write(out, 0.0)
+    }
+
+    /// Reads what [`Chooser::save`] wrote.
+    pub fn load(bytes: &[u8]) -> Result<Chooser, String> {
+        let mut r = bytes;
+        check_magic(&mut r, CHOOSER_MAGIC, "class chooser")?;
+        let (classes, rest) = r
+            .split_first_chunk::<2>()
+            .ok_or("truncated class chooser")?;
+        let classes = u16::from_le_bytes(*classes);
+        let mut r = rest;
+        Ok(Chooser {
+            weights: Weights::read(&mut r, usize::from(classes))?,
+            classes,
+        })
+    }
+}
+
+/// The first best class.
+fn argmax(scores: &[f32]) -> u16 {
+    let mut best = 0;
+    for (i, &s) in scores.iter().enumerate() {
+        if s > scores[best] {
+            best = i;
+        }
+    }
+    best as u16
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +189,26 @@ mod tests {
         again.save(&mut second).unwrap();
         assert_eq!(bytes, second);
         assert_eq!(Classifier::load(&bytes).unwrap(), model);
+    }
+
+    #[test]
+    fn a_chooser_learns_classes_and_saves_byte_for_byte() {
+        let words = |w: &[&str]| w.iter().map(|w| feature("word", w)).collect::<Vec<_>>();
+        let examples = vec![
+            (words(&["signed", "deal"]), 1),
+            (words(&["attacked", "town"]), 2),
+            (words(&["walked", "town"]), 0),
+            (words(&["signed", "book"]), 0),
+        ];
+        let model = Chooser::train(&examples, 3, 10);
+        for (features, class) in &examples {
+            assert_eq!(argmax(&model.scores(features)), *class);
+        }
+        let mut bytes = Vec::new();
+        model.save(&mut bytes).unwrap();
+        let mut again = Vec::new();
+        Chooser::train(&examples, 3, 10).save(&mut again).unwrap();
+        assert_eq!(bytes, again);
+        assert_eq!(Chooser::load(&bytes).unwrap(), model);
     }
 }

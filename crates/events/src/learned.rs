@@ -1,0 +1,380 @@
+//! The learned half of event coding, trained on the real-news event gold's train split
+//! (`dateline train event-layer`, `data/models/event-layer.bin`, reproduced byte for
+//! byte in CI):
+//!
+//! * a **filter** keeps or drops each event the dictionary coder proposes: a verb that
+//!   codes an act in the dictionary's sense but not in the article's ("served as
+//!   president" is no 060), a clause in the background, a record with no real target;
+//! * a **proposer** codes the root of a verb or event noun the dictionary left open
+//!   ("signed the deal", "said it condemned", "clashes between …"), where the parse
+//!   gives it a source.
+//!
+//! Both decide against a threshold chosen on the dev split when the layer was trained
+//! (the F1 of every dev gold event, as `dateline eval events` counts it), saved with
+//! the weights. An empty layer keeps every coded event and proposes nothing: the
+//! dictionary coder alone. Only the shipped verb dictionary gets the layer: its
+//! features name that dictionary's blocks and codes.
+//!
+//! Features describe the event's shape and its verb's place in the parse, with the
+//! verb's lemma, its object's and its clause's but no other words, so the layer
+//! generalises across stories.
+
+use std::io::{self, Write};
+
+use dateline_core::{Document, Event, EventActor};
+use dateline_nlp::classifier::{Chooser, Classifier, feature};
+
+use crate::EventModel;
+
+/// An event the coder proposes, with what the model decides it on.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub event: Event,
+    /// The token of its verb.
+    pub verb: usize,
+    pub features: Vec<u64>,
+}
+
+/// A token the coder gave no event, with what the proposer decides on.
+#[derive(Debug, Clone)]
+pub struct Open {
+    pub token: usize,
+    /// Its first code point in the text.
+    pub start: usize,
+    /// Whether the parse gives it a source: only then can a proposal be an event.
+    pub has_source: bool,
+    pub features: Vec<u64>,
+}
+
+/// What the coder proposed and left open in one document.
+#[derive(Debug, Clone, Default)]
+pub struct Candidates {
+    pub coded: Vec<Candidate>,
+    pub open: Vec<Open>,
+}
+
+/// Roots are classes 1–20 of the proposer; class 0 is "no event".
+pub const CLASSES: u16 = 21;
+
+/// The trained filter and proposer with their thresholds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer {
+    pub filter: Classifier,
+    pub proposer: Chooser,
+    /// A coded event is kept when the filter's margin is above this.
+    pub keep_above: f32,
+    /// A root is proposed when its score beats "no event" by more than this.
+    pub propose_above: f32,
+}
+
+impl Default for Layer {
+    fn default() -> Self {
+        Layer {
+            filter: Classifier::default(),
+            proposer: Chooser::default(),
+            keep_above: f32::NEG_INFINITY,
+            propose_above: f32::INFINITY,
+        }
+    }
+}
+
+const MAGIC: &[u8; 8] = b"DLEVLAY\x01";
+
+impl Layer {
+    pub fn keeps(&self, candidate: &Candidate) -> bool {
+        self.filter.margin(&candidate.features, 0.0) > self.keep_above
+    }
+
+    /// The proposer's best root for `open` and by how much it beats "no event".
+    pub fn best_root(&self, open: &Open) -> Option<(u16, f32)> {
+        let scores = self.proposer.scores(&open.features);
+        let none = *scores.first()?;
+        let (root, best) =
+            scores
+                .iter()
+                .enumerate()
+                .skip(1)
+                .fold(
+                    (0, f32::NEG_INFINITY),
+                    |b, (i, &s)| if s > b.1 { (i, s) } else { b },
+                );
+        Some((root as u16, best - none))
+    }
+
+    /// The code proposed for `open`, if any: the root's own code ("190").
+    pub fn proposes(&self, open: &Open) -> Option<String> {
+        let (root, margin) = self.best_root(open)?;
+        (open.has_source && margin > self.propose_above).then(|| format!("{root:02}0"))
+    }
+
+    pub fn save(&self, out: &mut impl Write) -> io::Result<()> {
+        out.write_all(MAGIC)?;
+        out.write_all(&self.keep_above.to_le_bytes())?;
+        out.write_all(&self.propose_above.to_le_bytes())?;
+        let mut filter = Vec::new();
+        self.filter.save(&mut filter)?;
+        out.write_all(&(filter.len() as u32).to_le_bytes())?;
+        out.write_all(&filter)?;
+        self.proposer.save(out)
+    }
+
+    /// Reads what [`Layer::save`] wrote.
+    pub fn load(bytes: &[u8]) -> Result<Layer, String> {
+        let truncated = || "truncated event layer".to_string();
+        let rest = bytes.strip_prefix(MAGIC).ok_or("not an event layer")?;
+        let (keep, rest) = rest.split_first_chunk::<4>().ok_or_else(truncated)?;
+        let (propose, rest) = rest.split_first_chunk::<4>().ok_or_else(truncated)?;
+        let (len, rest) = rest.split_first_chunk::<4>().ok_or_else(truncated)?;
+        let len = u32::from_le_bytes(*len) as usize;
+        let filter = rest.get(..len).ok_or_else(truncated)?;
+        Ok(Layer {
+            filter: Classifier::load(filter)?,
+            proposer: Chooser::load(&rest[len..])?,
+            keep_above: f32::from_le_bytes(*keep),
+            propose_above: f32::from_le_bytes(*propose),
+        })
+    }
+}
+
+/// The hashed features of `event`, coded at token `verb`; `at_verb` is how many events
+/// that verb gave.
+pub(crate) fn features(
+    document: &Document,
+    verb: usize,
+    event: &Event,
+    at_verb: usize,
+) -> Vec<u64> {
+    let token = &document.tokens[verb];
+    let lemma = token.lemma.to_lowercase();
+    let head = token.head.map(|h| &document.tokens[h]);
+    let head_lemma = head.map_or("-".to_string(), |h| h.lemma.to_lowercase());
+    let role = |code: &str| code.get(3..6).unwrap_or("-").to_string();
+    let source_role = role(&event.source.code);
+    let target = event.target.as_ref();
+    let target_kind = match target {
+        None => "none",
+        Some(t) if t.code.get(..3) == event.source.code.get(..3) => "same-country",
+        Some(_) => "other-country",
+    };
+    let target_role = target.map_or("-".into(), |t| role(&t.code));
+    let sentence = document.sentence_of[verb];
+    let place = match sentence {
+        0 => "first",
+        1 => "second",
+        2..=4 => "early",
+        _ => "later",
+    };
+    let flags = format!(
+        "{}{}{}",
+        if event.negated { "n" } else { "-" },
+        if event.hypothetical { "h" } else { "-" },
+        if event.reported_by.is_some() {
+            "r"
+        } else {
+            "-"
+        },
+    );
+    let pattern = if event.confidence >= 0.9 {
+        "pattern"
+    } else {
+        "verb"
+    };
+    let many = match at_verb {
+        1 => "1",
+        2 => "2",
+        _ => "3+",
+    };
+    vec![
+        feature("bias", ""),
+        feature("lemma", &lemma),
+        feature("code", &event.code),
+        feature("root", &event.root),
+        feature("lemma+root", &format!("{lemma}+{}", event.root)),
+        feature("by", pattern),
+        feature("root+by", &format!("{}+{pattern}", event.root)),
+        feature("target", target_kind),
+        feature("root+target", &format!("{}+{target_kind}", event.root)),
+        feature("source-role", &source_role),
+        feature("target-role", &target_role),
+        feature("roles", &format!("{source_role}>{target_role}")),
+        feature("flags", &flags),
+        feature("root+flags", &format!("{}+{flags}", event.root)),
+        feature("deprel", &token.deprel),
+        feature("xpos", &token.xpos),
+        feature("lemma+xpos", &format!("{lemma}+{}", token.xpos)),
+        feature("deprel+root", &format!("{}+{}", token.deprel, event.root)),
+        feature("head", &head_lemma),
+        feature("head+deprel", &format!("{head_lemma}+{}", token.deprel)),
+        feature("place", place),
+        feature("at-verb", many),
+    ]
+}
+
+/// The hashed features of open token `i` with the dyad the parse gives it.
+pub(crate) fn open_features(
+    document: &Document,
+    model: &EventModel,
+    i: usize,
+    (sources, targets): (&[EventActor], &[EventActor]),
+) -> Vec<u64> {
+    let tokens = &document.tokens;
+    let token = &tokens[i];
+    let lower = |t: usize| tokens[t].lemma.to_lowercase();
+    let lemma = lower(i);
+    let kind = if token.xpos.starts_with("VB") {
+        "verb"
+    } else {
+        "noun"
+    };
+    let head_lemma = token.head.map_or("-".to_string(), lower);
+    let blocks = |lemma: &str| -> Vec<&str> {
+        let mut names: Vec<&str> = model
+            .verbs
+            .verbs_of(lemma)
+            .iter()
+            .map(|v| model.verbs.blocks[v.block].name.as_str())
+            .collect();
+        names.dedup();
+        names.truncate(3);
+        names
+    };
+    let own_blocks = blocks(&lemma);
+    let role = |a: Option<&EventActor>| {
+        a.map_or("none".to_string(), |a| {
+            a.code.get(3..6).unwrap_or("-").to_string()
+        })
+    };
+    let target_kind = match (sources.first(), targets.first()) {
+        (_, None) => "none",
+        (Some(s), Some(t)) if s.code.get(..3) == t.code.get(..3) => "same-country",
+        _ => "other-country",
+    };
+    let place = match document.sentence_of[i] {
+        0 => "first",
+        1 => "second",
+        2..=4 => "early",
+        _ => "later",
+    };
+    let mut out = vec![
+        feature("bias", ""),
+        feature("lemma", &lemma),
+        feature("kind", kind),
+        feature("xpos", &token.xpos),
+        feature("deprel", &token.deprel),
+        feature("lemma+deprel", &format!("{lemma}+{}", token.deprel)),
+        feature("head", &head_lemma),
+        feature("head+deprel", &format!("{head_lemma}+{}", token.deprel)),
+        feature("source-role", &role(sources.first())),
+        feature("target", target_kind),
+        feature("lemma+target", &format!("{lemma}+{target_kind}")),
+        feature("place", place),
+    ];
+    if own_blocks.is_empty() {
+        out.push(feature("block", "-"));
+    }
+    for block in &own_blocks {
+        out.push(feature("block", block));
+        out.push(feature("block+target", &format!("{block}+{target_kind}")));
+    }
+    for &c in &document.children[i] {
+        let relation = tokens[c].deprel.as_str();
+        let child = lower(c);
+        match relation {
+            "obj" | "iobj" => {
+                out.push(feature("obj", &format!("{lemma}+{child}")));
+                for block in &own_blocks {
+                    out.push(feature("block+obj", &format!("{block}+{child}")));
+                }
+            }
+            "ccomp" | "xcomp" | "advcl" => {
+                out.push(feature("clause", &child));
+                out.push(feature("lemma+clause", &format!("{lemma}+{child}")));
+                for block in blocks(&child) {
+                    out.push(feature("clause-block", block));
+                }
+            }
+            "obl" | "nmod" => {
+                let case = document.children[c]
+                    .iter()
+                    .find(|&&g| tokens[g].deprel == "case")
+                    .map_or("-".to_string(), |&g| lower(g));
+                out.push(feature("prep", &format!("{lemma}+{case}")));
+            }
+            "aux" | "advmod" if matches!(child.as_str(), "not" | "never" | "will" | "would") => {
+                out.push(feature("qualifier", &child));
+            }
+            "amod" | "compound" | "nmod:poss" => {
+                out.push(feature("modifier", relation));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The shipped layer, compiled in (`data/models/event-layer.bin`).
+pub fn shipped() -> &'static Layer {
+    static MODEL: std::sync::OnceLock<Layer> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        // Part of this build and loaded by a test: a failure is a broken build.
+        Layer::load(include_bytes!("../../../data/models/event-layer.bin"))
+            .expect("the shipped model event-layer.bin loads")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(features: Vec<u64>) -> Open {
+        Open {
+            token: 0,
+            start: 0,
+            has_source: true,
+            features,
+        }
+    }
+
+    #[test]
+    fn an_empty_layer_is_the_coder_alone() {
+        let empty = Layer::default();
+        assert!(
+            empty
+                .proposes(&open(vec![feature("lemma", "sign")]))
+                .is_none()
+        );
+        let mut bytes = Vec::new();
+        empty.save(&mut bytes).unwrap();
+        assert_eq!(Layer::load(&bytes).unwrap(), empty);
+    }
+
+    #[test]
+    fn a_trained_layer_proposes_past_its_threshold_and_round_trips() {
+        let sign = vec![feature("lemma", "sign"), feature("bias", "")];
+        let walk = vec![feature("lemma", "walk"), feature("bias", "")];
+        let proposer = Chooser::train(&[(sign.clone(), 5), (walk.clone(), 0)], CLASSES, 5);
+        let mut layer = Layer {
+            proposer,
+            propose_above: 0.0,
+            ..Layer::default()
+        };
+        assert_eq!(layer.proposes(&open(sign.clone())).as_deref(), Some("050"));
+        assert!(layer.proposes(&open(walk)).is_none());
+        let without_source = Open {
+            has_source: false,
+            ..open(sign.clone())
+        };
+        assert!(layer.proposes(&without_source).is_none());
+        let mut bytes = Vec::new();
+        layer.save(&mut bytes).unwrap();
+        assert_eq!(Layer::load(&bytes).unwrap(), layer);
+        layer.propose_above = f32::INFINITY;
+        assert!(layer.proposes(&open(sign)).is_none());
+        assert!(Layer::load(&bytes[..bytes.len() - 3]).is_err());
+    }
+
+    #[test]
+    fn the_shipped_layer_loads() {
+        let _ = shipped();
+    }
+}
