@@ -94,8 +94,9 @@ pub fn train(args: &EventLayerTraining) -> anyhow::Result<()> {
         proposer,
         ..Layer::default()
     };
-    let coder_alone = mean_f1(&dev, &layer);
-    let (best, keep_above, propose_above) = choose_thresholds(&dev, &layer);
+    let dev: Vec<Scored> = dev.iter().map(|part| Scored::new(part, &layer)).collect();
+    let coder_alone = mean_f1(&dev, f32::NEG_INFINITY, f32::INFINITY);
+    let (best, keep_above, propose_above) = choose_thresholds(&dev);
     layer.keep_above = keep_above;
     layer.propose_above = propose_above;
     let mut bytes = Vec::new();
@@ -116,49 +117,67 @@ pub fn train(args: &EventLayerTraining) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The F1 of `layer` over every gold event of `part`, each decision counted as one
-/// event (as `eval events` counts events at a verb).
-fn f1(part: &Labelled, layer: &Layer) -> f64 {
-    let (mut tp, mut fp) = (0usize, 0usize);
-    for (features, yes) in &part.coded {
-        if layer.filter.margin(features, 0.0) > layer.keep_above {
-            if *yes { tp += 1 } else { fp += 1 }
+/// One part's decisions as the layer's margins, computed once for every threshold.
+struct Scored {
+    /// Each coded candidate's filter margin, and whether it is a gold event.
+    coded: Vec<(f32, bool)>,
+    /// Each open token's best root, by how much it beats "no event", and its class.
+    open: Vec<(u16, f32, u16)>,
+    gold: usize,
+}
+
+impl Scored {
+    fn new(part: &Labelled, layer: &Layer) -> Scored {
+        Scored {
+            coded: part
+                .coded
+                .iter()
+                .map(|(features, yes)| (layer.filter.margin(features, 0.0), *yes))
+                .collect(),
+            open: part
+                .open
+                .iter()
+                .map(|(features, class)| {
+                    let (root, margin) =
+                        layer.best_root(features).unwrap_or((0, f32::NEG_INFINITY));
+                    (root, margin, *class)
+                })
+                .collect(),
+            gold: part.gold,
         }
     }
-    for (features, class) in &part.open {
-        let (root, margin) = best_root(&layer.proposer, features);
-        if margin > layer.propose_above {
-            if root == *class { tp += 1 } else { fp += 1 }
+
+    /// The F1 over every gold event of the part with these thresholds, each decision
+    /// counted as one event (as `eval events` counts events at a verb).
+    fn f1(&self, keep_above: f32, propose_above: f32) -> f64 {
+        let (mut tp, mut fp) = (0usize, 0usize);
+        for &(margin, yes) in &self.coded {
+            if margin > keep_above {
+                if yes { tp += 1 } else { fp += 1 }
+            }
         }
+        for &(root, margin, class) in &self.open {
+            if margin > propose_above {
+                if root == class { tp += 1 } else { fp += 1 }
+            }
+        }
+        2.0 * tp as f64 / (2 * tp + fp + self.gold.saturating_sub(tp)).max(1) as f64
     }
-    2.0 * tp as f64 / (2 * tp + fp + part.gold.saturating_sub(tp)).max(1) as f64
 }
 
-fn best_root(proposer: &Chooser, features: &[u64]) -> (u16, f32) {
-    let open = dateline_events::Open {
-        token: 0,
-        start: 0,
-        has_source: true,
-        features: features.to_vec(),
-    };
-    Layer {
-        proposer: proposer.clone(),
-        ..Layer::default()
-    }
-    .best_root(&open)
-    .unwrap_or((0, f32::NEG_INFINITY))
+/// The mean F1 over the parts (one a gold file): each genre of real news counts the
+/// same, however many events its gold has.
+fn mean_f1(parts: &[Scored], keep_above: f32, propose_above: f32) -> f64 {
+    parts
+        .iter()
+        .map(|p| p.f1(keep_above, propose_above))
+        .sum::<f64>()
+        / parts.len().max(1) as f64
 }
 
-/// The mean of [`f1`] over the parts (one a gold file): each genre of real news counts
-/// the same, however many events its gold has.
-fn mean_f1(parts: &[Labelled], layer: &Layer) -> f64 {
-    parts.iter().map(|p| f1(p, layer)).sum::<f64>() / parts.len().max(1) as f64
-}
-
-/// The thresholds (from the margins the dev part gives, quantiles of each) with the
-/// best [`mean_f1`] on it: `(f1, keep_above, propose_above)`.
-fn choose_thresholds(parts: &[Labelled], layer: &Layer) -> (f64, f32, f32) {
-    let dev = merged_ref(parts);
+/// The thresholds (quantiles of the margins the dev parts give) with the best
+/// [`mean_f1`] on them: `(f1, keep_above, propose_above)`.
+fn choose_thresholds(parts: &[Scored]) -> (f64, f32, f32) {
     let quantiles = |mut values: Vec<f32>| -> Vec<f32> {
         values.sort_by(f32::total_cmp);
         let mut out: Vec<f32> = (0..40)
@@ -170,26 +189,21 @@ fn choose_thresholds(parts: &[Labelled], layer: &Layer) -> (f64, f32, f32) {
         out
     };
     let keep = quantiles(
-        dev.coded
+        parts
             .iter()
-            .map(|(f, _)| layer.filter.margin(f, 0.0))
+            .flat_map(|p| p.coded.iter().map(|c| c.0))
             .collect(),
     );
     let propose = quantiles(
-        dev.open
+        parts
             .iter()
-            .map(|(f, _)| best_root(&layer.proposer, f).1)
+            .flat_map(|p| p.open.iter().map(|o| o.1))
             .collect(),
     );
     let mut best = (f64::NEG_INFINITY, f32::NEG_INFINITY, f32::INFINITY);
     for &k in &keep {
         for &p in &propose {
-            let trial = Layer {
-                keep_above: k,
-                propose_above: p,
-                ..layer.clone()
-            };
-            let score = mean_f1(parts, &trial);
+            let score = mean_f1(parts, k, p);
             if score > best.0 {
                 best = (score, k, p);
             }
@@ -218,20 +232,6 @@ fn merged(parts: Vec<Labelled>) -> Labelled {
         out.gold += part.gold;
     }
     out
-}
-
-/// The margins to try come from every part's examples.
-fn merged_ref(parts: &[Labelled]) -> Labelled {
-    merged(
-        parts
-            .iter()
-            .map(|p| Labelled {
-                coded: p.coded.clone(),
-                open: p.open.clone(),
-                gold: p.gold,
-            })
-            .collect(),
-    )
 }
 
 /// The candidates of the split part's articles, labelled against its gold (`files`).

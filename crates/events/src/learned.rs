@@ -85,9 +85,10 @@ impl Layer {
         self.filter.margin(&candidate.features, 0.0) > self.keep_above
     }
 
-    /// The proposer's best root for `open` and by how much it beats "no event".
-    pub fn best_root(&self, open: &Open) -> Option<(u16, f32)> {
-        let scores = self.proposer.scores(&open.features);
+    /// The proposer's best root for an open token's features and by how much it
+    /// beats "no event".
+    pub fn best_root(&self, features: &[u64]) -> Option<(u16, f32)> {
+        let scores = self.proposer.scores(features);
         let none = *scores.first()?;
         let (root, best) =
             scores
@@ -103,7 +104,7 @@ impl Layer {
 
     /// The code proposed for `open`, if any: the root's own code ("190").
     pub fn proposes(&self, open: &Open) -> Option<String> {
-        let (root, margin) = self.best_root(open)?;
+        let (root, margin) = self.best_root(&open.features)?;
         (open.has_source && margin > self.propose_above).then(|| format!("{root:02}0"))
     }
 
