@@ -2,14 +2,14 @@
 //! from the real-news event gold.
 //!
 //! Every article of the chosen split part is run up to the event candidates
-//! (`dateline_extract::event_candidates`). A coded candidate is an event when a gold
-//! event of its article has its verb where the candidate's verb starts and the same
-//! root, as `eval events` pairs them; an open token's class is the root of a gold
-//! event whose verb it starts inside, unless a coded candidate already found that
-//! event. The filter (yes/no) and the proposer (21 classes) are trained on those
-//! labels; then both thresholds are chosen on the dev part for the F1 of every dev
-//! gold event, as `eval events` counts it, and saved with the weights. The run prints
-//! that F1 beside the dictionary coder's alone.
+//! (`dateline_extract::event_candidates`). A coded event is right when a gold event
+//! of its article has its verb where the event's verb starts and the same root, as
+//! `eval events` pairs them; an open token's class is the root of a gold event whose
+//! verb it starts inside, unless a coded event already found that one. The proposer
+//! (21 classes) is trained on those labels; then its threshold is chosen on the dev
+//! part for the mean over the gold files of the F1 of every dev gold event, as `eval
+//! events` counts it, and saved with the weights. The run prints that F1 beside the
+//! dictionary coder's alone.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use dateline_events::{CLASSES, Candidates, Layer};
-use dateline_nlp::classifier::{Chooser, Classifier, Example};
+use dateline_nlp::classifier::Chooser;
 
 use crate::eval::round;
 use crate::eval_actors::{gold_articles, read_gold};
@@ -48,8 +48,8 @@ pub struct EventLayerTraining {
 
 /// One split part's examples, labelled against its gold.
 struct Labelled {
-    /// Coded candidates: features, and whether each is a gold event.
-    coded: Vec<(Vec<u64>, bool)>,
+    /// Whether each coded event is a gold event.
+    coded: Vec<bool>,
     /// Open tokens with a source: features and their gold class (0: none).
     open: Vec<(Vec<u64>, u16)>,
     /// Gold events in the part.
@@ -65,22 +65,12 @@ pub fn train(args: &EventLayerTraining) -> anyhow::Result<()> {
     let train = merged(labelled_each(args, &args.split)?);
     let proposed = train.open.iter().filter(|(_, c)| *c != 0).count();
     eprintln!(
-        "training on {} coded candidates ({} events) and {} open tokens ({proposed} events), {} passes",
-        train.coded.len(),
-        train.coded.iter().filter(|(_, yes)| *yes).count(),
+        "training on {} open tokens ({proposed} gold events; the coder found {} of {}), {} passes",
         train.open.len(),
+        train.coded.iter().filter(|yes| **yes).count(),
+        train.gold,
         args.passes
     );
-    let examples: Vec<Example> = train
-        .coded
-        .iter()
-        .map(|(features, yes)| Example {
-            features: features.clone(),
-            prior: 0.0,
-            yes: *yes,
-        })
-        .collect();
-    let filter = Classifier::train(&examples, args.passes);
     let proposer = Chooser::train(&train.open, CLASSES, args.passes);
     let dev = labelled_each(
         args,
@@ -90,14 +80,12 @@ pub fn train(args: &EventLayerTraining) -> anyhow::Result<()> {
         },
     )?;
     let mut layer = Layer {
-        filter,
         proposer,
         ..Layer::default()
     };
     let dev: Vec<Scored> = dev.iter().map(|part| Scored::new(part, &layer)).collect();
-    let coder_alone = mean_f1(&dev, f32::NEG_INFINITY, f32::INFINITY);
-    let (best, keep_above, propose_above) = choose_thresholds(&dev);
-    layer.keep_above = keep_above;
+    let coder_alone = mean_f1(&dev, f32::INFINITY);
+    let (best, propose_above) = choose_threshold(&dev);
     layer.propose_above = propose_above;
     let mut bytes = Vec::new();
     layer.save(&mut bytes)?;
@@ -107,7 +95,7 @@ pub fn train(args: &EventLayerTraining) -> anyhow::Result<()> {
     std::fs::rename(&partial, &args.out)?;
     eprintln!(
         "wrote {} ({} bytes) in {:.0}s; dev, mean over the gold files of the F1 of every gold event: {} with the layer \
-         (keep above {keep_above:.2}, propose above {propose_above:.2}), {} the coder alone (saved model)",
+         (propose above {propose_above:.2}), {} the coder alone (saved model)",
         args.out.display(),
         bytes.len(),
         started.elapsed().as_secs_f64(),
@@ -119,8 +107,8 @@ pub fn train(args: &EventLayerTraining) -> anyhow::Result<()> {
 
 /// One part's decisions as the layer's margins, computed once for every threshold.
 struct Scored {
-    /// Each coded candidate's filter margin, and whether it is a gold event.
-    coded: Vec<(f32, bool)>,
+    /// Right and wrong coded events.
+    coded: (usize, usize),
     /// Each open token's best root, by how much it beats "no event", and its class.
     open: Vec<(u16, f32, u16)>,
     gold: usize,
@@ -129,11 +117,10 @@ struct Scored {
 impl Scored {
     fn new(part: &Labelled, layer: &Layer) -> Scored {
         Scored {
-            coded: part
-                .coded
-                .iter()
-                .map(|(features, yes)| (layer.filter.margin(features, 0.0), *yes))
-                .collect(),
+            coded: (
+                part.coded.iter().filter(|yes| **yes).count(),
+                part.coded.iter().filter(|yes| !**yes).count(),
+            ),
             open: part
                 .open
                 .iter()
@@ -147,15 +134,10 @@ impl Scored {
         }
     }
 
-    /// The F1 over every gold event of the part with these thresholds, each decision
+    /// The F1 over every gold event of the part with this threshold, each proposal
     /// counted as one event (as `eval events` counts events at a verb).
-    fn f1(&self, keep_above: f32, propose_above: f32) -> f64 {
-        let (mut tp, mut fp) = (0usize, 0usize);
-        for &(margin, yes) in &self.coded {
-            if margin > keep_above {
-                if yes { tp += 1 } else { fp += 1 }
-            }
-        }
+    fn f1(&self, propose_above: f32) -> f64 {
+        let (mut tp, mut fp) = self.coded;
         for &(root, margin, class) in &self.open {
             if margin > propose_above {
                 if root == class { tp += 1 } else { fp += 1 }
@@ -167,46 +149,28 @@ impl Scored {
 
 /// The mean F1 over the parts (one a gold file): each genre of real news counts the
 /// same, however many events its gold has.
-fn mean_f1(parts: &[Scored], keep_above: f32, propose_above: f32) -> f64 {
-    parts
-        .iter()
-        .map(|p| p.f1(keep_above, propose_above))
-        .sum::<f64>()
-        / parts.len().max(1) as f64
+fn mean_f1(parts: &[Scored], propose_above: f32) -> f64 {
+    parts.iter().map(|p| p.f1(propose_above)).sum::<f64>() / parts.len().max(1) as f64
 }
 
-/// The thresholds (quantiles of the margins the dev parts give) with the best
-/// [`mean_f1`] on them: `(f1, keep_above, propose_above)`.
-fn choose_thresholds(parts: &[Scored]) -> (f64, f32, f32) {
-    let quantiles = |mut values: Vec<f32>| -> Vec<f32> {
-        values.sort_by(f32::total_cmp);
-        let mut out: Vec<f32> = (0..40)
-            .filter_map(|q| values.get(q * values.len() / 40).map(|v| v - 1e-3))
-            .collect();
-        out.push(f32::NEG_INFINITY);
-        out.push(f32::INFINITY);
-        out.dedup();
-        out
-    };
-    let keep = quantiles(
-        parts
-            .iter()
-            .flat_map(|p| p.coded.iter().map(|c| c.0))
-            .collect(),
-    );
-    let propose = quantiles(
-        parts
-            .iter()
-            .flat_map(|p| p.open.iter().map(|o| o.1))
-            .collect(),
-    );
-    let mut best = (f64::NEG_INFINITY, f32::NEG_INFINITY, f32::INFINITY);
-    for &k in &keep {
-        for &p in &propose {
-            let score = mean_f1(parts, k, p);
-            if score > best.0 {
-                best = (score, k, p);
-            }
+/// The threshold (of the quantiles of the margins the dev parts give) with the best
+/// [`mean_f1`] on them: `(f1, propose_above)`.
+fn choose_threshold(parts: &[Scored]) -> (f64, f32) {
+    let mut margins: Vec<f32> = parts
+        .iter()
+        .flat_map(|p| p.open.iter().map(|o| o.1))
+        .collect();
+    margins.sort_by(f32::total_cmp);
+    let mut candidates: Vec<f32> = (0..40)
+        .filter_map(|q| margins.get(q * margins.len() / 40).map(|v| v - 1e-3))
+        .collect();
+    candidates.push(f32::INFINITY);
+    candidates.dedup();
+    let mut best = (f64::NEG_INFINITY, f32::INFINITY);
+    for &p in &candidates {
+        let score = mean_f1(parts, p);
+        if score > best.0 {
+            best = (score, p);
         }
     }
     best
@@ -263,16 +227,16 @@ fn labelled(
         };
         let root_of = |g: &GoldEvent| g.code.get(..2).and_then(|r| r.parse::<u16>().ok());
         let mut found = vec![false; events.len()];
-        for c in coded {
-            let start = verb_start(&c.event);
+        for event in coded {
+            let start = verb_start(event);
             let hit = events.iter().position(|g| {
                 start.is_some_and(|s| g.verb[0] <= s && s < g.verb[1])
-                    && g.code.get(..2) == Some(c.event.root.as_str())
+                    && g.code.get(..2) == Some(event.root.as_str())
             });
             if let Some(k) = hit {
                 found[k] = true;
             }
-            out.coded.push((c.features.clone(), hit.is_some()));
+            out.coded.push(hit.is_some());
         }
         // The first open token inside a gold verb that nothing found stands for it
         // ("took" in "took a parting shot"); the others are no event.

@@ -45,7 +45,7 @@ pub use coder::Lookups;
 pub use dateline_cameo::codes::{
     goldstein, parse_code, parse_root, quad_class, read_plover, root, root_name,
 };
-pub use learned::{CLASSES, Candidate, Candidates, Layer, Open};
+pub use learned::{CLASSES, Candidates, Layer, Open};
 
 /// What the coder knows: the verb dictionary, the CAMEO→PLOVER table and the
 /// coding ontology that combines a verb with the verb it governs.
@@ -118,8 +118,7 @@ impl EventModel {
 }
 
 /// The events of a document whose mentions the actor layer linked and coded: the
-/// coder's events the learned layer keeps, and the events it proposes where the
-/// dictionary had none.
+/// coder's, and those the learned layer proposes where the dictionary had none.
 pub fn events(
     document: &dateline_core::Document,
     statements: &[dateline_core::Statement],
@@ -134,12 +133,7 @@ pub fn events(
     };
     let coder = coder::Coder::new(document, model, lookups);
     let found = candidates_of(&coder, document, statements, model);
-    let mut out: Vec<dateline_core::Event> = found
-        .coded
-        .into_iter()
-        .filter(|c| layer.keeps(c))
-        .map(|c| c.event)
-        .collect();
+    let mut out = found.coded;
     for open in &found.open {
         if let Some(code) = layer.proposes(open) {
             coder.propose(open.token, &code, statements, &mut out);
@@ -148,8 +142,8 @@ pub fn events(
     out
 }
 
-/// Every event the coder proposes and every token it left open, with the features
-/// the learned layer decides on: what `dateline train event-layer` learns from.
+/// Every event the coder codes and every token it left open, with the features the
+/// learned layer decides on: what `dateline train event-layer` learns from.
 pub fn candidates(
     document: &dateline_core::Document,
     statements: &[dateline_core::Statement],
@@ -167,10 +161,6 @@ fn candidates_of(
     model: &EventModel,
 ) -> Candidates {
     let (coded, settled) = coder::coded_events(coder, statements);
-    let mut at_verb = std::collections::HashMap::<usize, usize>::new();
-    for (verb, _) in &coded {
-        *at_verb.entry(*verb).or_default() += 1;
-    }
     let actor_sentences = coder.sentences_with_actors();
     let open = (0..document.tokens.len())
         .filter(|&i| !settled[i] && coder.is_open(i, &actor_sentences))
@@ -184,14 +174,7 @@ fn candidates_of(
             })
         })
         .collect();
-    let coded = coded
-        .into_iter()
-        .map(|(verb, event)| Candidate {
-            features: learned::features(document, verb, &event, at_verb[&verb]),
-            verb,
-            event,
-        })
-        .collect();
+    let coded = coded.into_iter().map(|(_, event)| event).collect();
     Candidates { coded, open }
 }
 
