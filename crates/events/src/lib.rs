@@ -11,7 +11,9 @@
 //!   dictionaries use to override) gives the code, else the verb's own code, else
 //!   the block's. `---` means no event. A verb and its complement ("wants to
 //!   attack") are one event: the head's when its pattern read the complement, else
-//!   the complement's.
+//!   the complement's, recoded where PETRARCH-2's ontology combines the two
+//!   ("pledged to aid" is 033; a refusal, "ruled out talking", is a 12x by what is
+//!   refused, not a negated talk).
 //! * **When the parse fails** (it often makes "Veldora attacked Haldmere" a noun
 //!   phrase), the nearest coded actor before the verb, and after it, with no other
 //!   verb between, stand in for subject and object.
@@ -22,15 +24,22 @@
 //!   no actor, so an event needs a coded source. A place is an actor only as the
 //!   target of a visit or of force ("arrived in Gondor", "shelled …").
 //! * **Qualifiers**: `negated` for "not", "never"; `hypothetical` for could, may,
-//!   might, would, should and an "if" clause. Events stay in the output with their
-//!   flags: a reader decides what "did not attack" means for them.
+//!   might, would, should, an "if" clause and "willing/ready/expected to". Events
+//!   stay in the output with their flags: a reader decides what "did not attack"
+//!   means for them. A question ("Is Veldora delaying the talks?") reports nothing
+//!   and gives no event.
+//! * **What the dictionary leaves open, a learned layer codes** (`learned`, trained on
+//!   the real-news gold): a verb or event noun in a sentence naming an actor, with a
+//!   source from the parse, gets the root the proposer gives it when that beats "no
+//!   event" by the threshold chosen on dev. Only with the shipped verb dictionary.
 //! * **Reported events**: an event inside a statement's content is that statement's
 //!   claim (`reported_by`).
 //!
 //! # Invariants
 //!
 //! Pure (document in, records out) and linear in the text: each verb looks at its
-//! own phrase and sentence only. Ids are stable for the same text.
+//! own phrase and sentence only. Ids are stable for the same text. Every event has a
+//! coded source; an empty learned layer leaves the dictionary coder's output as is.
 
 mod coder;
 mod learned;
