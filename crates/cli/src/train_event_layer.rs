@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
-use dateline_events::{CLASSES, Candidates, Layer};
+use dateline_events::{CLASSES, Candidates, Layer, code_key};
 use dateline_nlp::classifier::Chooser;
 
 use crate::eval::round;
@@ -52,6 +52,8 @@ struct Labelled {
     coded: Vec<bool>,
     /// Open tokens with a source: features and their gold class (0: none).
     open: Vec<(Vec<u64>, u16)>,
+    /// For each open token of a gold event: its code key and the gold code.
+    codes: Vec<(String, String)>,
     /// Gold events in the part.
     gold: usize,
 }
@@ -81,6 +83,7 @@ pub fn train(args: &EventLayerTraining) -> anyhow::Result<()> {
     )?;
     let mut layer = Layer {
         proposer,
+        codes: commonest_codes(&train.codes),
         ..Layer::default()
     };
     let dev: Vec<Scored> = dev.iter().map(|part| Scored::new(part, &layer)).collect();
@@ -103,6 +106,23 @@ pub fn train(args: &EventLayerTraining) -> anyhow::Result<()> {
         round(coder_alone),
     );
     Ok(())
+}
+
+/// The commonest gold code of each key (of equals, the smallest code).
+fn commonest_codes(seen: &[(String, String)]) -> BTreeMap<String, String> {
+    let mut counts: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (key, code) in seen {
+        *counts.entry(key).or_default().entry(code).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .filter_map(|(key, codes)| {
+            let best = codes
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
+            Some((key.to_string(), best.0.to_string()))
+        })
+        .collect()
 }
 
 /// One part's decisions as the layer's margins, computed once for every threshold.
@@ -188,11 +208,13 @@ fn merged(parts: Vec<Labelled>) -> Labelled {
     let mut out = Labelled {
         coded: Vec::new(),
         open: Vec::new(),
+        codes: Vec::new(),
         gold: 0,
     };
     for part in parts {
         out.coded.extend(part.coded);
         out.open.extend(part.open);
+        out.codes.extend(part.codes);
         out.gold += part.gold;
     }
     out
@@ -218,6 +240,7 @@ fn labelled(
     let mut out = Labelled {
         coded: Vec::new(),
         open: Vec::new(),
+        codes: Vec::new(),
         gold: gold.values().map(Vec::len).sum(),
     };
     // Article order (the gold's, sorted) keeps training deterministic.
@@ -250,6 +273,10 @@ fn labelled(
                 .unwrap_or(0);
             if let Some(k) = hit {
                 found[k] = true;
+                if class != 0 {
+                    out.codes
+                        .push((code_key(&o.lemma, class), events[k].code.clone()));
+                }
             }
             out.open.push((o.features.clone(), class));
         }

@@ -4,6 +4,9 @@
 //! dictionary left open ("signed the deal", "said it condemned", "clashes between …"),
 //! where the parse gives it a source.
 //!
+//! A proposal takes the code its lemma most often has under that root in the train
+//! gold ("signed" under 05: 057), else the root's own ("050").
+//!
 //! It decides against a threshold chosen on the dev split when the layer was trained
 //! (the mean over the gold files of the F1 of every dev gold event, as `dateline eval
 //! events` counts it), saved with the weights. An empty layer proposes nothing: the
@@ -17,6 +20,7 @@
 //! Features describe the token's place in the parse, with its lemma, its object's and
 //! its clause's but no other words, so the layer generalises across stories.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use dateline_core::{Document, Event, EventActor};
@@ -32,6 +36,8 @@ pub struct Open {
     pub start: usize,
     /// Whether the parse gives it a source: only then can a proposal be an event.
     pub has_source: bool,
+    /// Its lemma, lower-cased: which code of the root it takes.
+    pub lemma: String,
     pub features: Vec<u64>,
 }
 
@@ -51,6 +57,9 @@ pub struct Layer {
     pub proposer: Chooser,
     /// A root is proposed when its score beats "no event" by more than this.
     pub propose_above: f32,
+    /// The code a lemma takes under a root (`"sign 05"` → `"057"`), the commonest in
+    /// the training gold; a pair not listed takes the root's own code (`"050"`).
+    pub codes: BTreeMap<String, String>,
 }
 
 impl Default for Layer {
@@ -58,11 +67,17 @@ impl Default for Layer {
         Layer {
             proposer: Chooser::default(),
             propose_above: f32::INFINITY,
+            codes: BTreeMap::new(),
         }
     }
 }
 
-const MAGIC: &[u8; 8] = b"DLEVLAY\x02";
+/// The key of [`Layer::codes`].
+pub fn code_key(lemma: &str, root: u16) -> String {
+    format!("{lemma} {root:02}")
+}
+
+const MAGIC: &[u8; 8] = b"DLEVLAY\x03";
 
 impl Layer {
     /// The proposer's best root for an open token's features and by how much it
@@ -82,27 +97,52 @@ impl Layer {
         Some((root as u16, best - none))
     }
 
-    /// The code proposed for `open`, if any: the root's own code ("190").
+    /// The code proposed for `open`, if any: its lemma's under the root, else the
+    /// root's own ("190").
     pub fn proposes(&self, open: &Open) -> Option<String> {
         let (root, margin) = self.best_root(&open.features)?;
-        (open.has_source && margin > self.propose_above).then(|| format!("{root:02}0"))
+        (open.has_source && margin > self.propose_above).then(|| {
+            self.codes
+                .get(&code_key(&open.lemma, root))
+                .cloned()
+                .unwrap_or_else(|| format!("{root:02}0"))
+        })
     }
 
+    /// The threshold, the codes (a count, then `key\tcode\n` lines) and the weights.
     pub fn save(&self, out: &mut impl Write) -> io::Result<()> {
         out.write_all(MAGIC)?;
         out.write_all(&self.propose_above.to_le_bytes())?;
+        let codes: String = self
+            .codes
+            .iter()
+            .map(|(key, code)| format!("{key}\t{code}\n"))
+            .collect();
+        out.write_all(&(codes.len() as u32).to_le_bytes())?;
+        out.write_all(codes.as_bytes())?;
         self.proposer.save(out)
     }
 
     /// Reads what [`Layer::save`] wrote.
     pub fn load(bytes: &[u8]) -> Result<Layer, String> {
+        let truncated = || "truncated event layer".to_string();
         let rest = bytes.strip_prefix(MAGIC).ok_or("not an event layer")?;
-        let (propose, rest) = rest
-            .split_first_chunk::<4>()
-            .ok_or("truncated event layer")?;
+        let (propose, rest) = rest.split_first_chunk::<4>().ok_or_else(truncated)?;
+        let (len, rest) = rest.split_first_chunk::<4>().ok_or_else(truncated)?;
+        let len = u32::from_le_bytes(*len) as usize;
+        let codes = std::str::from_utf8(rest.get(..len).ok_or_else(truncated)?)
+            .map_err(|_| "event layer codes are not UTF-8".to_string())?;
+        let codes = codes
+            .lines()
+            .map(|line| {
+                let (key, code) = line.split_once('\t').ok_or_else(truncated)?;
+                Ok((key.to_string(), code.to_string()))
+            })
+            .collect::<Result<_, String>>()?;
         Ok(Layer {
-            proposer: Chooser::load(rest)?,
+            proposer: Chooser::load(&rest[len..])?,
             propose_above: f32::from_le_bytes(*propose),
+            codes,
         })
     }
 }
@@ -228,6 +268,7 @@ mod tests {
             token: 0,
             start: 0,
             has_source: true,
+            lemma: "sign".into(),
             features,
         }
     }
@@ -253,8 +294,11 @@ mod tests {
         let mut layer = Layer {
             proposer,
             propose_above: 0.0,
+            codes: BTreeMap::new(),
         };
         assert_eq!(layer.proposes(&open(sign.clone())).as_deref(), Some("050"));
+        layer.codes.insert(code_key("sign", 5), "057".into());
+        assert_eq!(layer.proposes(&open(sign.clone())).as_deref(), Some("057"));
         assert!(layer.proposes(&open(walk)).is_none());
         let without_source = Open {
             has_source: false,

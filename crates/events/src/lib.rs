@@ -54,7 +54,7 @@ pub use coder::Lookups;
 pub use dateline_cameo::codes::{
     goldstein, parse_code, parse_root, quad_class, read_plover, root, root_name,
 };
-pub use learned::{CLASSES, Candidates, Layer, Open};
+pub use learned::{CLASSES, Candidates, Layer, Open, code_key};
 
 /// What the coder knows: the verb dictionary, the CAMEO→PLOVER table and the
 /// coding ontology that combines a verb with the verb it governs.
@@ -179,6 +179,7 @@ fn candidates_of(
                 token: i,
                 start: document.char_offset(document.tokens[i].start)?,
                 has_source: !sources.is_empty(),
+                lemma: document.tokens[i].lemma.to_lowercase(),
                 features: learned::open_features(document, model, i, (&sources, &targets)),
             })
         })
