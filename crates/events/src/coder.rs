@@ -59,10 +59,10 @@ const MAX_COMPOUND: usize = 12;
 /// with the token of its verb.
 ///
 /// Also says which tokens the coding settled: those whose events are kept, and the
-/// heads whose meaning a complement's code now
-/// carries ("ruled" in "ruled out talking", a 12x), which are no longer open to the
-/// learned proposer. A head whose complement kept its own code ("offered" in "offered
-/// to mediate") stays open: what it adds is not coded yet.
+/// heads whose meaning a complement's code now carries ("ruled" in "ruled out
+/// talking", a 12x), which are no longer open to the learned proposer. A head whose
+/// complement kept its own code ("offered" in "offered to mediate") stays open: what
+/// it adds is not coded yet.
 pub(crate) fn coded_events(
     coder: &Coder,
     statements: &[Statement],
