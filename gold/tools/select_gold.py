@@ -31,6 +31,25 @@ CATEGORIES = {
 }
 
 
+def eligible(record):
+    """A Current-events item of the conflict, diplomacy and politics categories, at
+    least 60 characters, not starting mid-phrase."""
+    text = record["text"].strip()
+    return record["category"] in CATEGORIES and len(text) >= 60 and text[:1].isupper()
+
+
+def current_events_pool(shared):
+    """The sorted ids of every eligible Current-events item."""
+    pool = []
+    with gzip.open(f"{shared}/data/news-wikipedia-current-events/cep_2002-2026.jsonl.gz", "rt",
+                   encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if eligible(r):
+                pool.append(r["id"])
+    return sorted(pool)
+
+
 def split(ids, seed):
     ids = sorted(ids)
     random.Random(seed).shuffle(ids)
@@ -51,15 +70,8 @@ def main(shared):
                 wikinews.append(r["id"])
     wikinews = sorted(wikinews)
     wikinews = random.Random(15).sample(wikinews, 250)
-    cep = []
-    with gzip.open(f"{shared}/data/news-wikipedia-current-events/cep_2002-2026.jsonl.gz", "rt",
-                   encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            text = r["text"].strip()
-            if r["category"] in CATEGORIES and len(text) >= 60 and text[:1].isupper():
-                cep.append(r["id"])
-    cep = random.Random(15).sample(sorted(cep), 1500)
+    pool = current_events_pool(shared)
+    cep = random.Random(15).sample(pool, 1500)
     out = {"about": "Fixed train/dev/test split of the real-news gold by article "
                     "(gold/tools/select_gold.py). Tune on train and dev; report test.",
            "corpora": {}}

@@ -8,31 +8,22 @@ characters, not starting mid-phrase) less those 1,500; the draw is seeded (21), 
 the same call gives the same items. Every item drawn goes to `train`: split.json gains
 them there and nothing already in it moves, so dev and test stay as they were.
 """
-import gzip
 import json
 import os
 import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from select_gold import CATEGORIES  # noqa: E402
+from select_gold import current_events_pool  # noqa: E402
 
 
 def main(shared, n):
-    split = json.load(open("gold/split.json", encoding="utf-8"))
-    taken = set()
-    for part in ("train", "dev", "test"):
-        taken.update(split["corpora"]["current-events"][part])
-    pool = []
-    with gzip.open(f"{shared}/data/news-wikipedia-current-events/cep_2002-2026.jsonl.gz", "rt",
-                   encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            text = r["text"].strip()
-            if (r["category"] in CATEGORIES and len(text) >= 60 and text[:1].isupper()
-                    and r["id"] not in taken):
-                pool.append(r["id"])
-    drawn = sorted(random.Random(21).sample(sorted(pool), n))
+    # The first draw is recomputed, not read from split.json, which now holds this
+    # one's items too.
+    pool = current_events_pool(shared)
+    first = set(random.Random(15).sample(pool, 1500))
+    rest = [i for i in pool if i not in first]
+    drawn = sorted(random.Random(21).sample(rest, n))
     json.dump(drawn, sys.stdout, indent=1)
     sys.stdout.write("\n")
 

@@ -292,7 +292,12 @@ pub fn predicted_upos(sentence: &Sentence) -> Vec<String> {
 
 /// Writes the model under a temporary name and renames it (a model file is never half
 /// written), then reports its size, the time taken and the pruned model's dev score.
-fn write_model(out: &Path, bytes: &[u8], started: Instant, dev_score: &str) -> anyhow::Result<()> {
+pub(crate) fn write_model(
+    out: &Path,
+    bytes: &[u8],
+    started: Instant,
+    dev_score: &str,
+) -> anyhow::Result<()> {
     let partial = out.with_extension("partial");
     std::fs::write(&partial, bytes)
         .with_context(|| format!("cannot write {}", partial.display()))?;

@@ -15,7 +15,6 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Context;
 use dateline_events::{CLASSES, Candidates, Layer, code_key};
 use dateline_nlp::classifier::Chooser;
 
@@ -92,19 +91,17 @@ pub fn train(args: &EventLayerTraining) -> anyhow::Result<()> {
     layer.propose_above = propose_above;
     let mut bytes = Vec::new();
     layer.save(&mut bytes)?;
-    let partial = args.out.with_extension("partial");
-    std::fs::write(&partial, &bytes)
-        .with_context(|| format!("cannot write {}", partial.display()))?;
-    std::fs::rename(&partial, &args.out)?;
-    eprintln!(
-        "wrote {} ({} bytes) in {:.0}s; dev, mean over the gold files of the F1 of every gold event: {} with the layer \
-         (propose above {propose_above:.2}), {} the coder alone (saved model)",
-        args.out.display(),
-        bytes.len(),
-        started.elapsed().as_secs_f64(),
-        round(best),
-        round(coder_alone),
-    );
+    crate::train::write_model(
+        &args.out,
+        &bytes,
+        started,
+        &format!(
+            "dev, mean over the gold files of the F1 of every gold event: {} with the layer \
+             (propose above {propose_above:.2}), {} the coder alone",
+            round(best),
+            round(coder_alone),
+        ),
+    )?;
     Ok(())
 }
 

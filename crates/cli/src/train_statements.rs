@@ -86,19 +86,17 @@ pub fn train(args: &StatementsTraining) -> anyhow::Result<()> {
     let rules = score(&|e| e.prior > 0.0);
     let mut bytes = Vec::new();
     model.save(&mut bytes)?;
-    let partial = args.out.with_extension("partial");
-    std::fs::write(&partial, &bytes)
-        .with_context(|| format!("cannot write {}", partial.display()))?;
-    std::fs::rename(&partial, &args.out)?;
     let f1 = |r: &serde_json::Value| round(r["f1"].as_f64().unwrap_or(0.0));
-    eprintln!(
-        "wrote {} ({} bytes) in {:.0}s; dev candidates kept right F1 {} (rules alone {}) (saved model)",
-        args.out.display(),
-        bytes.len(),
-        started.elapsed().as_secs_f64(),
-        f1(&learned),
-        f1(&rules)
-    );
+    crate::train::write_model(
+        &args.out,
+        &bytes,
+        started,
+        &format!(
+            "dev candidates kept right F1 {} (rules alone {})",
+            f1(&learned),
+            f1(&rules)
+        ),
+    )?;
     Ok(())
 }
 

@@ -141,7 +141,7 @@ pub fn events(
         &empty
     };
     let coder = coder::Coder::new(document, model, lookups);
-    let found = candidates_of(&coder, document, statements, model);
+    let found = candidates_of(&coder, document, statements, model, model.learned);
     let mut out = found.coded;
     for open in &found.open {
         if let Some(code) = layer.proposes(open) {
@@ -160,18 +160,22 @@ pub fn candidates(
     lookups: Lookups,
 ) -> Candidates {
     let coder = coder::Coder::new(document, model, lookups);
-    candidates_of(&coder, document, statements, model)
+    candidates_of(&coder, document, statements, model, true)
 }
 
+/// The coder's events and, when `with_open` (a layer will read them), the open
+/// tokens with their features.
 fn candidates_of(
     coder: &coder::Coder,
     document: &dateline_core::Document,
     statements: &[dateline_core::Statement],
     model: &EventModel,
+    with_open: bool,
 ) -> Candidates {
     let (coded, settled) = coder::coded_events(coder, statements);
     let actor_sentences = coder.sentences_with_actors();
     let open = (0..document.tokens.len())
+        .filter(|_| with_open)
         .filter(|&i| !settled[i] && coder.is_open(i, &actor_sentences))
         .filter_map(|i| {
             let (sources, targets) = coder.open_dyad(i);
