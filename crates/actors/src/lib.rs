@@ -35,6 +35,7 @@
 
 pub mod dictionary;
 pub mod link;
+pub mod places;
 
 pub use dateline_core::key::name_key;
 pub use dictionary::{Dictionary, Kind};

@@ -215,3 +215,28 @@ mod tests {
         assert_eq!(uffe.code_on(date(1987, 8, 1)), Some("IGOEUREEC"));
     }
 }
+
+/// Codes that open with one of these name a kind of actor, not a country.
+const NON_STATE_PREFIXES: [&str; 5] = ["IGO", "NGO", "MNC", "IMG", "UIS"];
+
+/// Whether a three-letter code names a country (`UGA`), as opposed to an
+/// international, non-governmental or multinational body, a militant group or an
+/// unidentified state actor.
+pub fn is_country_code(code: &str) -> bool {
+    code.len() == 3
+        && code.bytes().all(|b| b.is_ascii_uppercase())
+        && !NON_STATE_PREFIXES.contains(&code)
+}
+
+#[cfg(test)]
+mod country_code_tests {
+    use super::is_country_code;
+
+    #[test]
+    fn countries_are_three_capitals_that_open_no_other_kind() {
+        assert!(is_country_code("UGA"));
+        assert!(!is_country_code("IGO"));
+        assert!(!is_country_code("UGACOP"));
+        assert!(!is_country_code("uga"));
+    }
+}

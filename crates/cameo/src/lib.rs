@@ -42,7 +42,7 @@ mod dates;
 pub mod pico;
 pub mod verbs;
 
-pub use actors::{ActorEntry, Role, code_on, read_actors};
+pub use actors::{ActorEntry, Role, code_on, is_country_code, read_actors};
 pub use agents::{Agent, AgentCode, read_agents};
 pub use dates::parse_date;
 

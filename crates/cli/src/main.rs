@@ -24,6 +24,7 @@ mod statements;
 mod terminal;
 mod train;
 mod train_event_layer;
+mod train_places;
 mod train_statements;
 mod writes;
 

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
+use dateline_nlp::clusters::Clusters;
 use dateline_nlp::conllu::{Sentence, read_conllu};
 use dateline_nlp::gazetteer::Gazetteer;
 use dateline_nlp::iob2::{TaggedSentence, read_iob2};
@@ -27,6 +28,35 @@ pub struct TrainData {
     out: PathBuf,
 }
 
+/// Word clusters whose paths become features of the tagger or the recogniser.
+#[derive(clap::Args)]
+pub struct ClusterArgs {
+    /// Brown clusters (`PATH<TAB>WORD<TAB>FREQ`, optionally gzip'd); the shipped models
+    /// read ../shared/data/pretrained/brown-clusters-news/rcv1-turian-c1000-freq1.txt.gz.
+    /// Without it, no cluster features.
+    #[arg(long)]
+    clusters: Option<PathBuf>,
+    /// Words seen fewer times than this in the clustering corpus are left out.
+    #[arg(long, default_value_t = 5)]
+    min_cluster_freq: u64,
+}
+
+impl ClusterArgs {
+    fn read(&self) -> anyhow::Result<Clusters> {
+        let Some(path) = &self.clusters else {
+            return Ok(Clusters::default());
+        };
+        let clusters = read_clusters(path, self.min_cluster_freq)?;
+        eprintln!(
+            "clusters: {} words seen at least {} times in {}",
+            clusters.len(),
+            self.min_cluster_freq,
+            path.display()
+        );
+        Ok(clusters)
+    }
+}
+
 #[derive(clap::Subcommand)]
 pub enum TrainKind {
     /// The part-of-speech tagger (UPOS + PTB XPOS).
@@ -36,6 +66,8 @@ pub enum TrainKind {
         /// Passes over the training data.
         #[arg(long, default_value_t = 8)]
         iterations: usize,
+        #[command(flatten)]
+        clusters: ClusterArgs,
     },
     /// The dependency parser (UD relations), beam-trained; POS features come from
     /// taggers trained on folds of the training data (the shipped tagger on dev).
@@ -62,6 +94,8 @@ pub enum TrainKind {
         /// Passes over the training data.
         #[arg(long, default_value_t = 10)]
         iterations: usize,
+        #[command(flatten)]
+        clusters: ClusterArgs,
     },
     /// The compiled actor dictionary: the Phoenix/CAMEO actor and agent files plus our
     /// supplement (data/actors/supplement.txt), in the form the matcher loads.
@@ -80,6 +114,9 @@ pub enum TrainKind {
     /// verbs to code, learned from the real-news event gold's train split (`--split
     /// train`).
     EventLayer(crate::train_event_layer::EventLayerTraining),
+    /// The place table: towns and the countries they stand in, from GeoNames, for
+    /// the event coder's place targets ("fired at Kharkiv").
+    Places(crate::train_places::PlacesTraining),
     /// Compile the CAMEO verb dictionary, the CAMEO→PLOVER table and PETRARCH-2's
     /// coding ontology into the event coder's model.
     Events {
@@ -104,6 +141,10 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
         }
         TrainKind::EventLayer(args) => {
             crate::train_event_layer::train(args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        TrainKind::Places(args) => {
+            crate::train_places::train(args)?;
             Ok(ExitCode::SUCCESS)
         }
         TrainKind::Actors { dictionaries, out } => {
@@ -175,7 +216,8 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
                 train.len()
             );
             eprintln!("  tagging it with {TAG_FOLDS} jackknifed taggers");
-            let train_xpos = Tagger::jackknifed_xpos(&train, TAG_FOLDS, TAG_PASSES);
+            let train_xpos =
+                Tagger::jackknifed_xpos(&train, TAG_FOLDS, TAG_PASSES, tagger.clusters());
             let (parser, lifted) = Parser::train(
                 &train,
                 &train_xpos,
@@ -203,14 +245,16 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
         TrainKind::Pos {
             data: TrainData { train, dev, out },
             iterations,
+            clusters,
         } => {
             let started = Instant::now();
             let (train, dev) = (read_treebank(train)?, read_treebank(dev)?);
+            let clusters = clusters.read()?;
             eprintln!(
                 "training the tagger on {} sentences, {iterations} passes",
                 train.len()
             );
-            let tagger = Tagger::train(&train, &dev, *iterations, |pass, accuracy| {
+            let tagger = Tagger::train(&train, &dev, *iterations, &clusters, |pass, accuracy| {
                 eprintln!("  pass {pass}: dev UPOS accuracy {accuracy:.4}");
             });
             let mut bytes = Vec::new();
@@ -230,6 +274,7 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             data: TrainData { train, dev, out },
             dictionaries,
             iterations,
+            clusters,
         } => {
             let started = Instant::now();
             let (train, dev) = (read_entities(train)?, read_entities(dev)?);
@@ -251,10 +296,17 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
                 "training the entity recogniser on {} sentences, {iterations} passes",
                 train.len()
             );
-            let model =
-                Recognizer::train(&train, &dev, tagger, gazetteer, *iterations, |pass, f1| {
+            let model = Recognizer::train(
+                &train,
+                &dev,
+                tagger,
+                gazetteer,
+                clusters.read()?,
+                *iterations,
+                |pass, f1| {
                     eprintln!("  pass {pass}: dev entity F1 {f1:.4}");
-                });
+                },
+            );
             let mut bytes = Vec::new();
             model.save(&mut bytes, MIN_WEIGHT)?;
             let f1 = Recognizer::load(&bytes)
@@ -265,6 +317,17 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A Brown clustering file, plain or gzip'd.
+fn read_clusters(path: &Path, min_freq: u64) -> anyhow::Result<Clusters> {
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let reader: Box<dyn std::io::BufRead> = if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(std::io::BufReader::new(flate2::read::GzDecoder::new(file)))
+    } else {
+        Box::new(std::io::BufReader::new(file))
+    };
+    Clusters::read_brown(reader, min_freq, &path.display().to_string()).map_err(anyhow::Error::msg)
 }
 
 /// Dictionary lines that could not be read: the first three, then a count.

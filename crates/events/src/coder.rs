@@ -28,6 +28,26 @@ const OTHER_CLAUSES: &[&str] = &[
 /// Prepositions that aim force or a visit at a place.
 const PLACE_PREPOSITIONS: &[&str] = &["at", "on", "in", "into", "to", "toward", "towards"];
 
+/// Nouns that name a kind of place whose name is beside them ("the town of Rafah",
+/// "Idlib province").
+const PLACE_NOUNS: &[&str] = &[
+    "town",
+    "city",
+    "village",
+    "province",
+    "region",
+    "district",
+    "capital",
+    "camp",
+    "governorate",
+    "state",
+    "port",
+    "area",
+    "outskirts",
+    "suburb",
+    "suburbs",
+];
+
 /// Codes whose target may be a place: visits (042–044) and force (15–20).
 fn aims_at_place(code: &str) -> bool {
     matches!(code.get(..3), Some("042" | "043" | "044"))
@@ -364,9 +384,6 @@ impl<'a> Coder<'a> {
                 .map(|s| self.actors_at(s))
                 .unwrap_or_default(),
         };
-        if sources.is_empty() {
-            return None;
-        }
         let targets = match (best.as_ref().and_then(|m| m.target), object) {
             (Some(slot), _) => self.actors_at(slot),
             (None, Some(object)) => self.actors_at(object),
@@ -381,6 +398,14 @@ impl<'a> Coder<'a> {
                 }
             }
         };
+        let sources = if sources.is_empty() && passive && codes::root(code) == Some("17") {
+            self.implied_police(verb, &targets).into_iter().collect()
+        } else {
+            sources
+        };
+        if sources.is_empty() {
+            return None;
+        }
         let confidence = if best.is_some() { 0.9 } else { 0.7 };
         let pattern = best.as_ref().map(|m| m.pattern);
         self.emit(
@@ -499,31 +524,63 @@ impl<'a> Coder<'a> {
     }
 
     /// The place force was used against or a visit went to ("fired two shells at
-    /// Seoul", "arrived in Gondor"): the country it stands in. Places are not actors
+    /// Seoul", "shelled Aleppo", "arrived in Gondor", "a raid on the town of
+    /// Rafah"): the country it stands in, by the actor dictionary's places or the
+    /// place table's towns; a proper noun only. Places are not actors
     /// elsewhere ("talks in Moscow" are not Russia's), only as the target of these.
     fn place_target(&self, verb: usize) -> Option<EventActor> {
-        let mut phrases: Vec<usize> = Vec::new();
-        for &c in &self.children[verb] {
+        // (phrase head, whether it is the object: "shelled Aleppo" needs no "at").
+        let mut phrases: Vec<(usize, bool)> = Vec::new();
+        // "launched an air raid on …" parsed with "raid" a verb the first governs.
+        let complements = self.children[verb]
+            .iter()
+            .copied()
+            .filter(|&c| is_complement(self.document, c));
+        for c in std::iter::once(verb)
+            .chain(complements)
+            .flat_map(|v| self.children[v].iter().copied())
+        {
             match self.document.tokens[c].deprel.as_str() {
-                "obl" => phrases.push(c),
-                "obj" => phrases.extend(
-                    self.children[c]
-                        .iter()
-                        .filter(|&&g| self.document.tokens[g].deprel == "nmod"),
-                ),
+                "obl" => phrases.push((c, false)),
+                "obj" => {
+                    phrases.push((c, true));
+                    phrases.extend(
+                        self.children[c]
+                            .iter()
+                            .filter(|&&g| self.document.tokens[g].deprel == "nmod")
+                            .map(|&g| (g, false)),
+                    );
+                }
                 _ => {}
             }
         }
-        phrases.into_iter().find_map(|head| {
-            let preposition = self.children[head]
-                .iter()
-                .find(|&&k| self.document.tokens[k].deprel == "case")?;
-            if !PLACE_PREPOSITIONS.contains(&self.lower[*preposition].as_str()) {
+        phrases.into_iter().find_map(|(head, object)| {
+            if !object {
+                let preposition = self.children[head]
+                    .iter()
+                    .find(|&&k| self.document.tokens[k].deprel == "case")?;
+                if !PLACE_PREPOSITIONS.contains(&self.lower[*preposition].as_str()) {
+                    return None;
+                }
+            }
+            // "on the town of Rafah", "in Idlib province": the name, not the kind.
+            let head = if PLACE_NOUNS.contains(&self.lower[head].as_str()) {
+                self.children[head].iter().copied().find(|&k| {
+                    self.document.tokens[k].xpos.starts_with("NNP")
+                        && matches!(
+                            self.document.tokens[k].deprel.as_str(),
+                            "nmod" | "compound" | "appos" | "flat"
+                        )
+                })?
+            } else {
+                head
+            };
+            if !self.document.tokens[head].xpos.starts_with("NNP") {
                 return None;
             }
             let mut start = head;
             while start > 0
-                && self.document.tokens[start - 1].xpos == "NNP"
+                && self.document.tokens[start - 1].xpos.starts_with("NNP")
                 && self.document.tokens[start - 1].head == Some(head)
             {
                 start -= 1;
@@ -534,6 +591,39 @@ impl<'a> Coder<'a> {
                 code: country,
                 span: self.span_of(start, head + 1)?,
             })
+        })
+    }
+
+    /// Who did a coercion told in the passive with no agent ("opposition leader X
+    /// and several others are arrested"): the police of the country it happened in
+    /// ("… is captured in the United States"), else of the country of whom it was
+    /// done to. News names the arrested, and leaves the arresting force implied.
+    fn implied_police(&self, verb: usize, targets: &[EventActor]) -> Option<EventActor> {
+        let place = self.children[verb].iter().find_map(|&c| {
+            let in_phrase = self.document.tokens[c].deprel == "obl"
+                && self.children[c].iter().any(|&k| self.lower[k] == "in");
+            if !in_phrase {
+                return None;
+            }
+            let actor = self.actors_at(c).into_iter().next();
+            actor.or_else(|| {
+                let name = (self.lookups.place)(&self.lower[c..=c])?;
+                Some(EventActor {
+                    actor_id: None,
+                    code: name,
+                    span: self.span_of(c, c + 1)?,
+                })
+            })
+        });
+        let country = place
+            .as_ref()
+            .or(targets.first())
+            .and_then(|a| a.code.get(..3))
+            .filter(|c| dateline_cameo::is_country_code(c))?;
+        Some(EventActor {
+            actor_id: None,
+            code: format!("{country}COP"),
+            span: self.span_of(verb, verb + 1)?,
         })
     }
 
@@ -905,11 +995,30 @@ impl<'a> Coder<'a> {
                             out.push(actor);
                         }
                     } else {
-                        self.collect_actors(t, depth + 1, out);
+                        // From the name's own head: "the governments of the United
+                        // States and South Korea" coordinate "States" and "Korea",
+                        // not "United".
+                        self.collect_actors(self.mention_head(t), depth + 1, out);
                     }
                 }
             }
         }
+    }
+
+    /// The token of the mention at `token` whose head lies outside the mention.
+    fn mention_head(&self, token: usize) -> usize {
+        let Some(m) = self.mention_of[token] else {
+            return token;
+        };
+        let within = self.document.tokens_within(&self.mentions[m].span);
+        within
+            .clone()
+            .find(|&i| {
+                self.document.tokens[i]
+                    .head
+                    .is_none_or(|h| !within.contains(&h))
+            })
+            .unwrap_or(token)
     }
 
     /// A role in the flat name a country heads ("Veldora Prime Minister …").

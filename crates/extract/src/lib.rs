@@ -45,8 +45,9 @@ use rayon::prelude::*;
 /// article (this, and the dictionaries' fingerprint) and annotates again on the next
 /// ingest when either differs; bump it whenever a change alters the records for the
 /// same input, including a retrained shipped model (`data/models/events.json`,
-/// `data/models/event-layer.bin`). 5: the coding ontology and the learned event layer.
-pub const PIPELINE_VERSION: i64 = 5;
+/// `data/models/event-layer.bin`). 5: the coding ontology and the learned event layer;
+/// 6: the place table, implied police, coordination inside names.
+pub const PIPELINE_VERSION: i64 = 6;
 
 /// What the extractors look names and verbs up in.
 #[derive(Clone, Copy)]
@@ -247,7 +248,7 @@ fn with_lookups<R>(
 ) -> R {
     let actors = dictionaries.actors;
     let agent = |words: &[String]| actors.agent_of(words).map(|a| actors.agent(a).code.clone());
-    let place = |words: &[String]| {
+    let dictionary_place = |words: &[String]| {
         let found = actors.match_names(words);
         let whole = found.iter().find(|m| {
             m.tokens == (0..words.len())
@@ -261,6 +262,14 @@ fn with_lookups<R>(
                 .map(str::to_string)
         })?;
         Some(code.get(..3).unwrap_or(&code).to_string())
+    };
+    // Places the dictionary knows, else the towns of the place table.
+    let place = |words: &[String]| {
+        dictionary_place(words).or_else(|| {
+            dateline_actors::places::Places::shipped()
+                .country_of(words)
+                .map(str::to_string)
+        })
     };
     f(dateline_events::Lookups {
         agent: &agent,

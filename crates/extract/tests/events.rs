@@ -4,8 +4,8 @@
 
 use dateline_core::{Article, Event, Extraction};
 
-const FICTION: &str =
-    "VELDORA_ [VLD]\n+VELDORAN\nHALDMERE_ [HLD]\n+HALDISH_\nBRISALIA_ [BRS]\n+BRISALIAN_\n";
+const FICTION: &str = "VELDORA_ [VLD]\n+VELDORAN\nHALDMERE_ [HLD]\n+HALDISH_\nBRISALIA_ [BRS]\n+BRISALIAN_\n\
+     NORTH_OSGILIA_ [NOS]\n";
 
 fn extract(text: &str) -> Extraction {
     let (dictionary, _) = dateline_actors::shipped().with_user_text(FICTION, "fiction");
@@ -146,4 +146,57 @@ fn a_question_is_no_event_and_readiness_is_not_an_act() {
             .is_empty()
     );
     assert!(only(&extract("Veldora is willing to negotiate with Haldmere.")).hypothetical);
+}
+
+#[test]
+fn a_town_no_actor_dictionary_lists_is_a_target_by_its_country() {
+    // Zaria and Kaduna are in the place table (GeoNames), not in the actor
+    // dictionaries; "Veldora" is.
+    let e = extract("Veldora shelled Zaria. Veldora launched an air raid on the town of Kaduna.");
+    let targets: Vec<(String, String)> = dyads(&e).into_iter().map(|(s, t, _)| (s, t)).collect();
+    assert_eq!(
+        targets,
+        vec![("VLD".to_string(), "NGA".to_string()); 2],
+        "{:#?}",
+        dyads(&e)
+    );
+}
+
+#[test]
+fn countries_coordinated_inside_a_phrase_act_on_each_other() {
+    // "North Osgilia" is headed by "Osgilia", which "Haldmere" is coordinated with.
+    let e = extract("Teams from North Osgilia and Haldmere began joint military drills.");
+    let mut got: Vec<(String, String)> = dyads(&e).into_iter().map(|(s, t, _)| (s, t)).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("HLD".to_string(), "NOS".to_string()),
+            ("NOS".to_string(), "HLD".to_string())
+        ],
+        "{:#?}",
+        dyads(&e)
+    );
+}
+
+#[test]
+fn an_arrest_with_no_agent_is_the_polices_of_where_it_happened() {
+    let e = extract("Haldmere's opposition leader was arrested on Tuesday.");
+    let arrest = e
+        .events
+        .iter()
+        .find(|v| v.root == "17")
+        .expect("the arrest");
+    assert_eq!(arrest.source.code, "HLDCOP", "{:#?}", dyads(&e));
+    assert_eq!(
+        arrest.target.as_ref().map(|t| t.code.as_str()),
+        Some("HLDOPP")
+    );
+    let e = extract("Haldmere's opposition leader was arrested in Veldora.");
+    let arrest = e
+        .events
+        .iter()
+        .find(|v| v.root == "17")
+        .expect("the arrest");
+    assert_eq!(arrest.source.code, "VLDCOP", "{:#?}", dyads(&e));
 }

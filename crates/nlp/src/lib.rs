@@ -41,6 +41,7 @@ macro_rules! shipped_model {
 
 pub mod binary;
 pub mod classifier;
+pub mod clusters;
 pub mod conllu;
 pub mod gazetteer;
 pub mod iob2;

@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 
 use crate::binary::{read_strs, write_strs};
+use crate::clusters::{Clusters, PREFIXES};
 use crate::gazetteer::{Gazetteer, KINDS};
 use crate::iob2::{TaggedSentence, entities};
 use crate::perceptron::{
@@ -22,6 +23,9 @@ pub struct Recognizer {
     weights: Weights,
     /// Known names; part of the model, so features mean the same at run time.
     gazetteer: Gazetteer,
+    /// Brown clusters of news words, likewise part of the model (empty for a model
+    /// trained without them).
+    clusters: Clusters,
 }
 
 /// An entity over words `[start, end)` of a sentence.
@@ -32,7 +36,7 @@ pub struct Entity {
     pub label: String,
 }
 
-const MAGIC: &[u8; 8] = b"DLNER\x00\x00\x02";
+const MAGIC: &[u8; 8] = b"DLNER\x00\x00\x03";
 
 shipped_model!(Recognizer, "ner.bin");
 
@@ -45,7 +49,7 @@ impl Recognizer {
 
     /// Like [`Recognizer::recognise`], for words already tagged (PTB `xpos` tags).
     pub fn recognise_tagged<S: AsRef<str>>(&self, words: &[S], xpos: &[&str]) -> Vec<Entity> {
-        let context = Context::new(words, xpos, &self.gazetteer);
+        let context = Context::new(words, xpos, &self.gazetteer, &self.clusters);
         let mut history: Vec<u16> = Vec::with_capacity(words.len());
         let mut features = Vec::with_capacity(48);
         let mut scores = vec![0f32; self.classes.len()];
@@ -81,6 +85,7 @@ impl Recognizer {
         dev: &[TaggedSentence],
         tagger: &Tagger,
         gazetteer: Gazetteer,
+        clusters: Clusters,
         iterations: usize,
         mut progress: impl FnMut(usize, f64),
     ) -> Recognizer {
@@ -103,7 +108,7 @@ impl Recognizer {
         for iteration in 0..iterations {
             for &k in &order {
                 let sentence = &train[k];
-                let context = Context::new(&sentence.words, &pos[k], &gazetteer);
+                let context = Context::new(&sentence.words, &pos[k], &gazetteer, &clusters);
                 let mut history: Vec<u16> = Vec::with_capacity(sentence.words.len());
                 for (i, tag) in sentence.tags.iter().enumerate() {
                     let truth = classes.iter().position(|c| c == tag).unwrap_or(0) as u16;
@@ -120,6 +125,7 @@ impl Recognizer {
                 classes: classes.clone(),
                 weights: model.averaged(),
                 gazetteer: gazetteer.clone(),
+                clusters: clusters.clone(),
             };
             progress(iteration + 1, snapshot.score(dev, tagger).f1());
         }
@@ -127,6 +133,7 @@ impl Recognizer {
             classes,
             weights: model.averaged(),
             gazetteer,
+            clusters,
         }
     }
 
@@ -154,7 +161,8 @@ impl Recognizer {
         out.write_all(MAGIC)?;
         write_strs(out, &self.classes)?;
         self.weights.write(out, min_weight)?;
-        self.gazetteer.write(out)
+        self.gazetteer.write(out)?;
+        self.clusters.save(out)
     }
 
     /// Reads a model written by [`Recognizer::save`].
@@ -166,10 +174,12 @@ impl Recognizer {
         let n = classes.len();
         let weights = Weights::read(&mut r, n)?;
         let gazetteer = Gazetteer::read(&mut r)?;
+        let clusters = Clusters::load(&mut r).map_err(truncated)?;
         Ok(Recognizer {
             classes,
             weights,
             gazetteer,
+            clusters,
         })
     }
 }
@@ -252,11 +262,20 @@ struct Context<'a> {
     pos: &'a [&'a str],
     /// `B-COUNTRY`, `I-ACTOR`, … or `-` per word.
     known: Vec<String>,
+    /// Each word's cluster path ("" when it has none); `None` for a model without.
+    cluster: Option<Vec<&'a str>>,
 }
 
 impl<'a> Context<'a> {
-    fn new<S: AsRef<str>>(words: &'a [S], pos: &'a [&'a str], gazetteer: &Gazetteer) -> Self {
+    fn new<S: AsRef<str>>(
+        words: &'a [S],
+        pos: &'a [&'a str],
+        gazetteer: &Gazetteer,
+        clusters: &'a Clusters,
+    ) -> Self {
         let raw: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
+        let cluster = (!clusters.is_empty())
+            .then(|| raw.iter().map(|w| clusters.path(w).unwrap_or("")).collect());
         let lower: Vec<String> = raw.iter().map(|w| w.to_lowercase()).collect();
         let known = gazetteer
             .tag(&lower)
@@ -280,6 +299,7 @@ impl<'a> Context<'a> {
             raw,
             pos,
             known,
+            cluster,
         }
     }
 
@@ -345,6 +365,23 @@ impl<'a> Context<'a> {
         f.add(32, self.at(&self.known, k + 1));
         f.add_joined(33, &[known, shape]);
         f.add_joined(34, &[prev(1), known]);
+        // Clusters learned from news place an unseen name beside the names it is used
+        // like ("Kharkiv" with the cities, "Gazprom" with the companies).
+        if let Some(cluster) = &self.cluster {
+            let path = |j: isize, n: usize| -> &str {
+                usize::try_from(j)
+                    .ok()
+                    .and_then(|j| cluster.get(j))
+                    .map_or("<s>", |p| &p[..p.len().min(n)])
+            };
+            for (t, n) in PREFIXES.into_iter().enumerate() {
+                f.add(35 + t as u64, path(k, n));
+            }
+            f.add(39, path(k - 1, 6));
+            f.add(40, path(k + 1, 6));
+            f.add_joined(41, &[prev(1), path(k, 10)]);
+            f.add_joined(42, &[shape, path(k, 6)]);
+        }
     }
 }
 
@@ -384,11 +421,26 @@ mod tests {
             })
             .collect();
         let tagger = crate::tagger::shipped();
-        let model = Recognizer::train(&train, &train, tagger, Gazetteer::default(), 4, |_, _| {});
+        let clusters = Clusters::read_brown(
+            "0110\tMarrowick\t9\n0110\tStrenholt\t9\n".as_bytes(),
+            1,
+            "test",
+        )
+        .unwrap();
+        let model = Recognizer::train(
+            &train,
+            &train,
+            tagger,
+            Gazetteer::default(),
+            clusters.clone(),
+            4,
+            |_, _| {},
+        );
         assert_eq!(model.score(&train, tagger).f1(), 1.0);
         let mut bytes = Vec::new();
         model.save(&mut bytes, 0.0).unwrap();
         let loaded = Recognizer::load(&bytes).unwrap();
+        assert_eq!(loaded.clusters, clusters);
         let found = loaded.recognise(
             &["Envoy", "Corentin", "Ashby", "visited", "Marrowick", "."],
             tagger,

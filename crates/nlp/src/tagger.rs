@@ -17,6 +17,7 @@ use std::io::{self, Write};
 use rustc_hash::FxHashMap;
 
 use crate::binary::{read_strs, write_strs};
+use crate::clusters::{Clusters, PREFIXES};
 use crate::conllu::Sentence;
 use crate::perceptron::{
     FeatureHashes, Trainer, Weights, argmax_where, check_magic, prefix, read_str, read_u16,
@@ -36,6 +37,8 @@ pub struct Tagger {
     /// compact string ("ambiguity class"): lets a feature say what the *next* word can
     /// be before it is tagged.
     ambiguity: FxHashMap<String, String>,
+    /// Brown clusters of news words (empty for a model trained without them).
+    clusters: Clusters,
 }
 
 /// A tag: universal and Penn Treebank parts of speech.
@@ -50,9 +53,9 @@ shipped_model!(Tagger, "pos.bin");
 impl Tagger {
     /// Tags one sentence's words.
     pub fn tag<S: AsRef<str>>(&self, words: &[S]) -> Vec<Tag<'_>> {
-        let context = Context::new(words, &self.ambiguity);
+        let context = Context::new(words, &self.ambiguity, &self.clusters);
         let mut classes: Vec<u16> = Vec::with_capacity(words.len());
-        let mut features = Vec::with_capacity(32);
+        let mut features = Vec::with_capacity(40);
         let mut scores = vec![0f32; self.classes.len()];
         for i in 0..words.len() {
             let class = match self.tag_dictionary.get(&context.normal[i]) {
@@ -86,6 +89,7 @@ impl Tagger {
         train: &[Sentence],
         dev: &[Sentence],
         iterations: usize,
+        clusters: &Clusters,
         mut progress: impl FnMut(usize, f64),
     ) -> Tagger {
         let mut class_ids: HashMap<String, u16> = HashMap::new();
@@ -108,7 +112,7 @@ impl Tagger {
         for iteration in 0..iterations {
             for sentence in order.iter().map(|&i| &train[i]) {
                 let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
-                let context = Context::new(&forms, &ambiguity);
+                let context = Context::new(&forms, &ambiguity, clusters);
                 let mut history: Vec<u16> = Vec::with_capacity(forms.len());
                 for (i, word) in sentence.words.iter().enumerate() {
                     let truth = class_ids[&format!("{}|{}", word.upos, word.xpos)];
@@ -134,6 +138,7 @@ impl Tagger {
                     weights: model.averaged(),
                     tag_dictionary: tag_dictionary.clone(),
                     ambiguity: ambiguity.clone(),
+                    clusters: clusters.clone(),
                 };
                 progress(iteration + 1, snapshot.accuracy(dev).0);
             }
@@ -143,7 +148,14 @@ impl Tagger {
             weights: model.averaged(),
             tag_dictionary,
             ambiguity,
+            clusters: clusters.clone(),
         }
+    }
+
+    /// The word clusters the tagger reads (the fold taggers of the parser's training
+    /// read the same).
+    pub fn clusters(&self) -> &Clusters {
+        &self.clusters
     }
 
     /// Taggers for "jackknifing": `folds` of them, fold `f` trained on every sentence
@@ -152,7 +164,12 @@ impl Tagger {
     /// own training data are almost perfect, and a model trained on perfect tags trusts
     /// them more than it should at run time (+0.5 LAS on dev). Folds train on threads
     /// of their own; each is deterministic, so the result is too.
-    pub fn train_folds(train: &[Sentence], folds: usize, iterations: usize) -> Vec<Tagger> {
+    pub fn train_folds(
+        train: &[Sentence],
+        folds: usize,
+        iterations: usize,
+        clusters: &Clusters,
+    ) -> Vec<Tagger> {
         let folds = folds.max(2);
         let train_fold = |fold: usize| {
             let rest: Vec<Sentence> = train
@@ -161,7 +178,7 @@ impl Tagger {
                 .filter(|(k, _)| k % folds != fold)
                 .map(|(_, s)| s.clone())
                 .collect();
-            Tagger::train(&rest, &[], iterations, |_, _| {})
+            Tagger::train(&rest, &[], iterations, clusters, |_, _| {})
         };
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut taggers: Vec<Option<Tagger>> = vec![None; folds];
@@ -185,8 +202,9 @@ impl Tagger {
         train: &[Sentence],
         folds: usize,
         iterations: usize,
+        clusters: &Clusters,
     ) -> Vec<Vec<String>> {
-        let taggers = Tagger::train_folds(train, folds, iterations);
+        let taggers = Tagger::train_folds(train, folds, iterations, clusters);
         train
             .iter()
             .enumerate()
@@ -236,6 +254,7 @@ impl Tagger {
             write_str(out, word)?;
             write_str(out, classes)?;
         }
+        self.clusters.save(out)?;
         self.weights.write(out, min_weight)?;
         Ok(())
     }
@@ -260,17 +279,19 @@ impl Tagger {
             let word = read_str(&mut r).map_err(truncated)?;
             ambiguity.insert(word, read_str(&mut r).map_err(truncated)?);
         }
+        let clusters = Clusters::load(&mut r).map_err(truncated)?;
         let weights = Weights::read(&mut r, n_classes)?;
         Ok(Tagger {
             classes,
             weights,
             tag_dictionary,
             ambiguity,
+            clusters,
         })
     }
 }
 
-const MAGIC: &[u8; 8] = b"DLPOS\x00\x00\x01";
+const MAGIC: &[u8; 8] = b"DLPOS\x00\x00\x02";
 
 /// How often each (normalised) word was seen with each class.
 type ClassCounts = HashMap<String, HashMap<u16, usize>>;
@@ -375,12 +396,25 @@ struct Context<'a, 'w> {
     normal: Vec<String>,
     raw: Vec<&'w str>,
     ambiguity: Vec<&'a str>,
+    /// Each word's cluster path, "" when it has none.
+    cluster: Vec<&'a str>,
+    /// Whether the model reads clusters at all.
+    with_clusters: bool,
 }
 
 impl<'a, 'w> Context<'a, 'w> {
-    fn new<S: AsRef<str>>(words: &'w [S], ambiguity: &'a FxHashMap<String, String>) -> Self {
+    fn new<S: AsRef<str>>(
+        words: &'w [S],
+        ambiguity: &'a FxHashMap<String, String>,
+        clusters: &'a Clusters,
+    ) -> Self {
         let normal: Vec<String> = words.iter().map(|w| normalise(w.as_ref())).collect();
         Self {
+            with_clusters: !clusters.is_empty(),
+            cluster: words
+                .iter()
+                .map(|w| clusters.path(w.as_ref()).unwrap_or(""))
+                .collect(),
             ambiguity: normal
                 .iter()
                 .map(|w| ambiguity.get(w).map_or("?", String::as_str))
@@ -458,6 +492,24 @@ impl<'a, 'w> Context<'a, 'w> {
         f.add(26, suffix(word, 4));
         shape(self.raw.get(i + 1).copied().unwrap_or("-END-"), &mut shaped);
         f.add(27, &shaped);
+        let cluster = |k: isize, n: usize| -> &str {
+            usize::try_from(k)
+                .ok()
+                .and_then(|k| self.cluster.get(k))
+                .map_or("-", |p| &p[..p.len().min(n)])
+        };
+        if !self.with_clusters {
+            return;
+        }
+        if !self.cluster[i].is_empty() {
+            for (t, n) in PREFIXES.into_iter().enumerate() {
+                f.add(28 + t as u64, cluster(i_, n));
+            }
+        }
+        f.add(32, cluster(i_ + 1, 6));
+        f.add(33, cluster(i_ + 1, 20));
+        f.add(34, cluster(i_ - 1, 6));
+        f.add_joined(35, &[prev_class(1), cluster(i_, 10)]);
     }
 }
 
@@ -495,7 +547,9 @@ mod tests {
     fn learns_a_tiny_treebank_and_round_trips_through_bytes() {
         let gold = treebank();
         let mut dev_scores = Vec::new();
-        let tagger = Tagger::train(&gold, &gold, 3, |_, acc| dev_scores.push(acc));
+        let tagger = Tagger::train(&gold, &gold, 3, &Clusters::default(), |_, acc| {
+            dev_scores.push(acc)
+        });
         assert_eq!(dev_scores.len(), 3);
         assert_eq!(tagger.accuracy(&gold), (1.0, 1.0));
         let mut bytes = Vec::new();
@@ -522,16 +576,50 @@ mod tests {
             t.save(&mut b, 0.0).unwrap();
             b
         };
-        let a = Tagger::train(&gold, &gold, 2, |_, _| {});
-        let b = Tagger::train(&gold, &gold, 2, |_, _| {});
+        let a = Tagger::train(&gold, &gold, 2, &Clusters::default(), |_, _| {});
+        let b = Tagger::train(&gold, &gold, 2, &Clusters::default(), |_, _| {});
         assert_eq!(save(&a), save(&b));
+    }
+
+    #[test]
+    fn clusters_tag_unseen_words_like_the_words_they_cluster_with() {
+        // One-word sentences of made-up words, few enough that none goes to the tag
+        // dictionary: only a cluster can tell two unseen words apart.
+        let mut text = String::new();
+        for k in 0..3 {
+            for (word, upos, xpos) in [
+                ("zorb", "NOUN", "NN"),
+                ("plim", "VERB", "VBD"),
+                ("quil", "NOUN", "NN"),
+                ("vask", "VERB", "VBD"),
+            ] {
+                text.push_str(&format!(
+                    "# sent_id = {word}{k}\n1\t{word}\t_\t{upos}\t{xpos}\t_\t0\troot\t_\t_\n\n"
+                ));
+            }
+        }
+        let sentences = read_conllu(text.as_bytes()).unwrap();
+        let clusters = Clusters::read_brown(
+            "0110\tzorb\t9\n0110\tquil\t9\n0110\tgart\t9\n1011\tplim\t9\n1011\tvask\t9\n1011\tmune\t9\n"
+                .as_bytes(),
+            1,
+            "test clusters",
+        )
+        .unwrap();
+        let tagger = Tagger::train(&sentences, &[], 5, &clusters, |_, _| {});
+        let mut bytes = Vec::new();
+        tagger.save(&mut bytes, 0.0).unwrap();
+        let loaded = Tagger::load(&bytes).unwrap();
+        assert_eq!(loaded.clusters(), &clusters);
+        assert_eq!(loaded.tag(&["gart"])[0].xpos, "NN");
+        assert_eq!(loaded.tag(&["mune"])[0].xpos, "VBD");
     }
 
     #[test]
     fn corrupt_models_are_refused() {
         assert!(Tagger::load(b"nonsense").is_err());
         let mut bytes = Vec::new();
-        Tagger::train(&treebank(), &[], 1, |_, _| {})
+        Tagger::train(&treebank(), &[], 1, &Clusters::default(), |_, _| {})
             .save(&mut bytes, 0.0)
             .unwrap();
         assert!(Tagger::load(&bytes[..bytes.len() - 3]).is_err());

@@ -429,17 +429,9 @@ impl<'a> Linker<'a> {
             let sentence_index = self.sentence_of[entity.tokens.start];
             let sentence = self.document.sentences[sentence_index].clone();
 
-            // A title the recogniser took into the name ("President Ilena Marsk").
-            let mut start = entity.tokens.start;
-            while let Some(&(end, _)) = agents.get(&start) {
-                if end >= entity.tokens.end {
-                    break;
-                }
-                start = end;
-            }
-            while start < entity.tokens.end && is_honorific(&self.lower[start]) {
-                start += 1;
-            }
+            // A title the recogniser took into the name ("President Ilena Marsk",
+            // "Haldish Energy Minister Rolf Tammerin", "Dr. Ilena Marsk").
+            let start = self.skip_title(entity.tokens.clone(), &agents);
             let tokens = start..entity.tokens.end;
             if tokens.is_empty() {
                 continue;
