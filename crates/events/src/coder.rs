@@ -639,12 +639,16 @@ impl<'a> Coder<'a> {
     }
 
     /// Whether token `i`, given no event by the dictionary, could still be one the
-    /// learned proposer codes: a verb, or a noun the verb dictionary knows ("clashes",
-    /// "arrests"), in a sentence that names an actor, outside names and questions.
+    /// learned proposer codes: a verb (not an auxiliary or copula), or a noun the verb
+    /// dictionary knows ("clashes", "arrests"), in a sentence that names an actor,
+    /// outside names and questions.
     pub(crate) fn is_open(&self, i: usize, actor_sentences: &[bool]) -> bool {
         let token = &self.document.tokens[i];
         let sentence = self.sentence_of[i];
+        // An auxiliary or a copula carries no act of its own ("was" in "was attacked").
         let kind_fits = token.xpos.starts_with("VB")
+            && !token.deprel.starts_with("aux")
+            && token.deprel != "cop"
             || token.xpos.starts_with("NN")
                 && !self
                     .model

@@ -46,7 +46,8 @@ use rayon::prelude::*;
 /// ingest when either differs; bump it whenever a change alters the records for the
 /// same input, including a retrained shipped model (`data/models/events.json`,
 /// `data/models/event-layer.bin`). 5: the coding ontology and the learned event layer;
-/// 6: the place table, implied police, coordination inside names.
+/// 6: the place table, implied police, coordination inside names, the clustered
+/// tagger and the models retrained on it.
 pub const PIPELINE_VERSION: i64 = 6;
 
 /// What the extractors look names and verbs up in.

@@ -10,6 +10,10 @@
 //!
 //! The model is a sparse map from feature hash to `(class, weight)` pairs; only pairs
 //! that training ever updated exist, which keeps it small.
+//!
+//! Words the treebank never showed get their Brown-cluster paths as features (see
+//! [`crate::clusters`]): the shipped model reads clusters learned from Reuters news,
+//! so "condemns" is tagged like the verbs it clusters with, not by its "-s".
 
 use std::collections::HashMap;
 use std::io::{self, Write};

@@ -590,9 +590,10 @@ impl Context<'_> {
                 return Some(subject);
             }
             // "Thursday, Lavrov brought up …" parsed with the day as the subject and
-            // the name in apposition to it: the name.
+            // the name in apposition or coordinated to it: the name.
             self.children[subject].iter().copied().find(|&c| {
-                self.document.tokens[c].deprel == "appos" && self.mention_of[c].is_some()
+                matches!(self.document.tokens[c].deprel.as_str(), "appos" | "conj")
+                    && self.mention_of[c].is_some()
             })
         };
         let token = &self.document.tokens[cue];

@@ -218,9 +218,9 @@ pub(super) const NAME_JOINERS: &[&str] = &[
     "ibn",
 ];
 
-/// A recogniser entity as the actor layer uses it: a person or organisation name cut
-/// where its capitalised words end ("Brisalian Diplomatic Academy on Tuesday" → the
-/// academy), and relabelled by its head word when the recogniser took an outlet or a
+/// A recogniser entity as the actor layer uses it: a person, organisation or place
+/// name cut where its capitalised words end ("Brisalian Diplomatic Academy on
+/// Tuesday" → the academy, "Haldmere of lying" → Haldmere), and relabelled by its head word when the recogniser took an outlet or a
 /// place for a person.
 pub(super) fn cleaned_entity(
     entity: &Entity,
@@ -228,7 +228,7 @@ pub(super) fn cleaned_entity(
     lower: &[String],
 ) -> Option<Entity> {
     let mut tokens = entity.tokens.clone();
-    if matches!(entity.label.as_str(), "PER" | "ORG") {
+    if matches!(entity.label.as_str(), "PER" | "ORG" | "LOC") {
         let text = document.text();
         // Name words start with a capital or a digit ("Fan Expo 2016"); "'s", commas
         // and lower-case words end a name.
