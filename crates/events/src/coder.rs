@@ -585,12 +585,16 @@ impl<'a> Coder<'a> {
             {
                 start -= 1;
             }
-            let country = (self.lookups.place)(&self.lower[start..=head])?;
-            Some(EventActor {
-                actor_id: None,
-                code: country,
-                span: self.span_of(start, head + 1)?,
-            })
+            self.place_actor(start..head + 1)
+        })
+    }
+
+    /// The country the place named by `tokens` stands in, as an actor on that span.
+    fn place_actor(&self, tokens: std::ops::Range<usize>) -> Option<EventActor> {
+        Some(EventActor {
+            actor_id: None,
+            code: (self.lookups.place)(&self.lower[tokens.clone()])?,
+            span: self.span_of(tokens.start, tokens.end)?,
         })
     }
 
@@ -606,14 +610,7 @@ impl<'a> Coder<'a> {
                 return None;
             }
             let actor = self.actors_at(c).into_iter().next();
-            actor.or_else(|| {
-                let name = (self.lookups.place)(&self.lower[c..=c])?;
-                Some(EventActor {
-                    actor_id: None,
-                    code: name,
-                    span: self.span_of(c, c + 1)?,
-                })
-            })
+            actor.or_else(|| self.place_actor(c..c + 1))
         });
         let country = place
             .as_ref()

@@ -30,6 +30,11 @@ fn dyads(e: &Extraction) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// Each event's (source, target) codes, in order.
+fn actor_pairs(e: &Extraction) -> Vec<(String, String)> {
+    dyads(e).into_iter().map(|(s, t, _)| (s, t)).collect()
+}
+
 fn only(e: &Extraction) -> &Event {
     assert_eq!(e.events.len(), 1, "{:#?}", dyads(e));
     &e.events[0]
@@ -153,9 +158,8 @@ fn a_town_no_actor_dictionary_lists_is_a_target_by_its_country() {
     // Zaria and Kaduna are in the place table (GeoNames), not in the actor
     // dictionaries; "Veldora" is.
     let e = extract("Veldora shelled Zaria. Veldora launched an air raid on the town of Kaduna.");
-    let targets: Vec<(String, String)> = dyads(&e).into_iter().map(|(s, t, _)| (s, t)).collect();
     assert_eq!(
-        targets,
+        actor_pairs(&e),
         vec![("VLD".to_string(), "NGA".to_string()); 2],
         "{:#?}",
         dyads(&e)
@@ -166,7 +170,7 @@ fn a_town_no_actor_dictionary_lists_is_a_target_by_its_country() {
 fn countries_coordinated_inside_a_phrase_act_on_each_other() {
     // "North Osgilia" is headed by "Osgilia", which "Haldmere" is coordinated with.
     let e = extract("Teams from North Osgilia and Haldmere met on Tuesday.");
-    let mut got: Vec<(String, String)> = dyads(&e).into_iter().map(|(s, t, _)| (s, t)).collect();
+    let mut got = actor_pairs(&e);
     got.sort();
     assert_eq!(
         got,

@@ -47,6 +47,27 @@ pub fn read_strs(r: &mut &[u8]) -> io::Result<Vec<String>> {
     (0..n).map(|_| read_str(r)).collect()
 }
 
+/// A word → `u16` map, sorted by word so the same map gives the same bytes.
+pub fn write_u16_map<S: std::hash::BuildHasher>(
+    out: &mut impl Write,
+    map: &std::collections::HashMap<String, u16, S>,
+) -> io::Result<()> {
+    let mut entries: Vec<(&String, &u16)> = map.iter().collect();
+    entries.sort();
+    write_u32(out, entries.len() as u32)?;
+    for (word, value) in entries {
+        write_str(out, word)?;
+        out.write_all(&value.to_le_bytes())?;
+    }
+    Ok(())
+}
+
+/// What [`write_u16_map`] wrote, as `(word, value)` pairs in file order.
+pub fn read_u16_map(r: &mut &[u8]) -> io::Result<Vec<(String, u16)>> {
+    let n = read_u32(r)? as usize;
+    (0..n).map(|_| Ok((read_str(r)?, read_u16(r)?))).collect()
+}
+
 /// The magic bytes at the start of a model file, checked on load.
 pub fn check_magic(r: &mut &[u8], magic: &[u8; 8], what: &str) -> Result<(), String> {
     let mut found = [0u8; 8];

@@ -17,7 +17,7 @@ use std::io::{self, BufRead, Write};
 
 use rustc_hash::FxHashMap;
 
-use crate::binary::{read_str, read_strs, read_u16, read_u32, write_str, write_strs, write_u32};
+use crate::binary::{read_strs, read_u16_map, write_strs, write_u16_map};
 
 /// Words → their cluster's bit-string path.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -95,37 +95,47 @@ impl Clusters {
         self.of_word.is_empty()
     }
 
+    /// Each word's path ("" when it has none), or `None` when there are no clusters
+    /// at all: what a model's features read for one sentence.
+    pub fn paths_of<'c, S: AsRef<str>>(&'c self, words: &[S]) -> Option<Vec<&'c str>> {
+        (!self.is_empty()).then(|| {
+            words
+                .iter()
+                .map(|w| self.path(w.as_ref()).unwrap_or(""))
+                .collect()
+        })
+    }
+
     /// Writes the clusters deterministically (words sorted).
     pub fn save(&self, out: &mut impl Write) -> io::Result<()> {
         write_strs(out, &self.paths)?;
-        let mut words: Vec<(&String, &u16)> = self.of_word.iter().collect();
-        words.sort();
-        write_u32(out, words.len() as u32)?;
-        for (word, id) in words {
-            write_str(out, word)?;
-            out.write_all(&id.to_le_bytes())?;
-        }
-        Ok(())
+        write_u16_map(out, &self.of_word)
     }
 
     /// Reads what [`Clusters::save`] wrote.
     pub fn load(r: &mut &[u8]) -> io::Result<Self> {
         let paths = read_strs(r)?;
-        let n = read_u32(r)? as usize;
-        let mut of_word = FxHashMap::with_capacity_and_hasher(n, Default::default());
-        for _ in 0..n {
-            let word = read_str(r)?;
-            let id = read_u16(r)?;
-            if usize::from(id) >= paths.len() {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "cluster id out of range",
-                ));
-            }
-            of_word.insert(word, id);
+        let words = read_u16_map(r)?;
+        if words.iter().any(|(_, id)| usize::from(*id) >= paths.len()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "cluster id out of range",
+            ));
         }
-        Ok(Clusters { paths, of_word })
+        Ok(Clusters {
+            paths,
+            of_word: words.into_iter().collect(),
+        })
     }
+}
+
+/// The first `n` bits of the path of word `j` of a sentence's `paths`, or `outside`
+/// before its first word and after its last.
+pub fn path_prefix<'p>(paths: &[&'p str], j: isize, n: usize, outside: &'p str) -> &'p str {
+    usize::try_from(j)
+        .ok()
+        .and_then(|j| paths.get(j))
+        .map_or(outside, |p| &p[..p.len().min(n)])
 }
 
 #[cfg(test)]

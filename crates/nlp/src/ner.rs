@@ -11,7 +11,7 @@
 use std::io::{self, Write};
 
 use crate::binary::{read_strs, write_strs};
-use crate::clusters::{Clusters, PREFIXES};
+use crate::clusters::{Clusters, PREFIXES, path_prefix};
 use crate::gazetteer::{Gazetteer, KINDS};
 use crate::iob2::{TaggedSentence, entities};
 use crate::perceptron::{
@@ -278,8 +278,7 @@ impl<'a> Context<'a> {
         clusters: &'a Clusters,
     ) -> Self {
         let raw: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
-        let cluster = (!clusters.is_empty())
-            .then(|| raw.iter().map(|w| clusters.path(w).unwrap_or("")).collect());
+        let cluster = clusters.paths_of(words);
         let lower: Vec<String> = raw.iter().map(|w| w.to_lowercase()).collect();
         let known = gazetteer
             .tag(&lower)
@@ -372,12 +371,7 @@ impl<'a> Context<'a> {
         // Clusters learned from news place an unseen name beside the names it is used
         // like ("Kharkiv" with the cities, "Gazprom" with the companies).
         if let Some(cluster) = &self.cluster {
-            let path = |j: isize, n: usize| -> &str {
-                usize::try_from(j)
-                    .ok()
-                    .and_then(|j| cluster.get(j))
-                    .map_or("<s>", |p| &p[..p.len().min(n)])
-            };
+            let path = |j: isize, n: usize| path_prefix(cluster, j, n, "<s>");
             for (t, n) in PREFIXES.into_iter().enumerate() {
                 f.add(35 + t as u64, path(k, n));
             }

@@ -20,12 +20,12 @@ use std::io::{self, Write};
 
 use rustc_hash::FxHashMap;
 
-use crate::binary::{read_strs, write_strs};
-use crate::clusters::{Clusters, PREFIXES};
+use crate::binary::{read_strs, read_u16_map, write_strs, write_u16_map};
+use crate::clusters::{Clusters, PREFIXES, path_prefix};
 use crate::conllu::Sentence;
 use crate::perceptron::{
-    FeatureHashes, Trainer, Weights, argmax_where, check_magic, prefix, read_str, read_u16,
-    read_u32, shuffle, suffix, write_str, write_u32,
+    FeatureHashes, Trainer, Weights, argmax_where, check_magic, prefix, read_str, read_u32,
+    shuffle, suffix, write_str, write_u32,
 };
 
 /// A trained tagger.
@@ -244,13 +244,7 @@ impl Tagger {
     pub fn save(&self, out: &mut impl Write, min_weight: f32) -> io::Result<()> {
         out.write_all(MAGIC)?;
         write_strs(out, &self.classes)?;
-        let mut dictionary: Vec<(&String, &u16)> = self.tag_dictionary.iter().collect();
-        dictionary.sort();
-        write_u32(out, dictionary.len() as u32)?;
-        for (word, class) in dictionary {
-            write_str(out, word)?;
-            out.write_all(&class.to_le_bytes())?;
-        }
+        write_u16_map(out, &self.tag_dictionary)?;
         let mut ambiguity: Vec<(&String, &String)> = self.ambiguity.iter().collect();
         ambiguity.sort();
         write_u32(out, ambiguity.len() as u32)?;
@@ -270,13 +264,10 @@ impl Tagger {
         let truncated = |_| "truncated tagger model".to_string();
         let classes = read_strs(&mut r).map_err(truncated)?;
         let n_classes = classes.len();
-        let n_words = read_u32(&mut r).map_err(truncated)? as usize;
-        let mut tag_dictionary = FxHashMap::with_capacity_and_hasher(n_words, Default::default());
-        for _ in 0..n_words {
-            let word = read_str(&mut r).map_err(truncated)?;
-            let class = read_u16(&mut r).map_err(truncated)?;
-            tag_dictionary.insert(word, class);
-        }
+        let tag_dictionary: FxHashMap<String, u16> = read_u16_map(&mut r)
+            .map_err(truncated)?
+            .into_iter()
+            .collect();
         let n_ambiguous = read_u32(&mut r).map_err(truncated)? as usize;
         let mut ambiguity = FxHashMap::with_capacity_and_hasher(n_ambiguous, Default::default());
         for _ in 0..n_ambiguous {
@@ -400,10 +391,8 @@ struct Context<'a, 'w> {
     normal: Vec<String>,
     raw: Vec<&'w str>,
     ambiguity: Vec<&'a str>,
-    /// Each word's cluster path, "" when it has none.
-    cluster: Vec<&'a str>,
-    /// Whether the model reads clusters at all.
-    with_clusters: bool,
+    /// Each word's cluster path ("" when it has none); `None` for a model without.
+    cluster: Option<Vec<&'a str>>,
 }
 
 impl<'a, 'w> Context<'a, 'w> {
@@ -414,11 +403,7 @@ impl<'a, 'w> Context<'a, 'w> {
     ) -> Self {
         let normal: Vec<String> = words.iter().map(|w| normalise(w.as_ref())).collect();
         Self {
-            with_clusters: !clusters.is_empty(),
-            cluster: words
-                .iter()
-                .map(|w| clusters.path(w.as_ref()).unwrap_or(""))
-                .collect(),
+            cluster: clusters.paths_of(words),
             ambiguity: normal
                 .iter()
                 .map(|w| ambiguity.get(w).map_or("?", String::as_str))
@@ -496,16 +481,11 @@ impl<'a, 'w> Context<'a, 'w> {
         f.add(26, suffix(word, 4));
         shape(self.raw.get(i + 1).copied().unwrap_or("-END-"), &mut shaped);
         f.add(27, &shaped);
-        let cluster = |k: isize, n: usize| -> &str {
-            usize::try_from(k)
-                .ok()
-                .and_then(|k| self.cluster.get(k))
-                .map_or("-", |p| &p[..p.len().min(n)])
-        };
-        if !self.with_clusters {
+        let Some(paths) = &self.cluster else {
             return;
-        }
-        if !self.cluster[i].is_empty() {
+        };
+        let cluster = |k: isize, n: usize| path_prefix(paths, k, n, "-");
+        if !paths[i].is_empty() {
             for (t, n) in PREFIXES.into_iter().enumerate() {
                 f.add(28 + t as u64, cluster(i_, n));
             }
