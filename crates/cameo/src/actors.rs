@@ -219,13 +219,22 @@ mod tests {
 /// Codes that open with one of these name a kind of actor, not a country.
 const NON_STATE_PREFIXES: [&str; 5] = ["IGO", "NGO", "MNC", "IMG", "UIS"];
 
+/// CAMEO's role codes, which stand alone when no country is known (`[MED]` for a
+/// pan-national outlet, `COP` for "police" in no named country).
+const ROLES: [&str; 27] = [
+    "AGR", "BUS", "COP", "CRM", "CVL", "DEV", "EDU", "ELI", "ENV", "GOV", "HLH", "HRI", "INS",
+    "JUD", "LAB", "LEG", "MED", "MIL", "OPP", "PPL", "PTY", "RAD", "REB", "REF", "SEP", "SPY",
+    "UAF",
+];
+
 /// Whether a three-letter code names a country (`UGA`), as opposed to an
-/// international, non-governmental or multinational body, a militant group or an
-/// unidentified state actor.
+/// international, non-governmental or multinational body, a militant group, an
+/// unidentified state actor or a role with no country.
 pub fn is_country_code(code: &str) -> bool {
     code.len() == 3
         && code.bytes().all(|b| b.is_ascii_uppercase())
         && !NON_STATE_PREFIXES.contains(&code)
+        && !ROLES.contains(&code)
 }
 
 #[cfg(test)]
@@ -236,6 +245,7 @@ mod country_code_tests {
     fn countries_are_three_capitals_that_open_no_other_kind() {
         assert!(is_country_code("UGA"));
         assert!(!is_country_code("IGO"));
+        assert!(!is_country_code("MED"));
         assert!(!is_country_code("UGACOP"));
         assert!(!is_country_code("uga"));
     }

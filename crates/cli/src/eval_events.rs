@@ -48,6 +48,11 @@ pub struct EventGold {
     /// stored texts); with it, the gold is read as such.
     #[arg(long)]
     pub articles: Vec<PathBuf>,
+    /// With an offset gold: score these saved `dateline extract` lines (ours, or a
+    /// peer's in the same shape, `benches/petrarch2/`) instead of extracting the
+    /// articles now.
+    #[arg(long, conflicts_with = "articles")]
+    pub predictions: Option<PathBuf>,
     #[command(flatten)]
     pub input: crate::InputArgs,
     #[command(flatten)]
@@ -93,7 +98,7 @@ pub fn eval_events(args: &EventGold) -> anyhow::Result<serde_json::Value> {
     {
         return eval_plover(path, dictionaries, args.show_errors);
     }
-    if !args.articles.is_empty() {
+    if !args.articles.is_empty() || args.predictions.is_some() {
         return eval_hand_check(args);
     }
     let (mut exact, mut by_root) = (Counts::default(), Counts::default());
@@ -308,7 +313,7 @@ fn eval_hand_check(args: &EventGold) -> anyhow::Result<serde_json::Value> {
     let selection = crate::eval::GoldArticles {
         gold: args.gold.clone(),
         articles: args.articles.clone(),
-        predictions: None,
+        predictions: args.predictions.clone(),
         input: args.input.clone(),
         split: args.split.clone(),
     };

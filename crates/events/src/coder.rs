@@ -2,7 +2,7 @@
 
 use dateline_cameo::AgentCode;
 use dateline_cameo::verbs::{CodePair, Item, Pattern, Verb};
-use dateline_core::{Document, Event, EventActor, Mention, Span, Statement};
+use dateline_core::{Document, Event, EventActor, Mention, MentionLabel, Span, Statement};
 
 use crate::EventModel;
 use dateline_cameo::codes;
@@ -74,6 +74,16 @@ const READINESS: &[&str] = &[
 /// How many coordinated actors one side may expand into ("a list of 200 countries"
 /// stays bounded).
 const MAX_COMPOUND: usize = 12;
+
+/// The roles a bare common noun may stand for as an actor: bodies of a state and
+/// the groups that fight or oppose it ("police", "troops", "rebels"), not people
+/// at large ("people", "students", "workers"), whom news names in passing.
+const ACTING_ROLES: &[&str] = &[
+    "COP", "GOV", "INS", "JUD", "LEG", "MIL", "OPP", "REB", "SEP", "SPY", "UAF",
+];
+
+/// Words that open a relative clause as its subject or object.
+const RELATIVE_PRONOUNS: &[&str] = &["that", "which", "who", "whom"];
 
 /// The events of a document whose mentions the actor layer linked and coded, each
 /// with the token of its verb.
@@ -343,12 +353,7 @@ impl<'a> Coder<'a> {
             .iter()
             .find(|v| self.has_particles(verb, v))?;
         let block = &self.model.verbs.blocks[entry.block];
-        let passive = self.children[verb].iter().any(|&c| {
-            matches!(
-                self.document.tokens[c].deprel.as_str(),
-                "aux:pass" | "nsubj:pass"
-            )
-        });
+        let passive = self.is_passive(verb);
         let sentence = self.document.sentences[self.sentence_of[verb]].clone();
         if self.in_question(verb, sentence.end) {
             return None;
@@ -372,11 +377,7 @@ impl<'a> Coder<'a> {
         codes::root(code)?;
 
         // Who acted, and on whom.
-        let (subject, object) = if passive {
-            (self.agent(verb), self.child_with(verb, &["nsubj:pass"]))
-        } else {
-            (self.subject(verb), None)
-        };
+        let (subject, object) = self.roles(verb, passive);
         let sources = match best.as_ref().and_then(|m| m.source) {
             Some(slot) => self.actors_at(slot),
             None => subject
@@ -665,17 +666,9 @@ impl<'a> Coder<'a> {
     pub(crate) fn open_dyad(&self, i: usize) -> (Vec<EventActor>, Vec<EventActor>) {
         let token = &self.document.tokens[i];
         if token.xpos.starts_with("VB") {
-            let passive = self.children[i].iter().any(|&c| {
-                matches!(
-                    self.document.tokens[c].deprel.as_str(),
-                    "aux:pass" | "nsubj:pass"
-                )
-            });
-            let (subject, object) = if passive {
-                (self.agent(i), self.child_with(i, &["nsubj:pass"]))
-            } else {
-                (self.subject(i).or_else(|| self.actor_before(i)), None)
-            };
+            let passive = self.is_passive(i);
+            let (subject, object) = self.roles(i, passive);
+            let subject = subject.or_else(|| (!passive).then(|| self.actor_before(i)).flatten());
             let sources = subject.map(|s| self.actors_at(s)).unwrap_or_default();
             let targets = match object {
                 Some(o) => self.actors_at(o),
@@ -853,6 +846,46 @@ impl<'a> Coder<'a> {
             .find(|&c| relations.contains(&self.document.tokens[c].deprel.as_str()))
     }
 
+    /// A verb told in the passive: with a passive auxiliary or subject, or a past
+    /// participle modifying a noun ("an island bombarded by North Korea").
+    fn is_passive(&self, verb: usize) -> bool {
+        let token = &self.document.tokens[verb];
+        self.children[verb].iter().any(|&c| {
+            matches!(
+                self.document.tokens[c].deprel.as_str(),
+                "aux:pass" | "nsubj:pass"
+            )
+        }) || token.xpos == "VBN"
+            && token.deprel == "acl"
+            && self.child_with(verb, &["nsubj"]).is_none()
+    }
+
+    /// Who acted at `verb` and, for a passive, on whom (the active object is found
+    /// with the verb's phrase). A relative pronoun stands for the noun its clause
+    /// modifies ("a Su-24 that had infiltrated its air space", "the party of Aung San
+    /// Suu Kyi who boycotted …"), and a participle modifying a noun has that noun
+    /// as its doer ("a video of him threatening a journalist") or, in the passive,
+    /// as its done-to ("an island bombarded by North Korea").
+    fn roles(&self, verb: usize, passive: bool) -> (Option<usize>, Option<usize>) {
+        let token = &self.document.tokens[verb];
+        let modified = token
+            .head
+            .filter(|_| token.deprel == "acl" || token.deprel == "acl:relcl");
+        let antecedent = |slot: Option<usize>| match (slot, modified) {
+            (Some(s), Some(noun)) if RELATIVE_PRONOUNS.contains(&self.lower[s].as_str()) => {
+                Some(noun)
+            }
+            (None, Some(noun)) if token.deprel == "acl" => Some(noun),
+            _ => slot,
+        };
+        if passive {
+            let patient = self.child_with(verb, &["nsubj:pass"]);
+            (self.agent(verb), antecedent(patient))
+        } else {
+            (antecedent(self.subject(verb)), None)
+        }
+    }
+
     /// The active subject, or the one a controlling or coordinated verb shares
     /// ("Arnor agreed to restore ties": Arnor restores).
     fn subject(&self, verb: usize) -> Option<usize> {
@@ -987,6 +1020,11 @@ impl<'a> Coder<'a> {
                 Some(m) => self.push_actor(m, out),
                 None => {
                     let Some(t) = self.first_coded_in_phrase(h) else {
+                        if let Some(actor) = self.modifier_country(h).or_else(|| self.role_actor(h))
+                            && !out.iter().any(|a| a.code == actor.code)
+                        {
+                            out.push(actor);
+                        }
                         continue;
                     };
                     // "Iraq's national security adviser", "the US commander": the
@@ -1004,6 +1042,125 @@ impl<'a> Coder<'a> {
                 }
             }
         }
+    }
+
+    /// A phrase no coded mention names, told by the country its modifiers name:
+    /// "Israeli aircraft", "Russian natural gas supplier Gazprom", "two United States
+    /// drone missiles". The actor layer leaves such a demonym uncoded, as "Russian
+    /// oil" is no actor; as the doer or done-to of an act the phrase is the country's,
+    /// with the role its head names where the agent dictionary knows it. A person's
+    /// name is never read as a place ("Ali Gomaa").
+    fn modifier_country(&self, head: usize) -> Option<EventActor> {
+        let in_person = |t: usize| {
+            self.mentions.iter().any(|m| {
+                m.label == MentionLabel::Per && self.document.tokens_within(&m.span).contains(&t)
+            })
+        };
+        if in_person(head) {
+            return None;
+        }
+        let mut modifiers = Vec::new();
+        let mut stack = vec![head];
+        while let Some(node) = stack.pop() {
+            for &c in &self.children[node] {
+                if c < head
+                    && matches!(
+                        self.document.tokens[c].deprel.as_str(),
+                        "amod" | "compound" | "nmod:poss" | "nmod:desc" | "flat"
+                    )
+                {
+                    modifiers.push(c);
+                    stack.push(c);
+                }
+            }
+        }
+        modifiers.sort_unstable();
+        let capitalised = |t: usize| {
+            let token = &self.document.tokens[t];
+            self.document.text()[token.start..token.end]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        };
+        let (start, end, country) = modifiers.iter().find_map(|&first| {
+            if !capitalised(first) || in_person(first) {
+                return None;
+            }
+            let run_end = (first..head)
+                .take_while(|&t| modifiers.contains(&t) && capitalised(t))
+                .last()?
+                + 1;
+            (first + 1..=run_end).rev().find_map(|end| {
+                let code = (self.lookups.place)(&self.lower[first..end])?;
+                Some((first, end, code))
+            })
+        })?;
+        let agents = self.lookups.agent;
+        let agent = (end..=head).find_map(|from| agents(&self.lower[from..=head]));
+        Some(EventActor {
+            actor_id: None,
+            code: agent.map_or_else(|| country.clone(), |a| a.apply(Some(&country))),
+            span: self.span_of(start, head + 1)?,
+        })
+    }
+
+    /// A phrase that names only a role ("police", "the security forces", "protesters"):
+    /// the role, of the country the text around it is about (see
+    /// [`Coder::implied_country`]), or the role alone where none is named.
+    fn role_actor(&self, head: usize) -> Option<EventActor> {
+        let token = &self.document.tokens[head];
+        if !matches!(token.xpos.as_str(), "NN" | "NNS") {
+            return None;
+        }
+        let sentence_start = self.document.sentences[self.sentence_of[head]].start;
+        let agents = self.lookups.agent;
+        let (start, agent) = (head.saturating_sub(2).max(sentence_start)..=head)
+            .find_map(|start| Some((start, agents(&self.lower[start..=head])?)))
+            .filter(|(_, agent)| ACTING_ROLES.contains(&agent.block()))?;
+        let country = self.implied_country(head);
+        Some(EventActor {
+            actor_id: None,
+            code: agent.apply(country.as_deref()),
+            span: self.span_of(start, head + 1)?,
+        })
+    }
+
+    /// The country a role with no country of its own belongs to: the first country
+    /// (or place of a country) its sentence names, else the nearest the article named
+    /// before it. Short news items name the country once ("Police suspect al Shabaab
+    /// sympathizers" follows "… in Garissa").
+    fn implied_country(&self, token: usize) -> Option<String> {
+        let sentence = self.sentence_of[token];
+        let first_token = |m: usize| self.document.tokens_within(&self.mentions[m].span).start;
+        let in_sentence = |m: usize| {
+            self.sentence_of
+                .get(first_token(m))
+                .is_some_and(|&s| s == sentence)
+        };
+        let country_of = |m: usize| {
+            let code = self.code_of[m].clone().or_else(|| {
+                // An uncoded place name stands for its country here.
+                let mention = &self.mentions[m];
+                matches!(mention.label, MentionLabel::Gpe | MentionLabel::Loc)
+                    .then(|| {
+                        (self.lookups.place)(
+                            &self.lower[self.document.tokens_within(&mention.span)],
+                        )
+                    })
+                    .flatten()
+            })?;
+            let country = code.get(..3)?;
+            dateline_cameo::is_country_code(country).then(|| country.to_string())
+        };
+        let all = 0..self.mentions.len();
+        all.clone()
+            .filter(|&m| in_sentence(m))
+            .find_map(country_of)
+            .or_else(|| {
+                all.filter(|&m| first_token(m) < token && !in_sentence(m))
+                    .rev()
+                    .find_map(country_of)
+            })
     }
 
     /// The token of the mention at `token` whose head lies outside the mention.

@@ -315,7 +315,8 @@ pub fn statement_candidates(
 }
 
 /// The language layers of `article` as CoNLL-U (one block a sentence), entities in
-/// MISC as `NER=B-PER`/`I-PER`: what the extractors read, for a user who wants to see
+/// MISC as `NER=B-PER`/`I-PER` and each token's code points as `TokenRange=start:end`:
+/// what the extractors read, for a user who wants to see
 /// why a statement or event was (not) found.
 pub fn conllu(article: Article) -> String {
     use std::fmt::Write;
@@ -342,10 +343,17 @@ pub fn conllu(article: Article) -> String {
         for i in sentence.clone() {
             let t = &document.tokens[i];
             let head = t.head.map_or(0, |h| h + 1 - sentence.start);
+            // UDPipe's name for a token's place in the text, here in code points of
+            // the stored text, as every offset in the records is.
+            let range = format!(
+                "TokenRange={}:{}",
+                document.char_offset(t.start).unwrap_or(0),
+                document.char_offset(t.end).unwrap_or(0)
+            );
             let misc = if entity[i].is_empty() {
-                "_"
+                range
             } else {
-                entity[i].as_str()
+                format!("{}|{range}", entity[i])
             };
             let field = |s: &str| {
                 if s.is_empty() {

@@ -318,3 +318,29 @@ fn a_bare_surname_is_the_one_person_earlier_articles_named_so() {
         corpus[2].mentions
     );
 }
+
+/// `extract --conllu` places every token in the stored text, in code points, so a
+/// tool reading the parse (a peer coder fed our trees) can point back at the text.
+#[test]
+fn conllu_token_ranges_slice_the_stored_text() {
+    let text = "Ärzte in Tromsø said Köln's mayor met the envoy.\n\nIt rained.";
+    let article = Article::new("ranges", "2030-01-02".parse().unwrap(), text);
+    let stored: Vec<char> = text.chars().collect();
+    let conllu = dateline_extract::conllu(article);
+    let mut tokens = 0;
+    for line in conllu
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let range = fields[9]
+            .split('|')
+            .find_map(|m| m.strip_prefix("TokenRange="))
+            .unwrap_or_else(|| panic!("no TokenRange in {line:?}"));
+        let (start, end) = range.split_once(':').unwrap();
+        let (start, end): (usize, usize) = (start.parse().unwrap(), end.parse().unwrap());
+        assert_eq!(stored[start..end].iter().collect::<String>(), fields[1]);
+        tokens += 1;
+    }
+    assert!(tokens >= 12, "{conllu}");
+}

@@ -267,11 +267,14 @@ impl<'a> Linker<'a> {
         false
     }
 
-    /// A name used as a modifier ("her Strenholt office", "the Strenholt daily").
+    /// A name used as a modifier ("her Strenholt office", "the Strenholt daily",
+    /// "US officials"): a common noun or adjective follows, and the parse does not
+    /// hang the name on a word before it ("bombarded by North Korea last month").
     fn modifies_noun(&self, end: usize, sentence: &Range<usize>) -> bool {
         end < sentence.end
             && matches!(self.xpos(end), "NN" | "NNS" | "JJ")
             && !self.capitalised(end)
+            && self.document.tokens[end - 1].head.is_none_or(|h| h >= end)
     }
 
     /// A dateline: a place opening its paragraph and followed by a dash or a comma

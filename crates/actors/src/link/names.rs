@@ -95,9 +95,7 @@ impl<'a> Linker<'a> {
                 .or_else(|| entry.code_on(self.date).map(str::to_string));
             // A demonym, or a country name used as one ("Veldoran presidential
             // spokesman", "US officials"): the next word is a noun or adjective.
-            let modifies = m.tokens.end < sentence.end
-                && matches!(self.xpos(m.tokens.end), "JJ" | "NN" | "NNS")
-                && !self.capitalised(m.tokens.end);
+            let modifies = self.modifies_noun(m.tokens.end, &sentence);
             let demonym = modifies
                 || matches!(self.xpos(m.tokens.end - 1), "JJ" | "NNS" | "NNPS")
                 || m.tokens.len() == 1 && is_demonym(&self.lower[m.tokens.start]);
