@@ -247,6 +247,19 @@ pub struct Lookups<'a> {
     pub place: &'a dyn Fn(&[String]) -> Option<String>,
 }
 
+/// Whether token `i` is a verb: tagged as one, or a present-tense headline verb the
+/// tagger took for a plural noun while the parse gave it a subject and an object
+/// ("Taiwan demands an apology", "A suicide bomber kills 13 recruits").
+pub(crate) fn is_verb(document: &Document, i: usize) -> bool {
+    let token = &document.tokens[i];
+    let has = |relation: &str| {
+        document.children[i]
+            .iter()
+            .any(|&c| document.tokens[c].deprel == relation)
+    };
+    token.xpos.starts_with("VB") || token.xpos == "NNS" && has("nsubj") && has("obj")
+}
+
 /// A verb's infinitive complement: "agreed to meet", and "offered to mediate", which
 /// the parser often makes an adverbial clause with "to".
 fn is_complement(document: &Document, verb: usize) -> bool {
@@ -342,7 +355,7 @@ impl<'a> Coder<'a> {
     ) -> Option<bool> {
         let before_count = out.len();
         let token = &self.document.tokens[verb];
-        if !token.xpos.starts_with("VB") {
+        if !is_verb(self.document, verb) {
             return None;
         }
         let lemma = token.lemma.to_lowercase();
@@ -644,15 +657,14 @@ impl<'a> Coder<'a> {
         let token = &self.document.tokens[i];
         let sentence = self.sentence_of[i];
         // An auxiliary or a copula carries no act of its own ("was" in "was attacked").
-        let kind_fits = token.xpos.starts_with("VB")
-            && !token.deprel.starts_with("aux")
-            && token.deprel != "cop"
-            || token.xpos.starts_with("NN")
-                && !self
-                    .model
-                    .verbs
-                    .verbs_of(&token.lemma.to_lowercase())
-                    .is_empty();
+        let kind_fits =
+            is_verb(self.document, i) && !token.deprel.starts_with("aux") && token.deprel != "cop"
+                || token.xpos.starts_with("NN")
+                    && !self
+                        .model
+                        .verbs
+                        .verbs_of(&token.lemma.to_lowercase())
+                        .is_empty();
         kind_fits
             && actor_sentences[sentence]
             && self.mention_of[i].is_none()
@@ -664,8 +676,7 @@ impl<'a> Coder<'a> {
     /// it); for a noun, its possessor or modifier ("Veldora's attack", "Haldish
     /// strikes") and the actor in its own phrase ("attack on Veldora").
     pub(crate) fn open_dyad(&self, i: usize) -> (Vec<EventActor>, Vec<EventActor>) {
-        let token = &self.document.tokens[i];
-        if token.xpos.starts_with("VB") {
+        if is_verb(self.document, i) {
             let passive = self.is_passive(i);
             let (subject, object) = self.roles(i, passive);
             let subject = subject.or_else(|| (!passive).then(|| self.actor_before(i)).flatten());
@@ -745,7 +756,7 @@ impl<'a> Coder<'a> {
     fn refuses(&self, verb: usize) -> bool {
         let token = &self.document.tokens[verb];
         let lemma = token.lemma.to_lowercase();
-        token.xpos.starts_with("VB")
+        is_verb(self.document, verb)
             && (matches!(lemma.as_str(), "refuse" | "decline")
                 || self.model.verbs.verbs_of(&lemma).iter().any(|v| {
                     self.model.verbs.blocks[v.block].name == "REFUSE" && self.has_particles(verb, v)

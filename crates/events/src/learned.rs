@@ -158,7 +158,7 @@ pub(crate) fn open_features(
     let token = &tokens[i];
     let lower = |t: usize| tokens[t].lemma.to_lowercase();
     let lemma = lower(i);
-    let kind = if token.xpos.starts_with("VB") {
+    let kind = if crate::coder::is_verb(document, i) {
         "verb"
     } else {
         "noun"

@@ -268,13 +268,23 @@ impl<'a> Linker<'a> {
     }
 
     /// A name used as a modifier ("her Strenholt office", "the Strenholt daily",
-    /// "US officials"): a common noun or adjective follows, and the parse does not
-    /// hang the name on a word before it ("bombarded by North Korea last month").
+    /// "US officials"): a common noun or adjective follows, and the parse makes the
+    /// name its modifier, not the subject of a verb it mistook for a noun ("Taiwan
+    /// demands …") nor a phrase of a word before it ("by North Korea last month").
     fn modifies_noun(&self, end: usize, sentence: &Range<usize>) -> bool {
         end < sentence.end
             && matches!(self.xpos(end), "NN" | "NNS" | "JJ")
             && !self.capitalised(end)
-            && self.document.tokens[end - 1].head.is_none_or(|h| h >= end)
+            && {
+                let last = &self.document.tokens[end - 1];
+                last.head.is_none_or(|h| {
+                    h >= end
+                        && matches!(
+                            last.deprel.as_str(),
+                            "compound" | "amod" | "nmod" | "nmod:poss" | "nmod:desc" | "flat" | ""
+                        )
+                })
+            }
     }
 
     /// A dateline: a place opening its paragraph and followed by a dash or a comma

@@ -9,8 +9,8 @@ use std::rc::Rc;
 use super::words::*;
 use super::{Found, Gender, Linker};
 use crate::dictionary::{Kind, NameMatch};
-use dateline_core::ResolvedFrom;
 use dateline_core::key::{name_key, slug};
+use dateline_core::{Entity, ResolvedFrom};
 
 impl<'a> Linker<'a> {
     /// Dictionary names in one sentence, with the titles and groups built on them.
@@ -77,9 +77,17 @@ impl<'a> Linker<'a> {
             // Part of a longer name ("Brisalian Diplomatic Academy", "University of
             // Calloway Sound"): that name is the actor, made in the entity pass.
             // Part of a person's name ("Valeska Paris") likewise.
+            // A country and a role word the recogniser took as one organisation
+            // ("Pakistan Army", "Iranian Navy") is the country acting through it, below.
+            let country_body = |e: &Entity| {
+                e.tokens.start == m.tokens.start
+                    && agents
+                        .get(&m.tokens.end)
+                        .is_some_and(|&(end, _)| end == e.tokens.end)
+            };
             if self.entity_at(&m.tokens).is_some_and(|e| {
                 e.tokens != m.tokens
-                    && (matches!(e.label.as_str(), "ORG" | "LOC" | "MISC")
+                    && (matches!(e.label.as_str(), "ORG" | "LOC" | "MISC") && !country_body(e)
                         || e.label == "PER" && e.tokens.end == m.tokens.end)
             }) {
                 continue;
