@@ -696,11 +696,29 @@ impl<'a> Coder<'a> {
         let mut sources = Vec::new();
         let mut targets = Vec::new();
         for &c in &self.children[i] {
+            let case = self.children[c]
+                .iter()
+                .find(|&&k| self.document.tokens[k].deprel == "case")
+                .map(|&k| self.lower[k].as_str());
             match self.document.tokens[c].deprel.as_str() {
+                // "the shelling of Homs by Syrian forces": the doer, after "by".
+                "nmod" if case == Some("by") => sources = self.actors_at(c),
                 "nmod:poss" | "amod" | "compound" if sources.is_empty() => {
                     sources = self.actors_at(c);
                 }
-                "nmod" if targets.is_empty() => targets = self.actors_at(c),
+                "nmod" if targets.is_empty() => {
+                    targets = self.actors_at(c);
+                    // "of Homs", "on Aleppo": a place stands for its country.
+                    if targets.is_empty() && matches!(case, Some("of" | "on" | "against")) {
+                        let mut start = c;
+                        while start > i + 1
+                            && self.document.tokens[start - 1].xpos.starts_with("NNP")
+                        {
+                            start -= 1;
+                        }
+                        targets.extend(self.place_actor(start..c + 1));
+                    }
+                }
                 _ => {}
             }
         }
