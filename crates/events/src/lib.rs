@@ -20,9 +20,15 @@
 //! * **Source** is the subject (in the passive, the `by` agent); **target** is the
 //!   actor a pattern's `+` slot took, else the object, else the first actor in a
 //!   prepositional phrase of the verb. Coordinated actors ("Arnor and Gondor") give
-//!   one event each. An actor is a mention the actor layer coded; an uncoded name is
-//!   no actor, so an event needs a coded source. A place is an actor only as the
-//!   target of a visit or of force ("arrived in Gondor", "shelled …").
+//!   one event each. A relative pronoun stands for the noun its clause modifies, and
+//!   a participle modifying a noun has that noun as doer (or, passive, done-to). An
+//!   actor is a mention the actor layer coded; failing that, a phrase the country of
+//!   its modifiers tells ("Israeli aircraft": the actor layer rightly leaves "Russian
+//!   oil" uncoded, but a doer is an actor), or a role of the state or of those who
+//!   fight it ("police", "rebels") of the country the text around it names. An
+//!   uncoded name is no actor, so an event needs a coded source. A place is an
+//!   actor only as the target of a visit or of force ("arrived in Gondor",
+//!   "shelled …", "the shelling of Homs").
 //! * **Qualifiers**: `negated` for "not", "never"; `hypothetical` for could, may,
 //!   might, would, should, an "if" clause and "willing/ready/expected to". Events
 //!   stay in the output with their flags: a reader decides what "did not attack"
@@ -37,8 +43,8 @@
 //!
 //! # Invariants
 //!
-//! Pure (document in, records out) and linear in the text: each verb looks at its
-//! own phrase and sentence only. Ids are stable for the same text. Every event has a
+//! Pure (document in, records out). Each verb looks at its own phrase and sentence;
+//! only a role with no country looks further, at the mentions before it. Ids are stable for the same text. Every event has a
 //! coded source; an empty learned layer leaves the dictionary coder's output as is.
 
 mod coder;
