@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use std::path::Path;
 
 const TREEBANK: &str = "# newdoc id = fiction-1
 # sent_id = f1
@@ -168,4 +169,93 @@ fn a_missing_or_malformed_gold_file_is_a_clear_error() {
     let run = dateline(&["eval", "tokens", "--gold", bad.to_str().unwrap()], &db);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("bad.conllu: line 1"), "{}", run.stderr);
+}
+
+/// `eval events --predictions` scores saved `dateline extract` lines against an offset
+/// gold as it scores a fresh extraction: ours as saved, and a peer's in the same shape
+/// (`benches/petrarch2/`), here one that found nothing.
+#[test]
+fn event_predictions_are_scored_like_a_fresh_extraction() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("unused.db");
+    let actors = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/dictionary/fictional.actors"
+    );
+    let article = write(
+        dir.path(),
+        "article.jsonl",
+        jsonl_line("p1", "2031-03-02", "Veldora attacked Haldmere on Monday.") + "\n",
+    );
+    let extracted = dateline(
+        &["extract", "--actors", actors, article.to_str().unwrap()],
+        &db,
+    );
+    assert_eq!(extracted.code, 0, "{}", extracted.stderr);
+    let ours = write(dir.path(), "ours.jsonl", &extracted.stdout);
+    let line: serde_json::Value = serde_json::from_str(extracted.stdout.trim()).unwrap();
+    let event = &line["events"][0];
+    assert_eq!(event["root"], "19", "{line}");
+    let start: usize = event["id"]
+        .as_str()
+        .unwrap()
+        .rsplit(':')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let gold = serde_json::json!({
+        "article": "p1", "verb": [start, start + "attacked".len()],
+        "source": {"code": "VLD"}, "target": {"code": "HLD"}, "code": event["code"],
+        "negated": false, "hypothetical": false,
+    });
+    let gold = write(dir.path(), "gold.jsonl", gold.to_string() + "\n");
+    let score = |predictions: &Path| {
+        let run = dateline(
+            &[
+                "eval",
+                "events",
+                "--gold",
+                gold.to_str().unwrap(),
+                "--predictions",
+                predictions.to_str().unwrap(),
+            ],
+            &db,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        last_json(&run.stdout)
+    };
+    let report = score(&ours);
+    assert_eq!(
+        (report["tp"].as_u64(), report["fn"].as_u64()),
+        (Some(1), Some(0)),
+        "{report}"
+    );
+    assert_eq!(report["dyad"]["tp"].as_u64(), Some(1), "{report}");
+
+    let mut nothing = line.clone();
+    nothing["events"] = serde_json::json!([]);
+    let peer = write(dir.path(), "peer.jsonl", nothing.to_string() + "\n");
+    let report = score(&peer);
+    assert_eq!(
+        (report["tp"].as_u64(), report["fn"].as_u64()),
+        (Some(0), Some(1)),
+        "{report}"
+    );
+
+    // An article the gold annotates must be among the predictions.
+    let elsewhere = write(dir.path(), "elsewhere.jsonl", "");
+    let run = dateline(
+        &[
+            "eval",
+            "events",
+            "--gold",
+            gold.to_str().unwrap(),
+            "--predictions",
+            elsewhere.to_str().unwrap(),
+        ],
+        &db,
+    );
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("p1"), "{}", run.stderr);
 }
