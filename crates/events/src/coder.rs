@@ -292,6 +292,13 @@ pub(crate) struct Coder<'a> {
     children: &'a [Vec<usize>],
     sentence_of: &'a [usize],
     lower: &'a [String],
+    /// Tokens inside a person's name, which are never read as a place.
+    in_person: Vec<bool>,
+    /// Per sentence: the first country it names, and the last one named before it
+    /// (see [`Coder::implied_country`]). Computed once, so that a long article with
+    /// many roles stays linear.
+    sentence_country: Vec<Option<String>>,
+    country_before: Vec<Option<String>>,
 }
 
 /// Where a pattern matched: the tokens its slots took.
@@ -333,11 +340,52 @@ impl<'a> Coder<'a> {
                 }
             }
         }
+        let mut in_person = vec![false; document.tokens.len()];
+        for mention in mentions.iter().filter(|m| m.label == MentionLabel::Per) {
+            for slot in &mut in_person[document.tokens_within(&mention.span)] {
+                *slot = true;
+            }
+        }
+        let lower = &document.lower;
+        let sentences = document.sentences.len();
+        let (mut sentence_country, mut last_in) = (vec![None; sentences], vec![None; sentences]);
+        for (m, mention) in mentions.iter().enumerate() {
+            let tokens = document.tokens_within(&mention.span);
+            let Some(&sentence) = document.sentence_of.get(tokens.start) else {
+                continue;
+            };
+            // An uncoded place name stands for its country here.
+            let code = code_of[m].clone().or_else(|| {
+                matches!(mention.label, MentionLabel::Gpe | MentionLabel::Loc)
+                    .then(|| (lookups.place)(&lower[tokens.clone()]))
+                    .flatten()
+            });
+            let Some(country) = code
+                .as_deref()
+                .and_then(|c| c.get(..3))
+                .filter(|c| dateline_cameo::is_country_code(c))
+            else {
+                continue;
+            };
+            if sentence_country[sentence].is_none() {
+                sentence_country[sentence] = Some(country.to_string());
+            }
+            last_in[sentence] = Some(country.to_string());
+        }
+        let mut country_before = Vec::with_capacity(sentences);
+        let mut running: Option<String> = None;
+        for last in last_in {
+            country_before.push(running.clone());
+            running = last.or(running);
+        }
         Coder {
             document,
             lookups,
             code_of,
             mentions,
+            in_person,
+            sentence_country,
+            country_before,
             model,
             mention_of,
             children: &document.children,
@@ -1080,11 +1128,7 @@ impl<'a> Coder<'a> {
     /// with the role its head names where the agent dictionary knows it. A person's
     /// name is never read as a place ("Ali Gomaa").
     fn modifier_country(&self, head: usize) -> Option<EventActor> {
-        let in_person = |t: usize| {
-            self.mentions.iter().any(|m| {
-                m.label == MentionLabel::Per && self.document.tokens_within(&m.span).contains(&t)
-            })
-        };
+        let in_person = |t: usize| self.in_person[t];
         if in_person(head) {
             return None;
         }
@@ -1160,36 +1204,9 @@ impl<'a> Coder<'a> {
     /// sympathizers" follows "… in Garissa").
     fn implied_country(&self, token: usize) -> Option<String> {
         let sentence = self.sentence_of[token];
-        let first_token = |m: usize| self.document.tokens_within(&self.mentions[m].span).start;
-        let in_sentence = |m: usize| {
-            self.sentence_of
-                .get(first_token(m))
-                .is_some_and(|&s| s == sentence)
-        };
-        let country_of = |m: usize| {
-            let code = self.code_of[m].clone().or_else(|| {
-                // An uncoded place name stands for its country here.
-                let mention = &self.mentions[m];
-                matches!(mention.label, MentionLabel::Gpe | MentionLabel::Loc)
-                    .then(|| {
-                        (self.lookups.place)(
-                            &self.lower[self.document.tokens_within(&mention.span)],
-                        )
-                    })
-                    .flatten()
-            })?;
-            let country = code.get(..3)?;
-            dateline_cameo::is_country_code(country).then(|| country.to_string())
-        };
-        let all = 0..self.mentions.len();
-        all.clone()
-            .filter(|&m| in_sentence(m))
-            .find_map(country_of)
-            .or_else(|| {
-                all.filter(|&m| first_token(m) < token && !in_sentence(m))
-                    .rev()
-                    .find_map(country_of)
-            })
+        self.sentence_country[sentence]
+            .clone()
+            .or_else(|| self.country_before[sentence].clone())
     }
 
     /// The token of the mention at `token` whose head lies outside the mention.
