@@ -7,8 +7,10 @@
 (MinHash bands, person facts, knowledge questions, settings, `extracted` marks,
 `dup_of`/`dup_via`). Generic over the schema: every ordinary table except SQLite's own
 (`sqlite_*`, including the ANALYZE statistics `sqlite_stat1/4`, which depend on when
-ANALYZE ran) and the FTS5 shadow tables (`articles_fts_*`, whose segment layout depends
-on the commit history; `dateline check` verifies the index). Integer `rowid` keys are
+ANALYZE ran), the FTS5 shadow tables of stores from before schema 8 (`articles_fts_*`),
+and what belongs to the search index beside the file: its change log `search_queue`
+(whose entries depend on the commit history) and the store's random id
+(`search_index.store` in `settings`); `dateline check` verifies the index. Integer `rowid` keys are
 dropped and every column that references another table's rowid (per the foreign keys
 the schema declares) is replaced with that row's `id`, since rowids depend on the order
 batches committed in. BLOBs are compared as hex.
@@ -27,7 +29,7 @@ def _tables(conn) -> list[str]:
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
     out = []
     for name, sql in rows:
-        if name.startswith("sqlite_") or name.startswith("articles_fts"):
+        if name.startswith("sqlite_") or name.startswith("articles_fts") or name == "search_queue":
             continue
         if sql and sql.upper().startswith("CREATE VIRTUAL"):
             continue
@@ -54,7 +56,8 @@ def snapshot(db: Path) -> dict[str, Counter]:
                     exprs.append(f'hex(t."{name}")')
                 else:
                     exprs.append(f't."{name}"')
-            rows = conn.execute(f'SELECT {", ".join(exprs)} FROM "{table}" t').fetchall()
+            where = " WHERE t.key != 'search_index.store'" if table == "settings" else ""
+            rows = conn.execute(f'SELECT {", ".join(exprs)} FROM "{table}" t{where}').fetchall()
             snap[table] = Counter(rows)
         return snap
     finally:

@@ -691,10 +691,8 @@ impl Store {
         let hits = self
             .store
             .search(&SearchQuery {
-                text: query,
-                window: window(as_of, from_, to)?,
                 limit,
-                offset: 0,
+                ..SearchQuery::new(&query, window(as_of, from_, to)?)
             })
             .map_err(error)?;
         to_table(py, &dateline_tables::SEARCH_COLUMNS, &hits)

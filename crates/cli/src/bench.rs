@@ -422,6 +422,7 @@ fn remove_store(db: &Path) {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
+    let _ = std::fs::remove_dir_all(dateline_store::index_dir(db));
 }
 
 /// Runs `command` to completion and returns its wall time and peak RSS.
@@ -453,12 +454,7 @@ fn search_latencies(db: &Path, queries: &[String]) -> anyhow::Result<Vec<f64>> {
     let store = Store::open(db)?;
     let run = |q: &String| -> anyhow::Result<f64> {
         let started = Instant::now();
-        store.search(&SearchQuery {
-            text: q.clone(),
-            window: DateWindow::default(),
-            limit: 10,
-            offset: 0,
-        })?;
+        store.search(&SearchQuery::new(q, DateWindow::default()))?;
         Ok(started.elapsed().as_secs_f64() * 1000.0)
     };
     for q in queries.iter().take(50) {

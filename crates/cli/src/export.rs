@@ -103,18 +103,29 @@ pub fn check(db: &Path) -> anyhow::Result<ExitCode> {
     store
         .check_integrity()
         .context("SQLite integrity check failed")?;
-    // FTS5 checks its index with a write statement, which a read-only store refuses.
-    match store.check_search_index() {
-        Err(e) if e.is_read_only() => {
-            eprintln!("note: the full-text index was not verified: the store is read-only")
-        }
-        checked => checked.context("full-text index does not match the articles")?,
+    // Opening the store caught the index up, unless another process is writing it.
+    let index = store.search_index_status()?;
+    if index.pending == 0 && index.indexed != index.articles {
+        anyhow::bail!(
+            "the search index holds {} articles, the store {}; delete {} and open the store again to rebuild it",
+            index.indexed,
+            index.articles,
+            dateline_store::index_dir(db).display()
+        );
     }
     let counts = store.counts()?;
     println!(
         "ok: {} articles ({} marked as copies)",
         counts.articles, counts.duplicates
     );
+    if index.pending > 0 {
+        println!(
+            "search index: {} articles, {} changes still being applied by another process",
+            index.indexed, index.pending
+        );
+    } else {
+        println!("search index: {} articles, up to date", index.indexed);
+    }
     println!("built with: {}", dateline_pipeline::describe_store(&store)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -211,6 +211,12 @@ enum Command {
         query: Vec<String>,
         #[command(flatten)]
         window: WindowArgs,
+        /// Only articles of this outlet, as stored (`dateline articles` shows it).
+        #[arg(long)]
+        source: Option<String>,
+        /// Leave out articles marked as copies of earlier ones.
+        #[arg(long)]
+        no_copies: bool,
         /// Most hits to show.
         #[arg(long, default_value_t = 10)]
         limit: usize,
@@ -366,10 +372,20 @@ fn main() -> ExitCode {
         Command::Search {
             query,
             window,
+            source,
+            no_copies,
             limit,
             json,
             db,
-        } => search::search(&query.join(" "), &window, limit, json, &db.db),
+        } => {
+            let query = dateline_store::SearchQuery {
+                source,
+                originals_only: no_copies,
+                limit,
+                ..dateline_store::SearchQuery::new(&query.join(" "), window.window())
+            };
+            search::search(&query, json, &db.db)
+        }
         Command::Actors {
             query,
             window,

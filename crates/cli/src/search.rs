@@ -5,24 +5,12 @@ use std::process::ExitCode;
 
 use dateline_store::{ArticleSearch, SearchQuery, StoreError};
 
+use crate::open_existing;
 use crate::terminal::{shown, truncate};
-use crate::{WindowArgs, open_existing};
 
-pub fn search(
-    text: &str,
-    window: &WindowArgs,
-    limit: usize,
-    json: bool,
-    db: &Path,
-) -> anyhow::Result<ExitCode> {
+pub fn search(query: &SearchQuery, json: bool, db: &Path) -> anyhow::Result<ExitCode> {
     let store = open_existing(db)?;
-    let query = SearchQuery {
-        text: text.to_string(),
-        window: window.window(),
-        limit,
-        offset: 0,
-    };
-    let hits = match store.search(&query) {
+    let hits = match store.search(query) {
         Ok(hits) => hits,
         Err(StoreError::Query(message)) => {
             eprintln!("error: {message}");
@@ -37,7 +25,7 @@ pub fn search(
         return Ok(ExitCode::SUCCESS);
     }
     if hits.is_empty() {
-        eprintln!("no articles match {text:?}");
+        eprintln!("no articles match {:?}", query.text);
     }
     for hit in &hits {
         let title = hit.title.as_deref().unwrap_or("(untitled)");

@@ -207,10 +207,8 @@ fn answers(store: &Store, window: DateWindow) -> Value {
             .map(|q| {
                 store
                     .search(&SearchQuery {
-                        text: q.to_string(),
-                        window,
                         limit: 100,
-                        offset: 0,
+                        ..SearchQuery::new(q, window)
                     })
                     .unwrap()
                     .into_iter()

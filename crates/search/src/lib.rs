@@ -174,8 +174,11 @@ pub trait IndexWriter {
     fn put(&mut self, article: &IndexedArticle<'_>, replace: bool) -> Result<()>;
     /// Removes every article (a rebuild starts with it).
     fn clear(&mut self) -> Result<()>;
-    /// Makes the changes visible, recording how far they go.
+    /// Makes the changes visible, recording how far they go, and waits for the
+    /// segment merges the commit started.
     fn commit(self: Box<Self>, checkpoint: &Checkpoint) -> Result<()>;
+    /// Merges every segment into one (after a bulk load: faster queries).
+    fn optimize(self: Box<Self>) -> Result<()>;
 }
 
 /// The fields of the index.
@@ -496,6 +499,19 @@ impl IndexWriter for TantivyWriter<'_> {
         prepared.set_payload(&checkpoint.encode());
         prepared.commit()?;
         // This process sees its own commit at once; others within the reload delay.
+        self.owner.reader.reload()?;
+        // Dropping a writer abandons its merges; without them segments pile up.
+        self.writer.wait_merging_threads()?;
+        self.owner.reader.reload()?;
+        Ok(())
+    }
+
+    fn optimize(mut self: Box<Self>) -> Result<()> {
+        let segments = self.owner.index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            self.writer.merge(&segments).wait()?;
+        }
+        self.writer.wait_merging_threads()?;
         self.owner.reader.reload()?;
         Ok(())
     }

@@ -235,7 +235,13 @@ async fn article(State(app): State<Arc<App>>, id: PathId, pairs: Pairs) -> Respo
 async fn search(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
     run(app, &routes::SEARCH, pairs, |store, p| {
         let q = p.text("q").unwrap_or_default();
-        let page = store.search_page(&q, &p.window(), p.cursor().as_ref(), p.limit())?;
+        let query = dateline_store::SearchQuery {
+            source: p.text("source"),
+            originals_only: !p.flag("copies", true),
+            limit: p.limit(),
+            ..dateline_store::SearchQuery::new(&q, p.window())
+        };
+        let page = store.search_page(&query, p.cursor().as_ref())?;
         Ok(Listing::from(page))
     })
     .await

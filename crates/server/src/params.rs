@@ -99,6 +99,11 @@ impl Params {
             .unwrap_or(DEFAULT_LIMIT)
     }
 
+    /// A [`Kind::Flag`] parameter, `default` when absent.
+    pub fn flag(&self, name: &str, default: bool) -> bool {
+        self.values.get(name).map_or(default, |v| v == "true")
+    }
+
     pub fn cursor(&self) -> Option<Cursor> {
         self.values
             .get("cursor")
@@ -143,6 +148,10 @@ fn check(kind: Kind, value: &str) -> Result<(), String> {
             _ => Err(format!("{value:?} is not a number from 1 to {MAX_LIMIT}")),
         },
         Kind::Cursor => Cursor::decode(value).map(drop).map_err(|e| e.to_string()),
+        Kind::Flag => match value {
+            "true" | "false" => Ok(()),
+            _ => Err(format!("{value:?} is neither true nor false")),
+        },
     }
 }
 

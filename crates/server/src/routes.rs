@@ -25,6 +25,8 @@ pub enum Kind {
     Limit,
     /// A `next_cursor` from an earlier page.
     Cursor,
+    /// `true` or `false`.
+    Flag,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -121,6 +123,16 @@ pub const SEARCH: Route = Route {
             required: true,
             doc: "Words, \"quoted phrases\", OR between alternatives, prefix* matches.",
         },
+        param(
+            "source",
+            Kind::Text,
+            "Only articles of this outlet, as stored.",
+        ),
+        param(
+            "copies",
+            Kind::Flag,
+            "false: leave out articles marked as copies of earlier ones (default true).",
+        ),
         FROM,
         TO,
         AS_OF,
@@ -345,5 +357,6 @@ fn schema(kind: Kind) -> Value {
             json!({"type": "integer", "minimum": 1, "maximum": crate::params::MAX_LIMIT})
         }
         Kind::Cursor => json!({"type": "string"}),
+        Kind::Flag => json!({"type": "boolean"}),
     }
 }

@@ -1,10 +1,11 @@
-//! The embedded store: one SQLite file holding articles, their dedupe index and the
-//! full-text index, and the queries over them.
+//! The embedded store: one SQLite file holding articles, their dedupe index and
+//! annotations, the full-text index derived from it beside the file, and the queries
+//! over them.
 //!
 //! # Design
 //!
-//! * **One file, WAL.** `rusqlite` with bundled SQLite (FTS5 compiled in). WAL lets
-//!   readers (search, a server) run while an ingest writes.
+//! * **One file, WAL.** `rusqlite` with bundled SQLite. WAL lets readers (search, a
+//!   server) run while an ingest writes.
 //! * **Batched, idempotent writes.** [`Writer`] groups inserts into transactions of
 //!   [`BATCH_SIZE`] articles. Ids are content-derived, so an ingest killed at any point
 //!   leaves the last committed batch and a re-run skips what is there: the result is
@@ -12,10 +13,13 @@
 //! * **Versioned schema.** `PRAGMA user_version` records how many of [`MIGRATIONS`]
 //!   have run; opening a store applies the missing ones in one transaction and refuses
 //!   a store from a newer dateline.
-//! * **Search behind a trait.** [`ArticleSearch`] is implemented by FTS5 (BM25, with
-//!   snippets from the external-content table), so another engine can be added behind
-//!   a feature without touching callers. User queries never reach FTS5 syntax raw:
-//!   [`fts_query`] quotes every term.
+//! * **Search in a derived index.** [`ArticleSearch`] ranks with the tantivy index of
+//!   `dateline-search` in `<db>-search/`, which holds no text and is never the source
+//!   of truth: every change it must reflect is logged in `search_queue` in the
+//!   transaction that makes it, and applied after each batch and on open (see
+//!   `search.rs`), so a kill -9 at any point is caught up by the next open, and a
+//!   missing or damaged index is rebuilt. SQLite FTS5 was the engine until schema 8:
+//!   it scored every match, so a common word cost 40–135 ms at 100k articles.
 //!
 //! # Invariants
 //!
@@ -49,7 +53,7 @@ pub use events::EventQuery;
 pub use knowledge::Rechecked;
 pub use page::{Cursor, Page};
 pub use schema::MIGRATIONS;
-pub use search::{ArticleSearch, SearchHit, SearchQuery, fts_query};
+pub use search::{ArticleSearch, IndexStatus, SearchHit, SearchQuery, index_dir};
 pub use statements::{ActorFilter, StatementQuery};
 pub use window::DateWindow;
 pub use writer::{AddOutcome, BATCH_SIZE, Writer};
@@ -69,6 +73,12 @@ pub enum StoreError {
     /// A query ran past the limit set with [`Store::set_time_limit`].
     #[error("the query took longer than {0:?} and was stopped; narrow it (dates, filters)")]
     Timeout(std::time::Duration),
+    /// The search index failed (its directory, its files).
+    #[error(transparent)]
+    Search(#[from] dateline_search::SearchError),
+    /// The search index could not be opened; everything else works.
+    #[error("search is unavailable: the index beside the store could not be opened ({0})")]
+    SearchUnavailable(String),
     /// The caller's sink of a streaming read failed (a full disk, a closed pipe).
     #[error("write failed: {0}")]
     Write(#[from] std::io::Error),
@@ -146,6 +156,9 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 /// An open store.
 pub struct Store {
     conn: Connection,
+    /// The derived full-text index, shared by the stores of this process that opened
+    /// the same file; why it could not be opened otherwise.
+    search: std::result::Result<std::sync::Arc<dyn dateline_search::SearchIndex>, String>,
 }
 
 /// An article as a listing shows it: everything but the text.
@@ -190,7 +203,8 @@ impl Store {
         let conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Only takes effect on a new file (before its first table), which is when it
-        // matters: bigger pages mean shallower B-trees and longer FTS5 leaves.
+        // matters: bigger pages mean shallower B-trees and fewer overflow pages for
+        // article texts.
         conn.pragma_update(None, "page_size", 16384)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // NORMAL in WAL mode: a power cut may lose the last commits, never consistency;
@@ -198,20 +212,29 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // The near-duplicate index is written in random key order; a 64 MiB page cache
-        // keeps its hot pages (and FTS5's) in memory at 10^5–10^6 articles. It is a
+        // keeps its hot pages in memory at 10^5–10^6 articles. It is a
         // bound, not an allocation: small stores use little.
         conn.pragma_update(None, "cache_size", -65536)?;
         // After a checkpoint the WAL is cut back to this size rather than left at its
         // largest, so one big write does not leave hundreds of MB behind.
         conn.pragma_update(None, "journal_size_limit", 64 << 20)?;
-        let mut store = Store { conn };
-        schema::migrate(&mut store.conn)?;
+        let mut conn = conn;
+        schema::migrate(&mut conn)?;
+        let store = Store {
+            conn,
+            search: search::open_index(path),
+        };
+        // Catch the index up (a crash, an upgrade, a deleted index) unless another
+        // process is writing it, in which case that one will.
+        if store.search.is_ok() {
+            store.catch_up_search(std::time::Duration::ZERO)?;
+        }
         Ok(store)
     }
 
     /// A writer that batches inserts into transactions.
     pub fn writer(&mut self) -> Result<Writer<'_>> {
-        Writer::new(&self.conn)
+        Writer::new(self)
     }
 
     pub fn counts(&self) -> Result<Counts> {
@@ -380,17 +403,6 @@ impl Store {
         Ok(count)
     }
 
-    /// Merges the full-text index into one segment. Costs time in proportion to the
-    /// index (≈ 2 s at 100k articles) and makes ranked queries faster; worth it after
-    /// a bulk load, wasted after a handful of articles.
-    pub fn optimize_search_index(&self) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')",
-            [],
-        )?;
-        Ok(())
-    }
-
     /// Refreshes the statistics SQLite's query planner reads (a bounded `ANALYZE`:
     /// each index is sampled, so the cost stays small at any size). Without them the
     /// planner cannot tell a table of 200 events from one of 100,000 articles and
@@ -449,15 +461,6 @@ impl Store {
         } else {
             Err(StoreError::Corrupt(answer))
         }
-    }
-
-    /// The FTS5 index agrees with the articles table (`integrity-check` command).
-    pub fn check_search_index(&self) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)",
-            [],
-        )?;
-        Ok(())
     }
 }
 

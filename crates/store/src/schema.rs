@@ -7,7 +7,7 @@ use crate::{Result, StoreError};
 /// Migrations in order; `PRAGMA user_version` = how many have been applied. Append,
 /// never edit: stores in the field have run the old ones.
 pub const MIGRATIONS: &[&str] = &[
-    // 1: articles, full-text index, near-duplicate index.
+    // 1: articles, full-text index (dropped by 8), near-duplicate index.
     "CREATE TABLE articles (
         rowid INTEGER PRIMARY KEY,
         id TEXT NOT NULL UNIQUE,
@@ -141,6 +141,17 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE articles ADD COLUMN dup_via TEXT;
     UPDATE articles SET dup_via = dup_of WHERE dup_of IS NOT NULL;
     CREATE INDEX articles_dup_via ON articles(dup_via) WHERE dup_via IS NOT NULL;",
+    // 8: full-text search moves out of SQLite into a derived index beside the file
+    // (dateline-search). Each change the index must reflect (an article stored, an
+    // article becoming a copy) is logged here in the transaction that makes it; the
+    // index records the last entry it applied, so it catches up after a crash. The
+    // store's id tells an index left beside a new file of the same name from its own.
+    "DROP TABLE articles_fts;
+    CREATE TABLE search_queue (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        article INTEGER NOT NULL REFERENCES articles(rowid)
+    );
+    INSERT INTO settings (key, value) VALUES ('search_index.store', lower(hex(randomblob(16))));",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -4,7 +4,7 @@ use dateline_core::{Article, content_hash};
 use dateline_dedupe::{BANDS, MatchKey, Signature, THRESHOLD};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::{Result, StoreError};
+use crate::{Result, Store, StoreError};
 
 /// Articles per transaction: large enough that commit cost vanishes, small enough
 /// that an interrupted ingest redoes little.
@@ -26,19 +26,19 @@ pub enum AddOutcome {
 /// Adds articles in transactions of [`BATCH_SIZE`]. Call [`Writer::finish`] to commit
 /// the last batch; dropping the writer commits it too.
 pub struct Writer<'a> {
+    store: &'a Store,
     conn: &'a Connection,
     in_batch: usize,
-    /// One statement looks up all bands. (Inserts stay one row per statement: a
-    /// multi-row INSERT opens a statement savepoint, and FTS5 flushes its pending
-    /// postings at every savepoint, which tripled ingest time.)
+    /// One statement looks up all bands.
     find_bands_sql: String,
 }
 
 impl<'a> Writer<'a> {
-    pub(crate) fn new(conn: &'a Connection) -> Result<Self> {
+    pub(crate) fn new(store: &'a Store) -> Result<Self> {
         let placeholders: Vec<String> = (1..=BANDS).map(|i| format!("?{i}")).collect();
         Ok(Writer {
-            conn,
+            store,
+            conn: &store.conn,
             in_batch: 0,
             find_bands_sql: format!(
                 "SELECT DISTINCT a.id, a.minhash, a.date, a.content_hash, a.dup_of
@@ -72,6 +72,7 @@ impl<'a> Writer<'a> {
     pub fn add(&mut self, article: &Article) -> Result<AddOutcome> {
         if self.in_batch == 0 {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            crate::search::prune_log(self.store)?;
         }
         let hash = content_hash(&article.text);
         let outcome = self.add_in_transaction(article, hash)?;
@@ -140,9 +141,7 @@ impl<'a> Writer<'a> {
                 signature.to_bytes(),
             ])?;
         let rowid = self.conn.last_insert_rowid();
-        self.conn
-            .prepare_cached("INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?
-            .execute(params![rowid, article.title, article.text])?;
+        self.log_for_search(rowid)?;
         let mut band = self
             .conn
             .prepare_cached("INSERT OR IGNORE INTO minhash_bands (key, article) VALUES (?1, ?2)")?;
@@ -175,6 +174,15 @@ impl<'a> Writer<'a> {
             self.conn
                 .prepare_cached("UPDATE articles SET dup_via = ?1 WHERE id = ?2")?
                 .execute(params![article.id, other.candidate.id])?;
+            if other.dup_of.is_none() {
+                // A group head becomes a copy: the index's copy flag must follow.
+                // (The rest of its chain were copies already.)
+                let moved: i64 = self
+                    .conn
+                    .prepare_cached("SELECT rowid FROM articles WHERE id = ?1")?
+                    .query_row(params![other.candidate.id], |r| r.get(0))?;
+                self.log_for_search(moved)?;
+            }
             self.conn
                 .prepare_cached(
                     "WITH RECURSIVE chain(id) AS (
@@ -251,10 +259,23 @@ impl<'a> Writer<'a> {
         Ok(Some(via))
     }
 
+    /// Logs a change the search index must apply (see `search.rs`).
+    fn log_for_search(&self, rowid: i64) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT INTO search_queue (article) VALUES (?1)")?
+            .execute(params![rowid])?;
+        Ok(())
+    }
+
     fn commit(&mut self) -> Result<()> {
         if !self.conn.is_autocommit() {
             self.conn.execute_batch("COMMIT")?;
             crate::bound_wal(self.conn)?;
+            // The batch is stored; now the index. A failure here loses nothing: the
+            // log keeps the batch for the next catch-up.
+            if self.store.search.is_ok() {
+                self.store.catch_up_search(crate::search::WRITER_WAIT)?;
+            }
         }
         self.in_batch = 0;
         Ok(())
@@ -269,9 +290,7 @@ impl<'a> Writer<'a> {
 impl Drop for Writer<'_> {
     fn drop(&mut self) {
         // Everything added was validated; keeping it is what a re-run would do anyway.
-        if !self.conn.is_autocommit() {
-            let _ = self.conn.execute_batch("COMMIT");
-        }
+        let _ = self.commit();
     }
 }
 
