@@ -368,3 +368,135 @@ fn stores_opened_at_once_on_a_new_file_all_open_and_all_write() {
         assert_eq!(Store::open(&path).unwrap().counts().unwrap().articles, 4);
     }
 }
+
+/// A word of [`story`] `seed`.
+fn story_word(seed: u64) -> String {
+    story(seed).split(' ').next().unwrap().to_string()
+}
+
+/// A copy of a directory's files (the index is flat).
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+fn hit_ids(store: &Store, query: SearchQuery) -> Vec<String> {
+    let mut ids: Vec<String> = store
+        .search(&query)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn everything(text: &str) -> SearchQuery {
+    SearchQuery {
+        limit: 100,
+        ..SearchQuery::new(text, DateWindow::default())
+    }
+}
+
+/// The index is derived: one left behind by a crash (its last commit before the
+/// store's), deleted, or belonging to an earlier file of the same name is caught up
+/// or rebuilt when the store opens, and the status says so.
+#[test]
+fn an_index_behind_missing_or_foreign_is_caught_up_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let index = dateline_store::index_dir(&db);
+    let saved = dir.path().join("saved-index");
+    let add = |store: &mut Store, ids: std::ops::Range<usize>| {
+        let mut w = store.writer().unwrap();
+        for i in ids {
+            w.add(&article(
+                Some(&format!("a{i}")),
+                date(2031, 3, 1 + i as i8),
+                &story(i as u64),
+            ))
+            .unwrap();
+        }
+        w.finish().unwrap();
+    };
+    let mut store = Store::open(&db).unwrap();
+    add(&mut store, 0..3);
+    drop(store);
+    copy_dir(&index, &saved);
+    let mut store = Store::open(&db).unwrap();
+    add(&mut store, 3..6);
+    assert_eq!(
+        hit_ids(&store, everything("lakeside")).len(),
+        6,
+        "titles are indexed"
+    );
+    let all = hit_ids(&store, everything(&story_word(5)));
+    assert_eq!(all, ["a5"]);
+    drop(store);
+
+    // A crash between the store's commit and the index's: the index is behind.
+    copy_dir(&saved, &index);
+    let store = Store::open(&db).unwrap();
+    let status = store.search_index_status().unwrap();
+    assert_eq!((status.indexed, status.articles, status.pending), (6, 6, 0));
+    assert_eq!(hit_ids(&store, everything(&story_word(5))), ["a5"]);
+    drop(store);
+
+    // Deleted: rebuilt.
+    std::fs::remove_dir_all(&index).unwrap();
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.search_index_status().unwrap().indexed, 6);
+    assert_eq!(hit_ids(&store, everything(&story_word(4))), ["a4"]);
+    drop(store);
+
+    // A new store where an old one was, its index left behind: not taken for its own.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let mut store = Store::open(&db).unwrap();
+    assert_eq!(store.search_index_status().unwrap().indexed, 0);
+    assert!(hit_ids(&store, everything(&story_word(4))).is_empty());
+    add(&mut store, 0..1);
+    assert_eq!(hit_ids(&store, everything(&story_word(0))), ["a0"]);
+}
+
+/// An earlier copy arriving late makes the stored head a copy; the index's copy flag
+/// follows, so "no copies" leaves it out.
+#[test]
+fn a_head_that_becomes_a_copy_leaves_searches_without_copies() {
+    let (_dir, mut store) = open();
+    let mut w = store.writer().unwrap();
+    w.add(&article(Some("later"), date(2031, 3, 9), WIRE))
+        .unwrap();
+    w.finish().unwrap();
+    let originals = |store: &Store| {
+        hit_ids(
+            store,
+            SearchQuery {
+                originals_only: true,
+                ..everything("delegation")
+            },
+        )
+    };
+    assert_eq!(originals(&store), ["later"]);
+    let mut w = store.writer().unwrap();
+    w.add(&article(Some("earlier"), date(2031, 3, 2), WIRE))
+        .unwrap();
+    w.finish().unwrap();
+    assert_eq!(originals(&store), ["earlier"]);
+    assert_eq!(
+        hit_ids(&store, everything("delegation")),
+        ["earlier", "later"]
+    );
+    let other_outlet = SearchQuery {
+        source: Some("Another Wire".into()),
+        ..everything("delegation")
+    };
+    assert!(hit_ids(&store, other_outlet).is_empty());
+}
