@@ -174,10 +174,14 @@ pub trait IndexWriter {
     fn put(&mut self, article: &IndexedArticle<'_>, replace: bool) -> Result<()>;
     /// Removes every article (a rebuild starts with it).
     fn clear(&mut self) -> Result<()>;
-    /// Makes the changes visible, recording how far they go, and waits for the
-    /// segment merges the commit started.
-    fn commit(self: Box<Self>, checkpoint: &Checkpoint) -> Result<()>;
-    /// Merges every segment into one (after a bulk load: faster queries).
+    /// Makes the changes so far visible, recording how far they go. Segment merges
+    /// it starts run in the background while the writer lives.
+    fn commit(&mut self, checkpoint: &Checkpoint) -> Result<()>;
+    /// Waits for the merges in flight and lets the next writer in. (Dropping a writer
+    /// instead abandons its merges; committed changes stay either way.)
+    fn finish(self: Box<Self>) -> Result<()>;
+    /// Merges every segment into one (after a bulk load: faster queries), then
+    /// finishes.
     fn optimize(self: Box<Self>) -> Result<()>;
 }
 
@@ -494,13 +498,16 @@ impl IndexWriter for TantivyWriter<'_> {
         Ok(())
     }
 
-    fn commit(mut self: Box<Self>, checkpoint: &Checkpoint) -> Result<()> {
+    fn commit(&mut self, checkpoint: &Checkpoint) -> Result<()> {
         let mut prepared = self.writer.prepare_commit()?;
         prepared.set_payload(&checkpoint.encode());
         prepared.commit()?;
         // This process sees its own commit at once; others within the reload delay.
         self.owner.reader.reload()?;
-        // Dropping a writer abandons its merges; without them segments pile up.
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<()> {
         self.writer.wait_merging_threads()?;
         self.owner.reader.reload()?;
         Ok(())
@@ -580,6 +587,7 @@ mod tests {
             max_rowid: 3,
         };
         writer.commit(&checkpoint).unwrap();
+        writer.finish().unwrap();
         assert_eq!(index.checkpoint().unwrap(), Some(checkpoint));
         assert_eq!(index.article_count(), 3);
         // The title weighs double: the headline match ranks first.
@@ -615,6 +623,7 @@ mod tests {
                 max_rowid: 3,
             })
             .unwrap();
+        writer.finish().unwrap();
         assert_eq!(index.article_count(), 3);
         let originals = Filter {
             originals_only: true,

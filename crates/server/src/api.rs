@@ -12,6 +12,7 @@ use axum::routing::get;
 use dateline_store::{EventQuery, Page, StatementQuery, Store};
 use serde::Serialize;
 use serde_json::json;
+use serde_json::value::RawValue;
 
 use crate::params::Params;
 use crate::routes::{self, Route};
@@ -259,7 +260,10 @@ async fn statements(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
             after: p.cursor(),
             ..StatementQuery::default()
         };
-        Ok(Listing::from(store.statements_page(&query, p.limit())?))
+        // The stored JSON as it is: a listing need not build the records.
+        Ok(Listing::from(
+            store.statements_page::<Box<RawValue>>(&query, p.limit())?,
+        ))
     })
     .await
 }
@@ -287,7 +291,9 @@ async fn events(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
             after: p.cursor(),
             ..EventQuery::default()
         };
-        Ok(Listing::from(store.events_page(&query, p.limit())?))
+        Ok(Listing::from(
+            store.events_page::<Box<RawValue>>(&query, p.limit())?,
+        ))
     })
     .await
 }

@@ -51,7 +51,12 @@ impl Store {
     }
 
     /// One page of at most `limit` events that pass `query`, and the cursor of the next.
-    pub fn events_page(&self, query: &EventQuery, limit: usize) -> Result<Page<Event>> {
+    /// `T` as for [`Store::statements_page`].
+    pub fn events_page<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &EventQuery,
+        limit: usize,
+    ) -> Result<Page<T>> {
         let query = EventQuery {
             limit: Some(limit.saturating_add(1)),
             ..query.clone()
@@ -59,10 +64,10 @@ impl Store {
         crate::page::collect(limit, |f| self.stream_events(&query, f))
     }
 
-    fn stream_events(
+    fn stream_events<T: serde::de::DeserializeOwned>(
         &self,
         query: &EventQuery,
-        f: impl FnMut(Event, Cursor) -> std::io::Result<()>,
+        f: impl FnMut(T, Cursor) -> std::io::Result<()>,
     ) -> Result<u64> {
         let (from, to) = query.window.bounds();
         let mut sql = String::from(
@@ -109,6 +114,6 @@ impl Store {
         if let Some(limit) = query.limit {
             sql.push_str(&format!(" LIMIT {}", limit.min(i64::MAX as usize)));
         }
-        self.stream_json::<Event>(&sql, values, "event", f)
+        self.stream_json(&sql, values, "event", f)
     }
 }

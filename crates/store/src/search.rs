@@ -14,7 +14,8 @@ use std::time::Duration;
 
 use dateline_core::Date;
 use dateline_search::{
-    Checkpoint, Filter, IndexedArticle, SNIPPET_SCAN_CHARS, SearchIndex, TantivyIndex, UserQuery,
+    Checkpoint, Filter, IndexWriter, IndexedArticle, SNIPPET_SCAN_CHARS, SearchIndex, TantivyIndex,
+    UserQuery,
 };
 use rusqlite::{Connection, params};
 use serde::Serialize;
@@ -148,27 +149,27 @@ pub(crate) enum CatchUp {
     Busy,
 }
 
-/// Brings `index` up to the store's change log: applies the entries past its
-/// checkpoint, or rebuilds it from every article when it belongs to no checkpoint of
-/// this store. Reads the store in one transaction, so the checkpoint it commits names
-/// exactly what it read.
-pub(crate) fn catch_up(
-    conn: &Connection,
-    index: &dyn SearchIndex,
-    wait: Duration,
-) -> Result<CatchUp> {
-    let store = store_id(conn)?;
+/// Whether the store's change log goes past the index's checkpoint (or the index is
+/// not this store's).
+pub(crate) fn is_behind(conn: &Connection, index: &dyn SearchIndex) -> Result<bool> {
     let newest: i64 =
         conn.query_row("SELECT coalesce(max(seq), 0) FROM search_queue", [], |r| {
             r.get(0)
         })?;
-    if own_checkpoint(conn, index)?.is_some_and(|c| c.seq >= newest) {
-        return Ok(CatchUp::UpToDate);
-    }
-    let Some(mut writer) = index.writer(wait)? else {
-        return Ok(CatchUp::Busy);
-    };
-    // Another writer may have moved the checkpoint while this one waited.
+    Ok(!own_checkpoint(conn, index)?.is_some_and(|c| c.seq >= newest))
+}
+
+/// Brings `index` up to the store's change log with `writer`: applies the entries
+/// past its checkpoint, or rebuilds it from every article when it belongs to no
+/// checkpoint of this store. Reads the store in one transaction, so the checkpoint it
+/// commits names exactly what it read.
+pub(crate) fn catch_up(
+    conn: &Connection,
+    index: &dyn SearchIndex,
+    writer: &mut dyn IndexWriter,
+) -> Result<CatchUp> {
+    let store = store_id(conn)?;
+    // Read under the writer's lock: no other writer moves it now.
     let current = own_checkpoint(conn, index)?;
     // A read transaction: the rows and the log's end agree.
     let read = conn.unchecked_transaction()?;
@@ -262,7 +263,7 @@ pub(crate) fn prune_log(store: &Store) -> Result<()> {
 }
 
 impl Store {
-    fn index(&self) -> Result<&dyn SearchIndex> {
+    pub(crate) fn index(&self) -> Result<&dyn SearchIndex> {
         match &self.search {
             Ok(index) => Ok(index.as_ref()),
             Err(message) => Err(StoreError::SearchUnavailable(message.clone())),
@@ -271,9 +272,18 @@ impl Store {
 
     /// Applies what the change log holds past the index's checkpoint (or rebuilds the
     /// index), waiting up to `wait` for another writer of the index. Called when a
-    /// store opens and after each committed batch.
+    /// store opens.
     pub(crate) fn catch_up_search(&self, wait: Duration) -> Result<CatchUp> {
-        catch_up(&self.conn, self.index()?, wait)
+        let index = self.index()?;
+        if !is_behind(&self.conn, index)? {
+            return Ok(CatchUp::UpToDate);
+        }
+        let Some(mut writer) = index.writer(wait)? else {
+            return Ok(CatchUp::Busy);
+        };
+        let done = catch_up(&self.conn, index, writer.as_mut())?;
+        writer.finish()?;
+        Ok(done)
     }
 
     /// How the index compares with the store.

@@ -67,8 +67,14 @@ impl Store {
         self.stream_statements(query, |record, _| f(record))
     }
 
-    /// One page of at most `limit` statements that pass `query`, and the cursor of the next.
-    pub fn statements_page(&self, query: &StatementQuery, limit: usize) -> Result<Page<Statement>> {
+    /// One page of at most `limit` statements that pass `query`, and the cursor of the
+    /// next. `T` is [`Statement`], or `Box<serde_json::value::RawValue>` to pass the
+    /// stored JSON on without building the record (a server's listing).
+    pub fn statements_page<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &StatementQuery,
+        limit: usize,
+    ) -> Result<Page<T>> {
         let query = StatementQuery {
             limit: Some(limit.saturating_add(1)),
             ..query.clone()
@@ -76,10 +82,10 @@ impl Store {
         crate::page::collect(limit, |f| self.stream_statements(&query, f))
     }
 
-    fn stream_statements(
+    fn stream_statements<T: serde::de::DeserializeOwned>(
         &self,
         query: &StatementQuery,
-        f: impl FnMut(Statement, Cursor) -> std::io::Result<()>,
+        f: impl FnMut(T, Cursor) -> std::io::Result<()>,
     ) -> Result<u64> {
         let (from, to) = query.window.bounds();
         let mut sql = String::from(
@@ -148,6 +154,6 @@ impl Store {
         if let Some(limit) = query.limit {
             sql.push_str(&format!(" LIMIT {}", limit.min(i64::MAX as usize)));
         }
-        self.stream_json::<Statement>(&sql, values, "statement", f)
+        self.stream_json(&sql, values, "statement", f)
     }
 }

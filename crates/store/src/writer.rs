@@ -28,6 +28,9 @@ pub enum AddOutcome {
 pub struct Writer<'a> {
     store: &'a Store,
     conn: &'a Connection,
+    /// The search index's writer, held from the first batch to the last so that its
+    /// segment merges run in the background meanwhile.
+    index_writer: Option<Box<dyn dateline_search::IndexWriter + 'a>>,
     in_batch: usize,
     /// One statement looks up all bands.
     find_bands_sql: String,
@@ -39,6 +42,7 @@ impl<'a> Writer<'a> {
         Ok(Writer {
             store,
             conn: &store.conn,
+            index_writer: None,
             in_batch: 0,
             find_bands_sql: format!(
                 "SELECT DISTINCT a.id, a.minhash, a.date, a.content_hash, a.dup_of
@@ -273,17 +277,38 @@ impl<'a> Writer<'a> {
             crate::bound_wal(self.conn)?;
             // The batch is stored; now the index. A failure here loses nothing: the
             // log keeps the batch for the next catch-up.
-            if self.store.search.is_ok() {
-                self.store.catch_up_search(crate::search::WRITER_WAIT)?;
-            }
+            self.catch_up_search()?;
         }
         self.in_batch = 0;
         Ok(())
     }
 
-    /// Commits the last batch.
+    /// Applies the change log to the search index, taking its writer (waiting for
+    /// another one for a while) when this is the first batch. When another process
+    /// keeps it, that one, or the next open, applies the log.
+    fn catch_up_search(&mut self) -> Result<()> {
+        let Ok(index) = self.store.index() else {
+            return Ok(());
+        };
+        if !crate::search::is_behind(self.conn, index)? {
+            return Ok(());
+        }
+        if self.index_writer.is_none() {
+            self.index_writer = index.writer(crate::search::WRITER_WAIT)?;
+        }
+        if let Some(writer) = self.index_writer.as_mut() {
+            crate::search::catch_up(self.conn, index, writer.as_mut())?;
+        }
+        Ok(())
+    }
+
+    /// Commits the last batch, and waits for the search index's merges.
     pub fn finish(mut self) -> Result<()> {
-        self.commit()
+        self.commit()?;
+        if let Some(writer) = self.index_writer.take() {
+            writer.finish()?;
+        }
+        Ok(())
     }
 }
 
