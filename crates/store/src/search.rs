@@ -343,9 +343,10 @@ impl ArticleSearch for Store {
         let parsed = UserQuery::parse(&query.text)
             .ok_or_else(|| StoreError::Query("the query has no words to search for".into()))?;
         let (from, to) = query.window.bounds();
+        let (open_from, open_to) = DateWindow::default().bounds();
         let filter = Filter {
-            from_day: day_number(&from),
-            to_day: day_number(&to),
+            from_day: (from != open_from).then(|| day_number(&from)),
+            to_day: (to != open_to).then(|| day_number(&to)),
             source: query.source.clone(),
             originals_only: query.originals_only,
         };
