@@ -383,35 +383,61 @@ impl TantivyIndex {
     }
 }
 
-impl TantivyIndex {
+/// The fast fields of the segments a search touches, each opened once.
+struct FastColumns<'s> {
+    searcher: &'s tantivy::Searcher,
+    segments: Vec<Option<SegmentColumns>>,
+}
+
+struct SegmentColumns {
+    rowid: tantivy::columnar::Column<i64>,
+    day: tantivy::columnar::Column<i64>,
+    copy: tantivy::columnar::Column<u64>,
+}
+
+impl<'s> FastColumns<'s> {
+    fn new(searcher: &'s tantivy::Searcher) -> Self {
+        FastColumns {
+            searcher,
+            segments: Vec::new(),
+        }
+    }
+
+    fn of(&mut self, segment: u32) -> Result<&SegmentColumns> {
+        let at = segment as usize;
+        if self.segments.len() <= at {
+            self.segments.resize_with(at + 1, || None);
+        }
+        if self.segments[at].is_none() {
+            let fast = self.searcher.segment_reader(segment).fast_fields();
+            self.segments[at] = Some(SegmentColumns {
+                rowid: fast.i64("rowid")?,
+                day: fast.i64("day")?,
+                copy: fast.u64("copy")?,
+            });
+        }
+        Ok(self.segments[at].as_ref().expect("just filled"))
+    }
+
     /// Whether the article at `address` passes the day and copy parts of `filter`.
-    fn passes(
-        &self,
-        searcher: &tantivy::Searcher,
-        address: tantivy::DocAddress,
-        filter: &Filter,
-    ) -> Result<bool> {
-        let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-        let day = fast.i64("day")?.first(address.doc_id).unwrap_or(0);
+    fn passes(&mut self, address: tantivy::DocAddress, filter: &Filter) -> Result<bool> {
+        let columns = self.of(address.segment_ord)?;
+        let day = columns.day.first(address.doc_id).unwrap_or(0);
         let in_window = filter.from_day.is_none_or(|from| day >= from)
             && filter.to_day.is_none_or(|to| day <= to);
-        let copy = fast.u64("copy")?.first(address.doc_id) == Some(1);
+        let copy = columns.copy.first(address.doc_id) == Some(1);
         Ok(in_window && !(filter.originals_only && copy))
     }
 
     /// The store's row ids of `hits`, in their order.
     fn ranked(
-        &self,
-        searcher: &tantivy::Searcher,
+        &mut self,
         hits: impl IntoIterator<Item = (f32, tantivy::DocAddress)>,
     ) -> Result<Vec<Ranked>> {
         let mut out = Vec::new();
         for (score, address) in hits {
-            let rowids = searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .i64("rowid")?;
-            if let Some(rowid) = rowids.first(address.doc_id) {
+            let columns = self.of(address.segment_ord)?;
+            if let Some(rowid) = columns.rowid.first(address.doc_id) {
                 out.push(Ranked { rowid, score });
             }
         }
@@ -434,6 +460,7 @@ impl SearchIndex for TantivyIndex {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
+        let mut columns = FastColumns::new(&searcher);
         let wanted = offset.saturating_add(limit);
         // A filter inside the query turns the ranking into an intersection, which
         // scores every article a common word is in (7 ms at 100k, for each as-of
@@ -446,13 +473,13 @@ impl SearchIndex for TantivyIndex {
             let every_match = top.len() < probe;
             let mut passing = Vec::new();
             for (score, address) in top {
-                if self.passes(&searcher, address, filter)? {
+                if columns.passes(address, filter)? {
                     passing.push((score, address));
                 }
             }
             if passing.len() >= wanted || every_match {
                 let page = passing.into_iter().skip(offset).take(limit);
-                return self.ranked(&searcher, page);
+                return columns.ranked(page);
             }
         }
         let query = match filter.is_open() {
@@ -467,7 +494,7 @@ impl SearchIndex for TantivyIndex {
                 .and_offset(offset)
                 .order_by_score(),
         )?;
-        self.ranked(&searcher, top)
+        columns.ranked(top)
     }
 
     fn checkpoint(&self) -> Result<Option<Checkpoint>> {

@@ -15,6 +15,8 @@ const SNIPPET_WORDS: usize = 16;
 #[derive(Debug, Clone, PartialEq)]
 struct SnippetTerm {
     word: String,
+    /// Its length in characters.
+    chars: usize,
     prefix: bool,
 }
 
@@ -33,8 +35,10 @@ fn snippet_terms(query: &UserQuery) -> Vec<SnippetTerm> {
             .collect();
         let last = words.len().saturating_sub(1);
         for (i, word) in words.into_iter().enumerate() {
+            let word = fold(word);
             terms.push(SnippetTerm {
-                word: fold(word),
+                chars: word.chars().count(),
+                word,
                 prefix: prefix && i == last,
             });
         }
@@ -45,20 +49,23 @@ fn snippet_terms(query: &UserQuery) -> Vec<SnippetTerm> {
 /// Lower case without diacritics, near enough to the index's ASCII folding for
 /// marking matches.
 fn fold(word: &str) -> String {
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à'..='å' => 'a',
-            'ç' => 'c',
-            'è'..='ë' => 'e',
-            'ì'..='ï' => 'i',
-            'ñ' => 'n',
-            'ò'..='ö' | 'ø' => 'o',
-            'ù'..='ü' => 'u',
-            'ý' | 'ÿ' => 'y',
-            other => other,
-        })
-        .collect()
+    word.chars().map(fold_char).collect()
+}
+
+/// One character lower-cased without its diacritics (a character whose lower case is
+/// several keeps the first: folding never changes a word's length in characters).
+fn fold_char(c: char) -> char {
+    match c.to_lowercase().next().unwrap_or(c) {
+        'à'..='å' => 'a',
+        'ç' => 'c',
+        'è'..='ë' => 'e',
+        'ì'..='ï' => 'i',
+        'ñ' => 'n',
+        'ò'..='ö' | 'ø' => 'o',
+        'ù'..='ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        other => other,
+    }
 }
 
 /// The window of [`SNIPPET_WORDS`] words of `text` that holds the most distinct
@@ -66,25 +73,36 @@ fn fold(word: &str) -> String {
 /// on. Linear in `text`.
 pub fn snippet(text: &str, query: &UserQuery) -> String {
     let terms = &snippet_terms(query);
-    let words: Vec<(usize, usize)> = text
-        .char_indices()
-        .filter(|&(i, c)| {
-            c.is_alphanumeric()
-                && !text[..i]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphanumeric)
-        })
-        .map(|(start, _)| {
-            let end = text[start..]
-                .find(|c: char| !c.is_alphanumeric())
-                .map_or(text.len(), |n| start + n);
-            (start, end)
-        })
-        .collect();
+    // Runs of letters and digits, with their length in characters.
+    let mut words: Vec<(usize, usize, usize)> = Vec::new();
+    let mut open: Option<(usize, usize)> = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_alphanumeric(), open) {
+            (true, Some((start, n))) => open = Some((start, n + 1)),
+            (true, None) => open = Some((i, 1)),
+            (false, Some((start, n))) => {
+                words.push((start, i, n));
+                open = None;
+            }
+            (false, None) => {}
+        }
+    }
+    if let Some((start, n)) = open {
+        words.push((start, text.len(), n));
+    }
+    // Only a word whose first letter and length could match is folded (hits are
+    // assembled per request, so this runs on every word of twenty texts).
+    let first = |w: &str| w.chars().next().map(fold_char);
     let matched: Vec<Option<usize>> = words
         .iter()
-        .map(|&(s, e)| {
+        .map(|&(s, e, n)| {
+            let initial = first(&text[s..e]);
+            let candidate = terms
+                .iter()
+                .any(|t| initial == first(&t.word) && (n == t.chars || (t.prefix && n > t.chars)));
+            if !candidate {
+                return None;
+            }
             let word = fold(&text[s..e]);
             terms.iter().position(|t| {
                 if t.prefix {
@@ -95,6 +113,7 @@ pub fn snippet(text: &str, query: &UserQuery) -> String {
             })
         })
         .collect();
+    let words: Vec<(usize, usize)> = words.into_iter().map(|(s, e, _)| (s, e)).collect();
     // Slide a window over the words, counting each term's matches inside it.
     let mut counts = vec![0usize; terms.len()];
     let (mut distinct, mut best, mut best_start) = (0, 0, 0);
