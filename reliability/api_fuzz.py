@@ -233,8 +233,7 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     (work / "st_hooks.py").write_text(HOOKS)
     db = work / "examples.db"
-    for p in work.glob("examples.db*"):
-        p.unlink()
+    common.remove_store(db)
     examples = common.REPO / "examples"
     r = common.run(["ingest", str(examples), "--db", str(db), "--quiet",
                     "--actors", str(examples / "dictionary" / "fictional.actors")])

@@ -203,6 +203,17 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 # --------------------------------------------------------------------------------------
 
 
+def remove_store(db: Path) -> None:
+    """Deletes a store: its file, WAL and shared memory, and its search index
+    directory (`<db>-search`)."""
+    import shutil
+    for p in db.parent.glob(db.name + "*"):
+        if p.is_dir():
+            shutil.rmtree(p)
+        else:
+            p.unlink()
+
+
 def run(args: list[str], timeout: float = 3600, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([binary(), *args], capture_output=True, text=True,
                           timeout=timeout, **kw)

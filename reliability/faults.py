@@ -65,10 +65,7 @@ def stderr_problems(stderr: str) -> list[str]:
 
 
 def rm_store(db: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        p = Path(str(db) + suffix)
-        if p.exists():
-            p.unlink()
+    common.remove_store(db)
 
 
 def verify_store(ctx: Ctx, db: Path, label: str, resume: bool = True) -> list[str]:
@@ -236,7 +233,10 @@ def read_only(ctx: Ctx) -> None:
             shutil.rmtree(d)
         d.mkdir()
         for f in base.parent.iterdir():
-            shutil.copy2(f, d / f.name)
+            if f.is_dir():  # the search index beside the store
+                shutil.copytree(f, d / f.name)
+            else:
+                shutil.copy2(f, d / f.name)
         return d / "store.db"
 
     def attempt(case: str, db: Path, preexec, restore, method: str) -> None:

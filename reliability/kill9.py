@@ -90,8 +90,7 @@ def main() -> int:
     log(f"kill9: {a.articles} articles, {a.trials} trials, seed {a.seed}, work dir {work}")
 
     ref_db = work / "ref.db"
-    for p in work.glob("ref.db*"):
-        p.unlink()
+    common.remove_store(ref_db)
     rc, out, clean_s = run_ingest(corpus, actors, ref_db)
     if rc != 0:
         log(f"reference ingest failed ({rc}):\n{out}")
@@ -112,8 +111,7 @@ def main() -> int:
     for t in range(a.trials):
         rng = random.Random(a.seed * 1_000_003 + t)
         db = work / f"trial-{t}.db"
-        for p in work.glob(f"trial-{t}.db*"):
-            p.unlink()
+        common.remove_store(db)
         n_kills = 2 if rng.random() < a.double_kill else 1
         trial = {"trial": t, "kills": [], "problems": []}
         for k in range(n_kills):
@@ -175,8 +173,7 @@ def main() -> int:
             f"{'OK' if not trial['problems'] else 'FAIL: ' + '; '.join(trial['problems'])[:600]}")
         # keep the disk small: drop passing trials' stores and exports
         if not trial["problems"]:
-            for p in work.glob(f"trial-{t}.db*"):
-                p.unlink()
+            common.remove_store(db)
             for p in (work / f"trial-{t}-export").glob("*"):
                 p.unlink()
             (work / f"trial-{t}-export").rmdir()

@@ -263,8 +263,7 @@ def main() -> int:
     actors = work / "corpus.actors"
     actors.write_text(common.actor_dictionary(a.seed))
     db = work / "soak.db"
-    for p in work.glob("soak.db*"):
-        p.unlink()
+    common.remove_store(db)
     t0 = time.monotonic()
     r = common.run(["ingest", str(corpus), "--db", str(db), "--quiet", "--actors", str(actors)])
     if r.returncode != 0:
