@@ -139,23 +139,19 @@ fn own_checkpoint(conn: &Connection, index: &dyn SearchIndex) -> Result<Option<C
     Ok(index.checkpoint()?.filter(|c| c.store == store))
 }
 
-/// What [`catch_up`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CatchUp {
-    UpToDate,
-    Applied(u64),
-    Rebuilt(u64),
-    /// Another writer held the index.
-    Busy,
+/// The last entry of the change log (0 when nothing was ever logged).
+fn newest_seq(conn: &Connection) -> Result<i64> {
+    Ok(
+        conn.query_row("SELECT coalesce(max(seq), 0) FROM search_queue", [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// Whether the store's change log goes past the index's checkpoint (or the index is
 /// not this store's).
 pub(crate) fn is_behind(conn: &Connection, index: &dyn SearchIndex) -> Result<bool> {
-    let newest: i64 =
-        conn.query_row("SELECT coalesce(max(seq), 0) FROM search_queue", [], |r| {
-            r.get(0)
-        })?;
+    let newest = newest_seq(conn)?;
     Ok(!own_checkpoint(conn, index)?.is_some_and(|c| c.seq >= newest))
 }
 
@@ -167,13 +163,13 @@ pub(crate) fn catch_up(
     conn: &Connection,
     index: &dyn SearchIndex,
     writer: &mut dyn IndexWriter,
-) -> Result<CatchUp> {
+) -> Result<()> {
     let store = store_id(conn)?;
     // Read under the writer's lock: no other writer moves it now.
     let current = own_checkpoint(conn, index)?;
     // A read transaction: the rows and the log's end agree.
     let read = conn.unchecked_transaction()?;
-    let outcome = match current {
+    match current {
         Some(from) => {
             let mut stmt = read.prepare(
                 "SELECT q.seq, a.rowid, a.date, a.title, a.text, a.source, a.dup_of IS NOT NULL
@@ -189,43 +185,36 @@ pub(crate) fn catch_up(
                 writer.put(&indexed(row, 1)?, replace)?;
                 max_rowid = max_rowid.max(rowid);
             }
-            if seq == from.seq {
-                return Ok(CatchUp::UpToDate);
+            if seq > from.seq {
+                writer.commit(&Checkpoint {
+                    store,
+                    seq,
+                    max_rowid,
+                })?;
             }
-            writer.commit(&Checkpoint {
-                store,
-                seq,
-                max_rowid,
-            })?;
-            CatchUp::Applied(seen.len() as u64)
         }
         None => {
-            let seq: i64 =
-                read.query_row("SELECT coalesce(max(seq), 0) FROM search_queue", [], |r| {
-                    r.get(0)
-                })?;
+            let seq = newest_seq(&read)?;
             writer.clear()?;
             let mut stmt = read.prepare(
                 "SELECT rowid, date, title, text, source, dup_of IS NOT NULL FROM articles ORDER BY rowid",
             )?;
             let mut rows = stmt.query([])?;
-            let (mut n, mut max_rowid) = (0, 0);
+            let mut max_rowid = 0;
             while let Some(row) = rows.next()? {
                 let article = indexed(row, 0)?;
                 max_rowid = article.rowid;
                 writer.put(&article, false)?;
-                n += 1;
             }
             writer.commit(&Checkpoint {
                 store,
                 seq,
                 max_rowid,
             })?;
-            CatchUp::Rebuilt(n)
         }
-    };
+    }
     read.finish()?;
-    Ok(outcome)
+    Ok(())
 }
 
 /// The article in columns rowid, date, title, text, source, is-a-copy from `at`.
@@ -272,18 +261,17 @@ impl Store {
 
     /// Applies what the change log holds past the index's checkpoint (or rebuilds the
     /// index), waiting up to `wait` for another writer of the index. Called when a
-    /// store opens.
-    pub(crate) fn catch_up_search(&self, wait: Duration) -> Result<CatchUp> {
+    /// store opens. When another writer holds the index, that one applies the log.
+    pub(crate) fn catch_up_search(&self, wait: Duration) -> Result<()> {
         let index = self.index()?;
         if !is_behind(&self.conn, index)? {
-            return Ok(CatchUp::UpToDate);
+            return Ok(());
         }
-        let Some(mut writer) = index.writer(wait)? else {
-            return Ok(CatchUp::Busy);
-        };
-        let done = catch_up(&self.conn, index, writer.as_mut())?;
-        writer.finish()?;
-        Ok(done)
+        if let Some(mut writer) = index.writer(wait)? {
+            catch_up(&self.conn, index, writer.as_mut())?;
+            writer.finish()?;
+        }
+        Ok(())
     }
 
     /// How the index compares with the store.
