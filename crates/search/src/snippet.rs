@@ -68,56 +68,94 @@ fn fold_char(c: char) -> char {
     }
 }
 
+/// Runs of letters and digits in `text`: (start, end, length in characters). Reads
+/// bytes, decoding only outside ASCII (this runs over every word of twenty texts a
+/// search).
+fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    // Whether the character at byte `i` is a letter or digit, and its length.
+    let class = move |i: usize| -> (bool, usize) {
+        match bytes[i] {
+            b if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
+            _ => text[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+        }
+    };
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let (word, len) = class(at);
+            if word {
+                break;
+            }
+            at += len;
+        }
+        if at >= bytes.len() {
+            return None;
+        }
+        let (start, mut n) = (at, 0);
+        while at < bytes.len() {
+            let (word, len) = class(at);
+            if !word {
+                break;
+            }
+            at += len;
+            n += 1;
+        }
+        Some((start, at, n))
+    })
+}
+
 /// The window of [`SNIPPET_WORDS`] words of `text` that holds the most distinct
 /// query terms (the first such), matches between `«` and `»`, `…` where the text goes
-/// on. Linear in `text`.
+/// on. Linear in `text`, and it reads no further than the first window holding every
+/// term (the usual case: hits are assembled per request, twenty texts a search).
 pub fn snippet(text: &str, query: &UserQuery) -> String {
     let terms = &snippet_terms(query);
-    // Runs of letters and digits, with their length in characters.
-    let mut words: Vec<(usize, usize, usize)> = Vec::new();
-    let mut open: Option<(usize, usize)> = None;
-    for (i, c) in text.char_indices() {
-        match (c.is_alphanumeric(), open) {
-            (true, Some((start, n))) => open = Some((start, n + 1)),
-            (true, None) => open = Some((i, 1)),
-            (false, Some((start, n))) => {
-                words.push((start, i, n));
-                open = None;
-            }
-            (false, None) => {}
-        }
-    }
-    if let Some((start, n)) = open {
-        words.push((start, text.len(), n));
-    }
-    // Only a word whose first letter and length could match is folded (hits are
-    // assembled per request, so this runs on every word of twenty texts).
-    let first = |w: &str| w.chars().next().map(fold_char);
-    let matched: Vec<Option<usize>> = words
+    // Terms a window can hold at most: a repeated term never matches (the first copy
+    // does). Counting too many only means reading to the end.
+    let reachable = terms
         .iter()
-        .map(|&(s, e, n)| {
-            let initial = first(&text[s..e]);
-            let candidate = terms
-                .iter()
-                .any(|t| initial == first(&t.word) && (n == t.chars || (t.prefix && n > t.chars)));
-            if !candidate {
-                return None;
+        .enumerate()
+        .filter(|&(i, t)| !terms[..i].contains(t))
+        .count();
+    // Only a word whose first letter and length could match is folded.
+    let initials: Vec<Option<char>> = terms.iter().map(|t| t.word.chars().next()).collect();
+    let match_word = |(s, e, n): (usize, usize, usize)| -> Option<usize> {
+        let initial = text[s..e].chars().next().map(|c| {
+            if c.is_ascii() {
+                c.to_ascii_lowercase()
+            } else {
+                fold_char(c)
             }
-            let word = fold(&text[s..e]);
-            terms.iter().position(|t| {
-                if t.prefix {
-                    word.starts_with(&t.word)
-                } else {
-                    word == t.word
-                }
-            })
+        });
+        let candidate = terms.iter().zip(&initials).any(|(t, &first)| {
+            initial == first && (n == t.chars || (t.prefix && n > t.chars))
+        });
+        if !candidate {
+            return None;
+        }
+        let word = fold(&text[s..e]);
+        terms.iter().position(|t| {
+            if t.prefix {
+                word.starts_with(&t.word)
+            } else {
+                word == t.word
+            }
         })
-        .collect();
-    let words: Vec<(usize, usize)> = words.into_iter().map(|(s, e, _)| (s, e)).collect();
+    };
+    let mut spans = word_spans(text);
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut matched: Vec<Option<usize>> = Vec::new();
     // Slide a window over the words, counting each term's matches inside it.
     let mut counts = vec![0usize; terms.len()];
     let (mut distinct, mut best, mut best_start) = (0, 0, 0);
-    for i in 0..words.len() {
+    for span in spans.by_ref() {
+        let i = words.len();
+        words.push((span.0, span.1));
+        matched.push(match_word(span));
         if let Some(t) = matched[i] {
             counts[t] += 1;
             distinct += usize::from(counts[t] == 1);
@@ -131,7 +169,16 @@ pub fn snippet(text: &str, query: &UserQuery) -> String {
         if distinct > best {
             best = distinct;
             best_start = (i + 1).saturating_sub(SNIPPET_WORDS);
+            if best == reachable {
+                break;
+            }
         }
+    }
+    // The window's words, and one past it (to tell whether the text goes on).
+    while words.len() <= best_start + SNIPPET_WORDS {
+        let Some(span) = spans.next() else { break };
+        words.push((span.0, span.1));
+        matched.push(match_word(span));
     }
     let window = best_start..(best_start + SNIPPET_WORDS).min(words.len());
     if window.is_empty() {
@@ -190,5 +237,21 @@ mod tests {
         let snip = snippet(&hostile[..SNIPPET_SCAN_CHARS], &q("talks"));
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
         assert_eq!(snip.matches("«talks»").count(), SNIPPET_WORDS);
+    }
+
+    #[test]
+    fn a_window_found_early_still_has_its_full_width_and_marks() {
+        // Both terms in the first three words: the window still runs sixteen words,
+        // marks a later match inside it, and says the text goes on.
+        let text = "Island talks resumed. One two three four five six seven eight nine ten \
+            eleven talks twelve thirteen fourteen fifteen.";
+        let snip = snippet(text, &q("island talks"));
+        assert_eq!(
+            snip,
+            "«Island» «talks» resumed. One two three four five six seven eight nine ten \
+             eleven «talks» twelve …"
+        );
+        // A repeated term does not make it read to the end for a count it cannot reach.
+        assert_eq!(snippet("talks went on", &q("talks talks")), "«talks» went on");
     }
 }

@@ -80,12 +80,12 @@ async fn run<T: Serialize + Send + 'static>(
         Err(e) => return e.into_response(),
     };
     let limit = app.options.query_time;
-    let answer = tokio::task::spawn_blocking(move || {
-        app.pool.with(limit, |store| {
+    let answer = app
+        .pool
+        .run(limit, move |store| {
             store.with_time_limit(limit, |s| Ok(work(s, &params)))
         })
-    })
-    .await;
+        .await;
     match answer {
         Ok(Some(Ok(Ok(value)))) => axum::Json(value).into_response(),
         Ok(Some(Ok(Err(e)))) => e.into_response(),

@@ -420,6 +420,15 @@ impl Store {
         Ok(())
     }
 
+    /// Reads the database file through a memory map of up to `mib` MiB instead of
+    /// copying each page in with a system call. Pages of the map are the operating
+    /// system's file cache, shared by every connection and counted in the
+    /// process's resident size only while touched.
+    pub fn set_mmap_mib(&self, mib: i64) -> Result<()> {
+        self.conn.pragma_update(None, "mmap_size", 1024 * 1024 * mib)?;
+        Ok(())
+    }
+
     /// Copies the write-ahead log into the database and truncates it. SQLite's own
     /// checkpoints run after commits but cannot restart the log while readers use
     /// it, so under steady reads it only grows; this one waits (up to the busy

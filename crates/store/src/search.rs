@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use dateline_core::Date;
 use dateline_search::{
-    Checkpoint, Filter, IndexWriter, IndexedArticle, SNIPPET_SCAN_CHARS, SearchIndex, TantivyIndex,
-    UserQuery,
+    Checkpoint, Filter, IndexWriter, IndexedArticle, Ranked, SNIPPET_SCAN_CHARS, SearchIndex,
+    TantivyIndex, UserQuery,
 };
 use rusqlite::{Connection, params};
 use serde::Serialize;
@@ -316,20 +316,28 @@ impl Store {
         query: &SearchQuery,
         after: Option<&Cursor>,
     ) -> Result<Page<SearchHit>> {
-        crate::page::offset_page(after, query.limit, |offset, n| {
-            self.search(&SearchQuery {
-                limit: n,
+        // The page's probe for a next page is a ranked hit only: no row, no snippet.
+        let parsed = parse_query(query)?;
+        let offset = Cursor::offset(after)?;
+        let mut ranked = self.rank(
+            &parsed,
+            &SearchQuery {
                 offset: offset.min(usize::MAX as u64) as usize,
+                limit: query.limit.saturating_add(1),
                 ..query.clone()
-            })
+            },
+        )?;
+        let more = ranked.len() > query.limit;
+        ranked.truncate(query.limit);
+        let taken = ranked.len() as u64;
+        Ok(Page {
+            items: self.hits(ranked, &parsed)?,
+            next: more.then(|| Cursor::Offset(offset + taken)),
         })
     }
-}
 
-impl ArticleSearch for Store {
-    fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
-        let parsed = UserQuery::parse(&query.text)
-            .ok_or_else(|| StoreError::Query("the query has no words to search for".into()))?;
+    /// The index's best hits for `query`, filtered by its window and options.
+    fn rank(&self, parsed: &UserQuery, query: &SearchQuery) -> Result<Vec<Ranked>> {
         let (from, to) = query.window.bounds();
         let (open_from, open_to) = DateWindow::default().bounds();
         let filter = Filter {
@@ -338,9 +346,13 @@ impl ArticleSearch for Store {
             source: query.source.clone(),
             originals_only: query.originals_only,
         };
-        let ranked = self
+        Ok(self
             .index()?
-            .search(&parsed, &filter, query.limit, query.offset)?;
+            .search(parsed, &filter, query.limit, query.offset)?)
+    }
+
+    /// Ranked hits as the reader sees them: the stored row and a snippet.
+    fn hits(&self, ranked: Vec<Ranked>, parsed: &UserQuery) -> Result<Vec<SearchHit>> {
         // Snippets from a bounded prefix of the text: the index keeps no text.
         let mut hit_stmt = self.conn.prepare_cached(
             "SELECT id, date, title, source, dup_of, substr(text, 1, ?2) FROM articles WHERE rowid = ?1",
@@ -372,11 +384,24 @@ impl ArticleSearch for Store {
                 title,
                 source,
                 dup_of,
-                snippet: dateline_search::snippet(&text, &parsed),
+                snippet: dateline_search::snippet(&text, parsed),
                 score: f64::from(found.score),
             });
         }
         Ok(hits)
+    }
+}
+
+fn parse_query(query: &SearchQuery) -> Result<UserQuery> {
+    UserQuery::parse(&query.text)
+        .ok_or_else(|| StoreError::Query("the query has no words to search for".into()))
+}
+
+impl ArticleSearch for Store {
+    fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
+        let parsed = parse_query(query)?;
+        let ranked = self.rank(&parsed, query)?;
+        self.hits(ranked, &parsed)
     }
 }
 
