@@ -113,6 +113,14 @@ pub fn check(db: &Path) -> anyhow::Result<ExitCode> {
             dateline_store::index_dir(db).display()
         );
     }
+    let miscounted = store.miscounted_actor_days()?;
+    if !miscounted.is_empty() {
+        anyhow::bail!(
+            "the kept mention counts per actor and day differ from the mentions \
+             (actor day kept recounted): {}",
+            miscounted.join("; ")
+        );
+    }
     let counts = store.counts()?;
     println!(
         "ok: {} articles ({} marked as copies)",

@@ -131,9 +131,10 @@ pub fn snippet(text: &str, query: &UserQuery) -> String {
                 fold_char(c)
             }
         });
-        let candidate = terms.iter().zip(&initials).any(|(t, &first)| {
-            initial == first && (n == t.chars || (t.prefix && n > t.chars))
-        });
+        let candidate = terms
+            .iter()
+            .zip(&initials)
+            .any(|(t, &first)| initial == first && (n == t.chars || (t.prefix && n > t.chars)));
         if !candidate {
             return None;
         }
@@ -252,6 +253,9 @@ mod tests {
              eleven «talks» twelve …"
         );
         // A repeated term does not make it read to the end for a count it cannot reach.
-        assert_eq!(snippet("talks went on", &q("talks talks")), "«talks» went on");
+        assert_eq!(
+            snippet("talks went on", &q("talks talks")),
+            "«talks» went on"
+        );
     }
 }

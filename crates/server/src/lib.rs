@@ -161,7 +161,10 @@ impl Pool {
                 _permit: permit,
             };
             // A permit is only ever held beside a connection, so one is free.
-            let store = lease.store.as_mut().expect("a permit without a free connection");
+            let store = lease
+                .store
+                .as_mut()
+                .expect("a permit without a free connection");
             Some(f(store))
         })
         .await

@@ -392,15 +392,28 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<ActorSummary>> {
         let (from, to) = window.bounds();
-        let like = query.map(|q| format!("%{}%", escape_like(q)));
-        let code = query
-            .filter(|q| q.len() >= 3 && q.bytes().all(|b| b.is_ascii_uppercase()))
-            .map(|q| format!("{}%", escape_like(q)));
+        let limits = (
+            limit.min(i64::MAX as usize) as i64,
+            offset.min(i64::MAX as u64) as i64,
+        );
+        let Some(query) = query else {
+            // Every actor: sums of the day counts, a few rows per actor.
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT actor, sum(mentions), sum(articles), min(day), max(day)
+                 FROM actor_days WHERE day >= ?1 AND day <= ?2
+                 GROUP BY actor ORDER BY sum(mentions) DESC, actor LIMIT ?3 OFFSET ?4",
+            )?;
+            return self.summaries(&mut stmt, params![from, to, limits.0, limits.1], window);
+        };
+        let like = format!("%{}%", escape_like(query));
+        let code = (query.len() >= 3 && query.bytes().all(|b| b.is_ascii_uppercase()))
+            .then(|| format!("{}%", escape_like(query)));
+        // Actors whose id, name, a name an article gave them, or a code matches.
         let sql = concat!(
             "SELECT m.actor, count(*), count(DISTINCT m.article), min(a.date), max(a.date)
             FROM mentions m JOIN articles a ON a.rowid = m.article
             WHERE m.actor IS NOT NULL AND a.date >= ?1 AND a.date <= ?2
-              AND (?3 IS NULL OR m.actor IN (
+              AND m.actor IN (
                     SELECT id FROM actors WHERE id LIKE ?3 ESCAPE '\\' OR name LIKE ?3 ESCAPE '\\'
                     UNION
                     SELECT m2.actor FROM mentions m2 JOIN articles a2 ON a2.rowid = m2.article
@@ -408,22 +421,52 @@ impl Store {
                       AND ((m2.text LIKE ?3 ESCAPE '\\' AND ",
             names_its_actor!("m2"),
             ")
-                           OR m2.code LIKE ?4 ESCAPE '\\')))
+                           OR m2.code LIKE ?4 ESCAPE '\\'))
             GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT ?5 OFFSET ?6"
         );
-        let mut stmt = self.conn.prepare(sql)?;
+        let mut stmt = self.conn.prepare_cached(sql)?;
         self.summaries(
             &mut stmt,
-            params![
-                from,
-                to,
-                like,
-                code,
-                limit.min(i64::MAX as usize) as i64,
-                offset.min(i64::MAX as u64) as i64
-            ],
+            params![from, to, like, code, limits.0, limits.1],
             window,
         )
+    }
+
+    /// Actor-days whose kept counts differ from a recount of the mentions (at most
+    /// ten, as `actor day kept-mentions/articles recounted-mentions/articles`);
+    /// empty when the counts are right. Reads every mention: for `dateline check`.
+    pub fn miscounted_actor_days(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "WITH recount AS (
+                 SELECT m.actor, a.date AS day, count(*) AS mentions,
+                        count(DISTINCT m.article) AS articles
+                 FROM mentions m JOIN articles a ON a.rowid = m.article
+                 WHERE m.actor IS NOT NULL GROUP BY m.actor, a.date),
+             kept AS (SELECT actor, day, mentions, articles FROM actor_days)
+             SELECT k.actor, k.day, k.mentions, k.articles, r.mentions, r.articles
+             FROM kept k LEFT JOIN recount r USING (actor, day)
+             WHERE r.mentions IS NOT k.mentions OR r.articles IS NOT k.articles
+             UNION ALL
+             SELECT r.actor, r.day, NULL, NULL, r.mentions, r.articles
+             FROM recount r LEFT JOIN kept k USING (actor, day) WHERE k.actor IS NULL
+             LIMIT 10",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let n = |i: usize| -> rusqlite::Result<String> {
+                Ok(r.get::<_, Option<i64>>(i)?
+                    .map_or("none".into(), |n| n.to_string()))
+            };
+            Ok(format!(
+                "{} {} {}/{} {}/{}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                n(2)?,
+                n(3)?,
+                n(4)?,
+                n(5)?
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The summaries of the rows `(actor, mentions, articles, first day, last day)`
@@ -457,21 +500,20 @@ impl Store {
         let counts = self
             .conn
             .query_row(
-                "SELECT count(*), count(DISTINCT m.article), min(a.date), max(a.date)
-                 FROM mentions m JOIN articles a ON a.rowid = m.article
-                 WHERE m.actor = ?1 AND a.date >= ?2 AND a.date <= ?3",
+                "SELECT sum(mentions), sum(articles), min(day), max(day)
+                 FROM actor_days WHERE actor = ?1 AND day >= ?2 AND day <= ?3",
                 params![id, from, to],
                 |r| {
                     Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
+                        r.get::<_, Option<i64>>(0)?,
+                        r.get::<_, Option<i64>>(1)?,
                         r.get::<_, Option<String>>(2)?,
                         r.get::<_, Option<String>>(3)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((mentions, articles, Some(first), Some(last))) = counts else {
+        let Some((Some(mentions), Some(articles), Some(first), Some(last))) = counts else {
             return Ok(None);
         };
         let summary = self.summary(id, window, mentions, articles, &first, &last)?;
@@ -644,6 +686,15 @@ pub(crate) fn parse_date(text: &str) -> Result<Date> {
         .map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
 }
 
+/// The codes starting with `prefix`, as a half-open range `code >= low AND code <
+/// high`. Rather than `LIKE 'prefix%'`: a range can use an index on the codes, and a
+/// LIKE whose pattern is a bound parameter makes SQLite prepare the statement again
+/// whenever the pattern changes (a tenth of a dyad timeline's time went there).
+/// Codes are ASCII capitals, so case does not matter.
+pub(crate) fn code_range(prefix: &str) -> (String, String) {
+    (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
+}
+
 /// `%`, `_` and the escape itself taken literally in a LIKE pattern.
 pub(crate) fn escape_like(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -696,6 +747,66 @@ fn unknown_value(column: usize, what: &str, text: &str) -> rusqlite::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn actor_day_counts_follow_mentions_inserted_and_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        let conn = &store.conn;
+        conn.execute_batch(
+            "INSERT INTO articles (rowid, id, date, text, content_hash, minhash, lang)
+                 VALUES (1, 'a', '2031-03-01', 'x', 1, x'', 'en'),
+                        (2, 'b', '2031-03-01', 'y', 2, x'', 'en'),
+                        (3, 'c', '2031-03-02', 'z', 3, x'', 'en');
+             INSERT INTO actors (id, name, kind, dictionary_codes)
+                 VALUES ('p1', 'P One', 'person', '[]'), ('p2', 'P Two', 'person', '[]');
+             INSERT INTO mentions (article, start, end, text, label, actor)
+                 VALUES (1, 0, 1, 'X', 'PER', 'p1'), (1, 2, 3, 'X', 'PER', 'p1'),
+                        (1, 4, 5, 'Y', 'PER', 'p2'), (2, 0, 1, 'X', 'PER', 'p1'),
+                        (3, 0, 1, 'X', 'PER', 'p1'), (3, 2, 3, 'Q', 'ORG', NULL);",
+        )
+        .unwrap();
+        let days = || -> Vec<(String, String, i64, i64)> {
+            let mut stmt = conn
+                .prepare("SELECT * FROM actor_days ORDER BY actor, day")
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        let row = |a: &str, d: &str, m, n| (a.to_string(), d.to_string(), m, n);
+        assert_eq!(
+            days(),
+            [
+                row("p1", "2031-03-01", 3, 2),
+                row("p1", "2031-03-02", 1, 1),
+                row("p2", "2031-03-01", 1, 1)
+            ]
+        );
+        assert!(store.miscounted_actor_days().unwrap().is_empty());
+        // Re-annotating an article deletes its mentions in one statement.
+        conn.execute("DELETE FROM mentions WHERE article = 1", [])
+            .unwrap();
+        assert_eq!(
+            days(),
+            [row("p1", "2031-03-01", 1, 1), row("p1", "2031-03-02", 1, 1)]
+        );
+        assert!(store.miscounted_actor_days().unwrap().is_empty());
+        conn.execute(
+            "UPDATE actor_days SET articles = 5 WHERE day = '2031-03-02'",
+            [],
+        )
+        .unwrap();
+        assert_eq!(
+            store.miscounted_actor_days().unwrap(),
+            ["p1 2031-03-02 1/5 1/1"]
+        );
+        assert!(
+            conn.execute("UPDATE mentions SET actor = 'p2'", [])
+                .is_err()
+        );
+    }
 
     #[test]
     fn the_sql_of_names_lists_exactly_the_references_that_are_names() {

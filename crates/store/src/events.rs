@@ -8,7 +8,7 @@
 use dateline_core::Event;
 use rusqlite::types::Value;
 
-use crate::annotations::escape_like;
+use crate::annotations::code_range;
 use crate::page::keyset_condition;
 use crate::{ActorFilter, Cursor, DateWindow, Page, Result, Store};
 
@@ -86,10 +86,14 @@ impl Store {
             };
             let condition = match filter {
                 ActorFilter::Actor(id) => format!("e.{side}_actor = ?{}", bind(id.clone())),
-                ActorFilter::CodePrefix(prefix) => format!(
-                    "e.{side}_code LIKE ?{} ESCAPE '\\'",
-                    bind(format!("{}%", escape_like(prefix)))
-                ),
+                ActorFilter::CodePrefix(prefix) => {
+                    let (low, high) = code_range(prefix);
+                    format!(
+                        "e.{side}_code >= ?{} AND e.{side}_code < ?{}",
+                        bind(low),
+                        bind(high)
+                    )
+                }
                 // Events name their actors by code: a name no actor goes by
                 // matches nothing.
                 ActorFilter::Name(_) => "0".to_string(),

@@ -425,7 +425,8 @@ impl Store {
     /// system's file cache, shared by every connection and counted in the
     /// process's resident size only while touched.
     pub fn set_mmap_mib(&self, mib: i64) -> Result<()> {
-        self.conn.pragma_update(None, "mmap_size", 1024 * 1024 * mib)?;
+        self.conn
+            .pragma_update(None, "mmap_size", 1024 * 1024 * mib)?;
         Ok(())
     }
 

@@ -152,6 +152,45 @@ pub const MIGRATIONS: &[&str] = &[
         article INTEGER NOT NULL REFERENCES articles(rowid)
     );
     INSERT INTO settings (key, value) VALUES ('search_index.store', lower(hex(randomblob(16))));",
+    // 9: mention counts per actor and day, so that the actor listing and an actor's
+    // counts in a window sum a few rows per actor instead of reading every mention.
+    // Kept by triggers, in the transaction that writes the mentions, so they cannot
+    // drift from them (mentions are only ever inserted and deleted, and an article's
+    // date never changes). `articles` counts the articles of that day naming the
+    // actor: a day belongs to one article date, so sums over days stay distinct.
+    "CREATE TABLE actor_days (
+        actor TEXT NOT NULL,
+        day TEXT NOT NULL,
+        mentions INTEGER NOT NULL,
+        articles INTEGER NOT NULL,
+        PRIMARY KEY (actor, day)
+    ) WITHOUT ROWID;
+    INSERT INTO actor_days (actor, day, mentions, articles)
+        SELECT m.actor, a.date, count(*), count(DISTINCT m.article)
+        FROM mentions m JOIN articles a ON a.rowid = m.article
+        WHERE m.actor IS NOT NULL GROUP BY m.actor, a.date;
+    CREATE TRIGGER actor_days_insert AFTER INSERT ON mentions WHEN NEW.actor IS NOT NULL
+    BEGIN
+        INSERT INTO actor_days (actor, day, mentions, articles)
+        VALUES (NEW.actor, (SELECT date FROM articles WHERE rowid = NEW.article), 1,
+                NOT EXISTS (SELECT 1 FROM mentions WHERE actor = NEW.actor
+                            AND article = NEW.article AND rowid <> NEW.rowid))
+        ON CONFLICT (actor, day) DO UPDATE
+            SET mentions = mentions + 1, articles = articles + excluded.articles;
+    END;
+    CREATE TRIGGER actor_days_delete AFTER DELETE ON mentions WHEN OLD.actor IS NOT NULL
+    BEGIN
+        UPDATE actor_days
+            SET mentions = mentions - 1,
+                articles = articles - NOT EXISTS (SELECT 1 FROM mentions
+                    WHERE actor = OLD.actor AND article = OLD.article)
+            WHERE actor = OLD.actor AND day = (SELECT date FROM articles WHERE rowid = OLD.article);
+        DELETE FROM actor_days WHERE actor = OLD.actor AND mentions = 0;
+    END;
+    CREATE TRIGGER actor_days_update BEFORE UPDATE OF actor, article ON mentions
+    BEGIN
+        SELECT RAISE(ABORT, 'mentions are replaced, not updated (actor_days counts them)');
+    END;",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

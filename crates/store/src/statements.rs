@@ -10,7 +10,7 @@
 use dateline_core::Statement;
 use rusqlite::types::Value;
 
-use crate::annotations::escape_like;
+use crate::annotations::{code_range, escape_like};
 use crate::page::keyset_condition;
 use crate::{Cursor, DateWindow, Page, Result, Store};
 
@@ -101,11 +101,15 @@ impl Store {
         if let Some(speaker) = &query.speaker {
             let condition = match speaker {
                 ActorFilter::Actor(id) => format!("s.speaker_actor = ?{}", bind(id.clone())),
-                ActorFilter::CodePrefix(prefix) => format!(
-                    "EXISTS (SELECT 1 FROM mentions m WHERE m.article = s.article
-                       AND m.actor = s.speaker_actor AND m.code LIKE ?{} ESCAPE '\\')",
-                    bind(format!("{}%", escape_like(prefix)))
-                ),
+                ActorFilter::CodePrefix(prefix) => {
+                    let (low, high) = code_range(prefix);
+                    format!(
+                        "EXISTS (SELECT 1 FROM mentions m WHERE m.article = s.article
+                           AND m.actor = s.speaker_actor AND m.code >= ?{} AND m.code < ?{})",
+                        bind(low),
+                        bind(high)
+                    )
+                }
                 ActorFilter::Name(name) => format!(
                     "s.speaker_actor IS NULL AND s.speaker_name = ?{} COLLATE NOCASE",
                     bind(name.clone())
@@ -120,12 +124,16 @@ impl Store {
                        WHERE b.statement = s.rowid AND b.actor = ?{})",
                     bind(id.clone())
                 ),
-                ActorFilter::CodePrefix(prefix) => format!(
-                    "EXISTS (SELECT 1 FROM statement_about b JOIN mentions m
-                       ON m.actor = b.actor AND m.article = s.article
-                       WHERE b.statement = s.rowid AND m.code LIKE ?{} ESCAPE '\\')",
-                    bind(format!("{}%", escape_like(prefix)))
-                ),
+                ActorFilter::CodePrefix(prefix) => {
+                    let (low, high) = code_range(prefix);
+                    format!(
+                        "EXISTS (SELECT 1 FROM statement_about b JOIN mentions m
+                           ON m.actor = b.actor AND m.article = s.article
+                           WHERE b.statement = s.rowid AND m.code >= ?{} AND m.code < ?{})",
+                        bind(low),
+                        bind(high)
+                    )
+                }
                 // `about` lists linked actors only: a name that links to none
                 // cannot be among them.
                 ActorFilter::Name(_) => "0".to_string(),
