@@ -113,11 +113,11 @@ pub fn check(db: &Path) -> anyhow::Result<ExitCode> {
             dateline_store::index_dir(db).display()
         );
     }
-    let miscounted = store.miscounted_actor_days()?;
+    let miscounted = store.miscounted_actor_counts()?;
     if !miscounted.is_empty() {
         anyhow::bail!(
             "the kept mention counts per actor and day differ from the mentions \
-             (actor day kept recounted): {}",
+             (table: key kept recounted): {}",
             miscounted.join("; ")
         );
     }

@@ -153,7 +153,8 @@ pub const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO settings (key, value) VALUES ('search_index.store', lower(hex(randomblob(16))));",
     // 9: mention counts per actor and day, so that the actor listing and an actor's
-    // counts in a window sum a few rows per actor instead of reading every mention.
+    // counts in a window sum a few rows per actor instead of reading every mention;
+    // and statements by the codes of their speaker and of whom they are about.
     // Kept by triggers, in the transaction that writes the mentions, so they cannot
     // drift from them (mentions are only ever inserted and deleted, and an article's
     // date never changes). `articles` counts the articles of that day naming the
@@ -187,9 +188,69 @@ pub const MIGRATIONS: &[&str] = &[
             WHERE actor = OLD.actor AND day = (SELECT date FROM articles WHERE rowid = OLD.article);
         DELETE FROM actor_days WHERE actor = OLD.actor AND mentions = 0;
     END;
-    CREATE TRIGGER actor_days_update BEFORE UPDATE OF actor, article ON mentions
+    -- The codes a statement's speaker, and each actor it is about, hold in its
+    -- article: a timeline by code prefix reads the statements it shows, not every
+    -- statement. Written with the statement (annotations.rs).
+    CREATE TABLE statement_codes (
+        role TEXT NOT NULL CHECK (role IN ('speaker', 'about')),
+        code TEXT NOT NULL,
+        statement INTEGER NOT NULL REFERENCES statements(rowid),
+        PRIMARY KEY (role, code, statement)
+    ) WITHOUT ROWID;
+    CREATE INDEX statement_codes_statement ON statement_codes(statement);
+    INSERT OR IGNORE INTO statement_codes (role, code, statement)
+        SELECT 'speaker', m.code, s.rowid FROM statements s
+        JOIN mentions m ON m.article = s.article AND m.actor = s.speaker_actor
+        WHERE m.code IS NOT NULL;
+    INSERT OR IGNORE INTO statement_codes (role, code, statement)
+        SELECT 'about', m.code, s.rowid FROM statements s
+        JOIN statement_about b ON b.statement = s.rowid
+        JOIN mentions m ON m.article = s.article AND m.actor = b.actor
+        WHERE m.code IS NOT NULL;
+    -- An actor argument given as a name (`--speaker \"Ilena Marsk\"`) is looked up
+    -- among the names articles used.
+    CREATE INDEX mentions_text ON mentions(text COLLATE NOCASE) WHERE actor IS NOT NULL;
+    -- The forms an actor was named in, and the codes it held, per day: an actor's
+    -- aliases and learned codes in a window, from a few rows. `named` is whether the
+    -- mention is a name for its actor (annotations.rs, `names_its_actor!`, whose test
+    -- checks this list too); `code` is '' for none.
+    CREATE TABLE actor_forms (
+        actor TEXT NOT NULL,
+        day TEXT NOT NULL,
+        text TEXT NOT NULL,
+        code TEXT NOT NULL,
+        named INTEGER NOT NULL,
+        mentions INTEGER NOT NULL,
+        PRIMARY KEY (actor, day, text, code, named)
+    ) WITHOUT ROWID;
+    INSERT INTO actor_forms (actor, day, text, code, named, mentions)
+        SELECT m.actor, a.date, m.text, coalesce(m.code, ''),
+               m.resolved_from IS NULL OR m.resolved_from IN ('surname', 'known_surname', 'short_name'),
+               count(*)
+        FROM mentions m JOIN articles a ON a.rowid = m.article
+        WHERE m.actor IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+    CREATE TRIGGER actor_forms_insert AFTER INSERT ON mentions WHEN NEW.actor IS NOT NULL
     BEGIN
-        SELECT RAISE(ABORT, 'mentions are replaced, not updated (actor_days counts them)');
+        INSERT INTO actor_forms (actor, day, text, code, named, mentions)
+        VALUES (NEW.actor, (SELECT date FROM articles WHERE rowid = NEW.article), NEW.text,
+                coalesce(NEW.code, ''),
+                NEW.resolved_from IS NULL
+                    OR NEW.resolved_from IN ('surname', 'known_surname', 'short_name'),
+                1)
+        ON CONFLICT (actor, day, text, code, named) DO UPDATE SET mentions = mentions + 1;
+    END;
+    CREATE TRIGGER actor_forms_delete AFTER DELETE ON mentions WHEN OLD.actor IS NOT NULL
+    BEGIN
+        UPDATE actor_forms SET mentions = mentions - 1
+            WHERE actor = OLD.actor AND day = (SELECT date FROM articles WHERE rowid = OLD.article)
+              AND text = OLD.text AND code = coalesce(OLD.code, '')
+              AND named = (OLD.resolved_from IS NULL
+                  OR OLD.resolved_from IN ('surname', 'known_surname', 'short_name'));
+        DELETE FROM actor_forms WHERE actor = OLD.actor AND mentions = 0;
+    END;
+    CREATE TRIGGER mentions_update BEFORE UPDATE OF actor, article, text, code, resolved_from ON mentions
+    BEGIN
+        SELECT RAISE(ABORT, 'mentions are replaced, not updated (actor_days and actor_forms count them)');
     END;",
 ];
 

@@ -104,8 +104,8 @@ impl Store {
                 ActorFilter::CodePrefix(prefix) => {
                     let (low, high) = code_range(prefix);
                     format!(
-                        "EXISTS (SELECT 1 FROM mentions m WHERE m.article = s.article
-                           AND m.actor = s.speaker_actor AND m.code >= ?{} AND m.code < ?{})",
+                        "s.rowid IN (SELECT statement FROM statement_codes
+                           WHERE role = 'speaker' AND code >= ?{} AND code < ?{})",
                         bind(low),
                         bind(high)
                     )
@@ -127,9 +127,8 @@ impl Store {
                 ActorFilter::CodePrefix(prefix) => {
                     let (low, high) = code_range(prefix);
                     format!(
-                        "EXISTS (SELECT 1 FROM statement_about b JOIN mentions m
-                           ON m.actor = b.actor AND m.article = s.article
-                           WHERE b.statement = s.rowid AND m.code >= ?{} AND m.code < ?{})",
+                        "s.rowid IN (SELECT statement FROM statement_codes
+                           WHERE role = 'about' AND code >= ?{} AND code < ?{})",
                         bind(low),
                         bind(high)
                     )
