@@ -347,6 +347,13 @@ fn parse_format(text: &str) -> Result<Format, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Opening a store whose search index must be rebuilt takes a while at scale
+    // (about three minutes at a million articles); say so rather than hang silently.
+    dateline_store::notify_search_rebuilds(|articles| {
+        if articles >= 10_000 {
+            eprintln!("building the search index from {articles} stored articles …");
+        }
+    });
     let result = match cli.command {
         Command::Ingest {
             paths,

@@ -160,6 +160,14 @@ pub trait SearchIndex: Send + Sync {
     /// A writer, or `None` when another one holds the index (in this process or
     /// another) for longer than `wait`.
     fn writer(&self, wait: std::time::Duration) -> Result<Option<Box<dyn IndexWriter + '_>>>;
+    /// A writer for a rebuild of many articles: as [`SearchIndex::writer`], but it
+    /// may use every core and more memory.
+    fn bulk_writer(
+        &self,
+        wait: std::time::Duration,
+    ) -> Result<Option<Box<dyn IndexWriter + '_>>> {
+        self.writer(wait)
+    }
 }
 
 /// The writer side: changes are invisible until [`IndexWriter::commit`], and a writer
@@ -194,9 +202,11 @@ struct Fields {
 const TOKENIZER: &str = "dateline";
 /// Words longer than this are not indexed (hashes, base64 runs).
 const MAX_WORD_BYTES: usize = 40;
-/// Memory a writer buffers before it writes a segment. Tantivy wants at least 15 MB
-/// per thread; one thread keeps an ingest's memory flat.
+/// Memory a writer buffers per thread before it writes a segment. Tantivy wants at
+/// least 15 MB per thread; one thread keeps an ingest's memory flat.
 const WRITER_BUDGET: usize = 64 << 20;
+/// Indexing threads of a rebuild at most (the reading of the store is one more).
+const MAX_BULK_THREADS: usize = 4;
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
@@ -507,6 +517,25 @@ impl SearchIndex for TantivyIndex {
     }
 
     fn writer(&self, wait: std::time::Duration) -> Result<Option<Box<dyn IndexWriter + '_>>> {
+        self.writer_with_threads(wait, 1)
+    }
+
+    fn bulk_writer(
+        &self,
+        wait: std::time::Duration,
+    ) -> Result<Option<Box<dyn IndexWriter + '_>>> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.writer_with_threads(wait, cores.min(MAX_BULK_THREADS))
+    }
+}
+
+impl TantivyIndex {
+    /// A writer with `threads` indexing threads, each with [`WRITER_BUDGET`].
+    fn writer_with_threads(
+        &self,
+        wait: std::time::Duration,
+        threads: usize,
+    ) -> Result<Option<Box<dyn IndexWriter + '_>>> {
         let started = std::time::Instant::now();
         let turn = loop {
             match self.writing.try_lock() {
@@ -521,7 +550,7 @@ impl SearchIndex for TantivyIndex {
         loop {
             match self
                 .index
-                .writer_with_num_threads::<TantivyDocument>(1, WRITER_BUDGET)
+                .writer_with_num_threads::<TantivyDocument>(threads, threads * WRITER_BUDGET)
             {
                 Ok(writer) => {
                     return Ok(Some(Box::new(TantivyWriter {

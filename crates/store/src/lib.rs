@@ -53,7 +53,9 @@ pub use events::EventQuery;
 pub use knowledge::Rechecked;
 pub use page::{Cursor, Page};
 pub use schema::MIGRATIONS;
-pub use search::{ArticleSearch, IndexStatus, SearchHit, SearchQuery, index_dir};
+pub use search::{
+    ArticleSearch, IndexStatus, SearchHit, SearchQuery, index_dir, notify_search_rebuilds,
+};
 pub use statements::{ActorFilter, StatementQuery};
 pub use window::DateWindow;
 pub use writer::{AddOutcome, BATCH_SIZE, Writer};

@@ -148,6 +148,18 @@ fn newest_seq(conn: &Connection) -> Result<i64> {
     )
 }
 
+/// Called with the number of articles when an index is about to be rebuilt from
+/// them (it can take minutes); see [`notify_search_rebuilds`].
+static REBUILD_NOTICE: OnceLock<Box<dyn Fn(u64) + Send + Sync>> = OnceLock::new();
+
+/// Has `notice` called with the article count whenever a search index is about to
+/// be rebuilt from the store (a store from before schema 8, a deleted or foreign
+/// index), so that a program can tell its user why opening takes a while. The
+/// first call wins; the library itself prints nothing.
+pub fn notify_search_rebuilds(notice: impl Fn(u64) + Send + Sync + 'static) {
+    let _ = REBUILD_NOTICE.set(Box::new(notice));
+}
+
 /// Whether the store's change log goes past the index's checkpoint (or the index is
 /// not this store's).
 pub(crate) fn is_behind(conn: &Connection, index: &dyn SearchIndex) -> Result<bool> {
@@ -195,6 +207,10 @@ pub(crate) fn catch_up(
         }
         None => {
             let seq = newest_seq(&read)?;
+            if let Some(notice) = REBUILD_NOTICE.get() {
+                let articles: i64 = read.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
+                notice(articles as u64);
+            }
             writer.clear()?;
             let mut stmt = read.prepare(
                 "SELECT rowid, date, title, text, source, dup_of IS NOT NULL FROM articles ORDER BY rowid",
@@ -267,7 +283,12 @@ impl Store {
         if !is_behind(&self.conn, index)? {
             return Ok(());
         }
-        if let Some(mut writer) = index.writer(wait)? {
+        // A rebuild reads every article: it may use every core.
+        let writer = match own_checkpoint(&self.conn, index)? {
+            Some(_) => index.writer(wait)?,
+            None => index.bulk_writer(wait)?,
+        };
+        if let Some(mut writer) = writer {
             catch_up(&self.conn, index, writer.as_mut())?;
             writer.finish()?;
         }
