@@ -125,7 +125,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     if !disk.is_empty() {
         writeln!(
             report,
-            "\nOn disk after the ingest, and the search index rebuilt from the store alone (one writer thread, then merged to one segment):\n"
+            "\nOn disk after the ingest, and the search index rebuilt from the store alone (a writer thread per core, then merged to one segment):\n"
         )?;
         writeln!(
             report,

@@ -162,10 +162,7 @@ pub trait SearchIndex: Send + Sync {
     fn writer(&self, wait: std::time::Duration) -> Result<Option<Box<dyn IndexWriter + '_>>>;
     /// A writer for a rebuild of many articles: as [`SearchIndex::writer`], but it
     /// may use every core and more memory.
-    fn bulk_writer(
-        &self,
-        wait: std::time::Duration,
-    ) -> Result<Option<Box<dyn IndexWriter + '_>>> {
+    fn bulk_writer(&self, wait: std::time::Duration) -> Result<Option<Box<dyn IndexWriter + '_>>> {
         self.writer(wait)
     }
 }
@@ -520,10 +517,7 @@ impl SearchIndex for TantivyIndex {
         self.writer_with_threads(wait, 1)
     }
 
-    fn bulk_writer(
-        &self,
-        wait: std::time::Duration,
-    ) -> Result<Option<Box<dyn IndexWriter + '_>>> {
+    fn bulk_writer(&self, wait: std::time::Duration) -> Result<Option<Box<dyn IndexWriter + '_>>> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         self.writer_with_threads(wait, cores.min(MAX_BULK_THREADS))
     }

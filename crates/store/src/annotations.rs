@@ -431,21 +431,14 @@ impl Store {
         let code = (query.len() >= 3 && query.bytes().all(|b| b.is_ascii_uppercase()))
             .then(|| format!("{}%", escape_like(query)));
         // Actors whose id, name, a name an article gave them, or a code matches.
-        let sql = concat!(
-            "SELECT m.actor, count(*), count(DISTINCT m.article), min(a.date), max(a.date)
-            FROM mentions m JOIN articles a ON a.rowid = m.article
-            WHERE m.actor IS NOT NULL AND a.date >= ?1 AND a.date <= ?2
-              AND m.actor IN (
+        let sql = "SELECT actor, sum(mentions), sum(articles), min(day), max(day)
+            FROM actor_days WHERE day >= ?1 AND day <= ?2
+              AND actor IN (
                     SELECT id FROM actors WHERE id LIKE ?3 ESCAPE '\\' OR name LIKE ?3 ESCAPE '\\'
                     UNION
-                    SELECT m2.actor FROM mentions m2 JOIN articles a2 ON a2.rowid = m2.article
-                    WHERE m2.actor IS NOT NULL AND a2.date >= ?1 AND a2.date <= ?2
-                      AND ((m2.text LIKE ?3 ESCAPE '\\' AND ",
-            names_its_actor!("m2"),
-            ")
-                           OR m2.code LIKE ?4 ESCAPE '\\'))
-            GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT ?5 OFFSET ?6"
-        );
+                    SELECT actor FROM actor_forms WHERE day >= ?1 AND day <= ?2
+                      AND ((named AND text LIKE ?3 ESCAPE '\\') OR code LIKE ?4 ESCAPE '\\'))
+            GROUP BY actor ORDER BY sum(mentions) DESC, actor LIMIT ?5 OFFSET ?6";
         let mut stmt = self.conn.prepare_cached(sql)?;
         self.summaries(
             &mut stmt,

@@ -208,7 +208,8 @@ pub(crate) fn catch_up(
         None => {
             let seq = newest_seq(&read)?;
             if let Some(notice) = REBUILD_NOTICE.get() {
-                let articles: i64 = read.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
+                let articles: i64 =
+                    read.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
                 notice(articles as u64);
             }
             writer.clear()?;
