@@ -345,6 +345,11 @@ fn parse_format(text: &str) -> Result<Format, String> {
     text.parse()
 }
 
+/// mimalloc rather than the system allocator: the server and the search index
+/// allocate many short-lived buffers per request (docs/BENCHMARKS.md, #22).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Opening a store whose search index must be rebuilt takes a while at scale

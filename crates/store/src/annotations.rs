@@ -602,29 +602,24 @@ impl Store {
         let (from, to) = window.bounds();
         let by_id: Option<String> = self
             .conn
-            .query_row(
-                "SELECT m.actor FROM mentions m JOIN articles a ON a.rowid = m.article
-                 WHERE m.actor = ?1 AND a.date >= ?2 AND a.date <= ?3 LIMIT 1",
-                params![name, from, to],
-                |r| r.get(0),
-            )
+            .prepare_cached(
+                "SELECT actor FROM actor_days WHERE actor = ?1 AND day >= ?2 AND day <= ?3 LIMIT 1",
+            )?
+            .query_row(params![name, from, to], |r| r.get(0))
             .optional()?;
         if by_id.is_some() {
             return Ok(by_id);
         }
         Ok(self
             .conn
-            .query_row(
-                concat!(
-                    "SELECT m.actor FROM mentions m JOIN articles a ON a.rowid = m.article
-                     WHERE m.text = ?1 COLLATE NOCASE AND m.actor IS NOT NULL AND ",
-                    names_its_actor!("m"),
-                    " AND a.date >= ?2 AND a.date <= ?3
-                     GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT 1"
-                ),
-                params![name, from, to],
-                |r| r.get(0),
-            )
+            .prepare_cached(concat!(
+                "SELECT m.actor FROM mentions m JOIN articles a ON a.rowid = m.article
+                 WHERE m.text = ?1 COLLATE NOCASE AND m.actor IS NOT NULL AND ",
+                names_its_actor!("m"),
+                " AND a.date >= ?2 AND a.date <= ?3
+                 GROUP BY m.actor ORDER BY count(*) DESC, m.actor LIMIT 1"
+            ))?
+            .query_row(params![name, from, to], |r| r.get(0))
             .optional()?)
     }
 
@@ -637,11 +632,10 @@ impl Store {
         first: &str,
         last: &str,
     ) -> Result<ActorSummary> {
-        let (name, kind, dictionary): (String, String, String) = self.conn.query_row(
-            "SELECT name, kind, dictionary_codes FROM actors WHERE id = ?1",
-            params![id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+        let (name, kind, dictionary): (String, String, String) = self
+            .conn
+            .prepare_cached("SELECT name, kind, dictionary_codes FROM actors WHERE id = ?1")?
+            .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         let mut codes: Vec<ActorCode> = serde_json::from_str(&dictionary)
             .map_err(|e| StoreError::Corrupt(format!("actor {id} codes: {e}")))?;
         let learned = codes.is_empty();

@@ -213,6 +213,16 @@ impl Store {
         // an ingest re-run restores them.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Plans that do not depend on bound values. Without it SQLite re-prepares a
+        // cached statement whenever a parameter it peeked at changes — any
+        // `col = ?` beside a GROUP BY or ORDER BY, a LIKE with a bound pattern —
+        // which cost 35 µs where the query took 12: 45% of an actor listing's time.
+        // The stable plans lose nothing here: no statistics samples are kept
+        // (`refresh_statistics` samples), and code prefixes are ranges, not LIKE.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         // The near-duplicate index is written in random key order; a 64 MiB page cache
         // keeps its hot pages in memory at 10^5–10^6 articles. It is a
         // bound, not an allocation: small stores use little.
@@ -220,6 +230,8 @@ impl Store {
         // After a checkpoint the WAL is cut back to this size rather than left at its
         // largest, so one big write does not leave hundreds of MB behind.
         conn.pragma_update(None, "journal_size_limit", 64 << 20)?;
+        // Room for the fixed statements and the shapes of listing SQL in use.
+        conn.set_prepared_statement_cache_capacity(64);
         let mut conn = conn;
         schema::migrate(&mut conn)?;
         let store = Store {
@@ -386,7 +398,9 @@ impl Store {
         what: &str,
         mut f: impl FnMut(T, Cursor) -> std::io::Result<()>,
     ) -> Result<u64> {
-        let mut stmt = self.conn.prepare(sql)?;
+        // Listings build their SQL from the filters given; the same filters give the
+        // same text, so the statement cache serves repeated requests.
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
         let mut count = 0;
         while let Some(row) = rows.next()? {
