@@ -217,8 +217,9 @@ impl Store {
         // cached statement whenever a parameter it peeked at changes — any
         // `col = ?` beside a GROUP BY or ORDER BY, a LIKE with a bound pattern —
         // which cost 35 µs where the query took 12: 45% of an actor listing's time.
-        // The stable plans lose nothing here: no statistics samples are kept
-        // (`refresh_statistics` samples), and code prefixes are ranges, not LIKE.
+        // The stable plans lose nothing here: `refresh_statistics` runs ANALYZE with
+        // an analysis limit, which keeps no per-value samples (sqlite_stat4) to plan
+        // by, and code prefixes are ranges, not LIKE.
         conn.set_db_config(
             rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
             true,
