@@ -718,13 +718,19 @@ pub(crate) fn parse_date(text: &str) -> Result<Date> {
         .map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
 }
 
-/// The codes starting with `prefix`, as a half-open range `code >= low AND code <
-/// high`. Rather than `LIKE 'prefix%'`: a range can use an index on the codes, and a
-/// LIKE whose pattern is a bound parameter makes SQLite prepare the statement again
-/// whenever the pattern changes (a tenth of a dyad timeline's time went there).
-/// Codes are ASCII capitals, so case does not matter.
-pub(crate) fn code_range(prefix: &str) -> (String, String) {
-    (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
+/// The SQL condition "`column` holds a code starting with `prefix`", as a half-open
+/// range `column >= low AND column < high` with both ends bound through `bind`.
+/// Rather than `LIKE 'prefix%'`: a range can use an index on the codes, and a LIKE
+/// whose pattern is a bound parameter made SQLite prepare the statement again
+/// whenever the pattern changed. Codes are ASCII capitals, so case does not matter.
+pub(crate) fn code_prefix_condition(
+    column: &str,
+    prefix: &str,
+    bind: &mut impl FnMut(String) -> usize,
+) -> String {
+    let low = bind(prefix.to_string());
+    let high = bind(format!("{prefix}\u{10FFFF}"));
+    format!("{column} >= ?{low} AND {column} < ?{high}")
 }
 
 /// `%`, `_` and the escape itself taken literally in a LIKE pattern.

@@ -8,7 +8,7 @@
 use dateline_core::Event;
 use rusqlite::types::Value;
 
-use crate::annotations::code_range;
+use crate::annotations::code_prefix_condition;
 use crate::page::keyset_condition;
 use crate::{ActorFilter, Cursor, DateWindow, Page, Result, Store};
 
@@ -87,12 +87,7 @@ impl Store {
             let condition = match filter {
                 ActorFilter::Actor(id) => format!("e.{side}_actor = ?{}", bind(id.clone())),
                 ActorFilter::CodePrefix(prefix) => {
-                    let (low, high) = code_range(prefix);
-                    format!(
-                        "e.{side}_code >= ?{} AND e.{side}_code < ?{}",
-                        bind(low),
-                        bind(high)
-                    )
+                    code_prefix_condition(&format!("e.{side}_code"), prefix, &mut bind)
                 }
                 // Events name their actors by code: a name no actor goes by
                 // matches nothing.

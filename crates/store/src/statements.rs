@@ -10,7 +10,7 @@
 use dateline_core::Statement;
 use rusqlite::types::Value;
 
-use crate::annotations::{code_range, escape_like};
+use crate::annotations::{code_prefix_condition, escape_like};
 use crate::page::keyset_condition;
 use crate::{Cursor, DateWindow, Page, Result, Store};
 
@@ -101,15 +101,11 @@ impl Store {
         if let Some(speaker) = &query.speaker {
             let condition = match speaker {
                 ActorFilter::Actor(id) => format!("s.speaker_actor = ?{}", bind(id.clone())),
-                ActorFilter::CodePrefix(prefix) => {
-                    let (low, high) = code_range(prefix);
-                    format!(
-                        "s.rowid IN (SELECT statement FROM statement_codes
-                           WHERE role = 'speaker' AND code >= ?{} AND code < ?{})",
-                        bind(low),
-                        bind(high)
-                    )
-                }
+                ActorFilter::CodePrefix(prefix) => format!(
+                    "s.rowid IN (SELECT statement FROM statement_codes
+                       WHERE role = 'speaker' AND {})",
+                    code_prefix_condition("code", prefix, &mut bind)
+                ),
                 ActorFilter::Name(name) => format!(
                     "s.speaker_actor IS NULL AND s.speaker_name = ?{} COLLATE NOCASE",
                     bind(name.clone())
@@ -124,15 +120,11 @@ impl Store {
                        WHERE b.statement = s.rowid AND b.actor = ?{})",
                     bind(id.clone())
                 ),
-                ActorFilter::CodePrefix(prefix) => {
-                    let (low, high) = code_range(prefix);
-                    format!(
-                        "s.rowid IN (SELECT statement FROM statement_codes
-                           WHERE role = 'about' AND code >= ?{} AND code < ?{})",
-                        bind(low),
-                        bind(high)
-                    )
-                }
+                ActorFilter::CodePrefix(prefix) => format!(
+                    "s.rowid IN (SELECT statement FROM statement_codes
+                       WHERE role = 'about' AND {})",
+                    code_prefix_condition("code", prefix, &mut bind)
+                ),
                 // `about` lists linked actors only: a name that links to none
                 // cannot be among them.
                 ActorFilter::Name(_) => "0".to_string(),
