@@ -67,6 +67,9 @@ pub enum EvalKind {
     /// Actor linking: which actor each mention is, against gold JSON Lines of
     /// `{article, start, end, actor, code, kind}` (see gold/actors/README.md).
     Actors(GoldArticles),
+    /// Story grouping against the headings of Wikipedia's current-events items
+    /// (BCubed), beside a TF-IDF single-pass baseline.
+    Stories(crate::eval_stories::StoryCheck),
 }
 
 /// Gold over articles: the annotations, and the articles they point into.
@@ -205,6 +208,7 @@ pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
         EvalKind::Quotes(args) => crate::eval_quotes::eval_quotes(args)?,
         EvalKind::Events(args) => crate::eval_events::eval_events(args)?,
         EvalKind::Actors(args) => crate::eval_actors::eval_actors(args)?,
+        EvalKind::Stories(check) => crate::eval_stories::eval_stories(check)?,
         EvalKind::Ner { gold, model } => {
             let loaded = model
                 .as_deref()

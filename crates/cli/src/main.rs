@@ -14,6 +14,7 @@ mod eval_actors;
 mod eval_events;
 mod eval_quotes;
 mod eval_split;
+mod eval_stories;
 mod events;
 mod export;
 mod ingest;

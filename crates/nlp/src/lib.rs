@@ -1,25 +1,19 @@
-//! The language layer: where words and sentences are in an article's text.
+//! The language layer: tags, dependencies, names and lemmas over an article's words.
 //!
 //! # Design
 //!
-//! * **Standoff, in bytes, checked at the edge.** Layers here are byte ranges into the
-//!   text they were computed from (cheap to make and slice in Rust); the `Document` in
-//!   `dateline-core` converts them to the contract's code-point spans, so that
-//!   conversion happens in exactly one place.
-//! * **UD conventions.** Tokens follow Universal Dependencies English (EWT): clitics
-//!   split (`do|n't`, `Elena|'s`), punctuation and most hyphens split, abbreviations
-//!   (`U.S.`, `Mr.`, `Jan.`), numbers, URLs, e-mail addresses and hashtags kept whole.
-//!   That is what the taggers and parser of the next layers are trained on, so
-//!   agreeing with it is measured (`dateline eval tokens`), not assumed.
-//! * **Rules, not a model.** Tokenisation and sentence splitting are deterministic
-//!   rules with small word lists; they run at hundreds of MB/s and need no training.
+//! * **Tokens and sentences come from `dateline-text`** (rules, re-exported here), so
+//!   every model reads the same words the read side splits.
+//! * **Standoff, in bytes.** Layers here are byte ranges into the text they were
+//!   computed from; the `Document` in `dateline-core` converts them to the contract's
+//!   code-point spans, so that conversion happens in exactly one place.
+//! * **Averaged perceptrons with models compiled in**, each reproducible by
+//!   `dateline train` and scored by `dateline eval`.
 //!
 //! # Invariants
 //!
-//! * Tokens are non-empty, in text order, never overlap, and never contain whitespace.
-//! * Sentences are non-empty ranges that start and end on token boundaries and cover
-//!   every token exactly once.
-//! * Pure functions of the text: no I/O, no global state.
+//! * Pure functions of the text and the model: no I/O after loading, no global state
+//!   beyond the lazily loaded shipped models.
 
 /// Defines `pub fn shipped() -> &'static $model`: the model in `data/models/$file`,
 /// compiled into the binary (an installed `dateline` needs no data files) and loaded
@@ -49,27 +43,6 @@ pub mod lemmatizer;
 pub mod ner;
 pub mod parser;
 mod perceptron;
-mod sentences;
 pub mod tagger;
-mod tokenize;
 
-pub use sentences::{MAX_SENTENCE_TOKENS, split_sentences};
-pub use tokenize::tokenize;
-
-/// A half-open byte range `[start, end)` into the text it was computed from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ByteSpan {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl ByteSpan {
-    pub fn new(start: usize, end: usize) -> Self {
-        Self { start, end }
-    }
-
-    /// The text this span covers.
-    pub fn of<'t>(&self, text: &'t str) -> &'t str {
-        &text[self.start..self.end]
-    }
-}
+pub use dateline_text::{ByteSpan, MAX_SENTENCE_TOKENS, split_sentences, tokenize};

@@ -1,0 +1,277 @@
+//! Single-pass story clustering: each article, in (date, id) order, joins the active
+//! story whose centroid it is most like, or starts a new one.
+
+use dateline_core::Date;
+use rustc_hash::FxHashMap;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::terms::{DocumentFrequencies, TermWeights, Vector, term_counts};
+
+/// What an article brings to clustering.
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'a> {
+    pub id: &'a str,
+    pub date: Date,
+    /// Title and text, as one string (the title, when there is one, first).
+    pub text: &'a str,
+    /// Ids of the actors the article's mentions link to (each once).
+    pub actors: &'a [String],
+}
+
+/// The choices of a clustering run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StoryConfig {
+    pub terms: TermWeights,
+    /// The count each linked actor adds as a term of its own (0: actors not used).
+    pub actor_weight: f32,
+    /// The least cosine between an article and a story's centroid for it to join.
+    pub threshold: f32,
+    /// A story that no article joined for this many days is closed (0: never).
+    pub active_days: i32,
+    /// A centroid keeps this many of its heaviest terms (0: all). Long-running
+    /// stories otherwise collect every word ever written about them and drift.
+    pub centroid_terms: usize,
+}
+
+impl StoryConfig {
+    /// The classic TF-IDF single-pass clusterer (Allan et al., topic detection and
+    /// tracking): plain words, whole centroids, no time limit. Its threshold is the
+    /// best on the dev headings (`dateline eval stories --split dev --tune`).
+    pub const BASELINE: StoryConfig = StoryConfig {
+        terms: TermWeights::PLAIN,
+        actor_weight: 0.0,
+        threshold: 0.20,
+        active_days: 0,
+        centroid_terms: 0,
+    };
+
+    /// Ours: names and name pairs weigh more, linked actors and their countries are
+    /// terms, centroids keep their heaviest terms, stories close after a quiet spell.
+    /// Chosen on the dev headings (`dateline eval stories --split dev --tune`).
+    pub const DEFAULT: StoryConfig = StoryConfig {
+        terms: TermWeights {
+            name: 2.0,
+            name_pair: 2.0,
+        },
+        actor_weight: 2.0,
+        threshold: 0.15,
+        active_days: 120,
+        centroid_terms: 30,
+    };
+}
+
+struct StoryState {
+    centroid: FxHashMap<u64, f32>,
+    norm2: f32,
+    last_day: i32,
+}
+
+/// The state of one single pass. Feed it articles in (date, id) order: an article's
+/// story then depends only on the articles before it, so the stories as of a day are
+/// the same whatever arrives later.
+pub struct Clusterer {
+    config: StoryConfig,
+    frequencies: DocumentFrequencies,
+    stories: Vec<StoryState>,
+    /// Term → the stories whose centroid holds (or held) it.
+    postings: FxHashMap<u64, Vec<u32>>,
+    /// Per story, the last article that looked at it (to count it once).
+    seen: Vec<u32>,
+    added: u32,
+}
+
+impl Clusterer {
+    pub fn new(config: StoryConfig) -> Self {
+        Clusterer {
+            config,
+            frequencies: DocumentFrequencies::default(),
+            stories: Vec::new(),
+            postings: FxHashMap::default(),
+            seen: Vec::new(),
+            added: 0,
+        }
+    }
+
+    /// The weighted unit vector of an article (after counting it in the frequencies).
+    fn vector(&mut self, item: &Item) -> Vector {
+        let mut counts = term_counts(item.text, self.config.terms);
+        if self.config.actor_weight > 0.0 {
+            for actor in item.actors {
+                let term = xxh3_64(format!("actor:{actor}").as_bytes());
+                match counts.binary_search_by_key(&term, |&(t, _)| t) {
+                    Ok(at) => counts[at].1 += self.config.actor_weight,
+                    Err(at) => counts.insert(at, (term, self.config.actor_weight)),
+                }
+            }
+        }
+        self.frequencies.add(&counts);
+        self.frequencies.weigh(&counts)
+    }
+
+    /// Adds an article; returns the index of its story (a new story's index is the
+    /// number of stories before it).
+    pub fn add(&mut self, item: &Item) -> usize {
+        let vector = self.vector(item);
+        let day = day_number(item.date);
+        self.added += 1;
+        let stamp = self.added;
+        let mut best: Option<(usize, f32)> = None;
+        for &(term, _) in &vector {
+            let Some(stories) = self.postings.get(&term) else {
+                continue;
+            };
+            for &story in stories {
+                let story = story as usize;
+                if self.seen[story] == stamp {
+                    continue;
+                }
+                self.seen[story] = stamp;
+                let state = &self.stories[story];
+                if self.config.active_days > 0 && day - state.last_day > self.config.active_days {
+                    continue;
+                }
+                let score = similarity(&vector, state);
+                if best.is_none_or(|(_, s)| score > s) {
+                    best = Some((story, score));
+                }
+            }
+        }
+        let story = match best {
+            Some((story, score)) if score >= self.config.threshold => story,
+            _ => {
+                self.stories.push(StoryState {
+                    centroid: FxHashMap::default(),
+                    norm2: 0.0,
+                    last_day: day,
+                });
+                self.seen.push(stamp);
+                self.stories.len() - 1
+            }
+        };
+        self.join(story, &vector, day);
+        story
+    }
+
+    fn join(&mut self, story: usize, vector: &[(u64, f32)], day: i32) {
+        let state = &mut self.stories[story];
+        state.last_day = state.last_day.max(day);
+        for &(term, weight) in vector {
+            let entry = state.centroid.entry(term).or_insert_with(|| {
+                self.postings.entry(term).or_default().push(story as u32);
+                0.0
+            });
+            state.norm2 += 2.0 * *entry * weight + weight * weight;
+            *entry += weight;
+        }
+        let keep = self.config.centroid_terms;
+        if keep > 0 && state.centroid.len() > 2 * keep {
+            let mut terms: Vec<(u64, f32)> = state.centroid.drain().collect();
+            terms.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            terms.truncate(keep);
+            state.norm2 = terms.iter().map(|(_, w)| w * w).sum();
+            state.centroid.extend(terms);
+        }
+    }
+
+    pub fn stories(&self) -> usize {
+        self.stories.len()
+    }
+}
+
+fn similarity(vector: &[(u64, f32)], story: &StoryState) -> f32 {
+    if story.norm2 <= 0.0 {
+        return 0.0;
+    }
+    let dot: f32 = vector
+        .iter()
+        .filter_map(|(term, weight)| story.centroid.get(term).map(|c| c * weight))
+        .sum();
+    dot / story.norm2.sqrt()
+}
+
+/// Days since 1970-01-01.
+pub(crate) fn day_number(date: Date) -> i32 {
+    let epoch = jiff::civil::date(1970, 1, 1);
+    date.since(epoch).map(|span| span.get_days()).unwrap_or(0)
+}
+
+/// Clusters articles already in (date, id) order; the story of each, as the index of
+/// its first article.
+pub fn cluster(items: &[Item], config: StoryConfig) -> Vec<usize> {
+    let mut clusterer = Clusterer::new(config);
+    let mut first_of_story: Vec<usize> = Vec::new();
+    items
+        .iter()
+        .enumerate()
+        .map(|(at, item)| {
+            let story = clusterer.add(item);
+            if story == first_of_story.len() {
+                first_of_story.push(at);
+            }
+            first_of_story[story]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item<'a>(id: &'a str, date: &str, text: &'a str) -> Item<'a> {
+        Item {
+            id,
+            date: date.parse().unwrap(),
+            text,
+            actors: &[],
+        }
+    }
+
+    #[test]
+    fn articles_about_one_thing_share_a_story_and_others_do_not() {
+        let items = [
+            item(
+                "a",
+                "2031-03-01",
+                "Floods in Veldmark displace thousands along the Orlen river.",
+            ),
+            item(
+                "b",
+                "2031-03-02",
+                "Hesselwyn parliament elects a new speaker after a long vote.",
+            ),
+            item(
+                "c",
+                "2031-03-03",
+                "Orlen river floods in Veldmark reach the capital, thousands displaced.",
+            ),
+        ];
+        let stories = cluster(&items, StoryConfig::DEFAULT);
+        assert_eq!(stories, vec![0, 1, 0]);
+    }
+
+    #[test]
+    fn a_story_quiet_for_longer_than_its_active_days_is_closed() {
+        let items = [
+            item(
+                "a",
+                "2031-01-01",
+                "Floods in Veldmark displace thousands along the Orlen river.",
+            ),
+            item(
+                "b",
+                "2031-12-01",
+                "Orlen river floods in Veldmark displace thousands again.",
+            ),
+        ];
+        let config = StoryConfig {
+            active_days: 30,
+            ..StoryConfig::DEFAULT
+        };
+        assert_eq!(cluster(&items, config), vec![0, 1]);
+        let config = StoryConfig {
+            active_days: 0,
+            ..StoryConfig::DEFAULT
+        };
+        assert_eq!(cluster(&items, config), vec![0, 0]);
+    }
+}
