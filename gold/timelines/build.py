@@ -10,6 +10,7 @@ Selection rule (see README.md): an item belongs to a topic iff
 Articles are ordered by (date, id). Standard library only.
 """
 import argparse
+import shutil
 import gzip
 import json
 import os
@@ -36,10 +37,11 @@ def main():
     ap.add_argument("--cep", required=True, help="path to cep_2002-2026.jsonl.gz (or .jsonl)")
     ap.add_argument("--out", required=True, help="output directory")
     ap.add_argument("--topics", default=os.path.join(here, "topics.json"))
+    ap.add_argument("--split", choices=["dev", "test"], help="only the topics of this split")
     args = ap.parse_args()
 
     with open(args.topics, encoding="utf-8") as fh:
-        topics = json.load(fh)
+        topics = [t for t in json.load(fh) if args.split in (None, t["split"])]
     prepared = []
     for t in topics:
         prepared.append((
@@ -65,8 +67,9 @@ def main():
                     title_n = normalize(item.get("title") or "")
                     text_l = (item.get("text") or "").lower()
                 if title_n in heads or any(k in text_l for k in kws):
-                    acc.append({"id": item["id"], "date": date,
-                                "title": item.get("title"), "text": item.get("text")})
+                    # The heading is left out: it names the story, which is what a
+                    # system is asked to find.
+                    acc.append({"id": item["id"], "date": date, "text": item.get("text")})
 
     os.makedirs(args.out, exist_ok=True)
     for t, _, _, acc in prepared:
@@ -79,6 +82,9 @@ def main():
         with open(os.path.join(d, "keywords.json"), "w", encoding="utf-8") as out:
             json.dump(t["keywords"], out, ensure_ascii=False)
             out.write("\n")
+        # The gold timelines beside the articles: OUT is a complete news-tls layout.
+        shutil.copyfile(os.path.join(here, t["topic"], "timelines.jsonl"),
+                        os.path.join(d, "timelines.jsonl"))
         print(f"{t['topic']}\t{t['split']}\t{len(acc)}")
     return 0
 

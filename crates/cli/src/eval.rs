@@ -70,6 +70,9 @@ pub enum EvalKind {
     /// Story grouping against the headings of Wikipedia's current-events items
     /// (BCubed), beside a TF-IDF single-pass baseline.
     Stories(crate::eval_stories::StoryCheck),
+    /// Timeline summaries in the news-tls layout and protocol (date F1 here; the
+    /// alignment ROUGE from `benches/tilse/score.py` over `--out`).
+    Timelines(crate::eval_timelines::TimelineDataset),
 }
 
 /// Gold over articles: the annotations, and the articles they point into.
@@ -209,6 +212,7 @@ pub fn run(kind: &EvalKind) -> anyhow::Result<ExitCode> {
         EvalKind::Events(args) => crate::eval_events::eval_events(args)?,
         EvalKind::Actors(args) => crate::eval_actors::eval_actors(args)?,
         EvalKind::Stories(check) => crate::eval_stories::eval_stories(check)?,
+        EvalKind::Timelines(dataset) => crate::eval_timelines::eval_timelines(dataset)?,
         EvalKind::Ner { gold, model } => {
             let loaded = model
                 .as_deref()

@@ -15,6 +15,7 @@ mod eval_events;
 mod eval_quotes;
 mod eval_split;
 mod eval_stories;
+mod eval_timelines;
 mod events;
 mod export;
 mod ingest;

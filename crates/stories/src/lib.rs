@@ -22,7 +22,9 @@
 
 mod bcubed;
 mod cluster;
+mod summarize;
 pub mod terms;
 
 pub use bcubed::{BCubed, bcubed};
 pub use cluster::{Clusterer, Item, StoryConfig, cluster};
+pub use summarize::{DatedSummary, Pick, Source, SummaryRequest, summarize};
