@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use dateline_core::{Article, Date};
-use dateline_stories::{BCubed, Item, StoryConfig, bcubed, cluster};
+use dateline_stories::{BCubed, Item, StoryConfig, actor_terms, bcubed, cluster};
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
@@ -176,25 +176,9 @@ fn linked_actors(items: &[(String, Date, String)]) -> Vec<Vec<String>> {
                 meta: None,
             };
             let extraction = dateline_extract::extract_with(article, dictionaries);
-            story_actors(&extraction.mentions)
+            actor_terms(&extraction.mentions)
         })
         .collect()
-}
-
-/// What clustering reads of an article's actor layer: the actors its mentions link
-/// to and the countries of their codes (the first three letters of a CAMEO code:
-/// "Aleppo", "the Syrian army" and "Assad" all say SYR).
-pub(crate) fn story_actors(mentions: &[dateline_core::Mention]) -> Vec<String> {
-    let mut terms = BTreeSet::new();
-    for mention in mentions {
-        if let Some(actor) = &mention.actor_id {
-            terms.insert(actor.clone());
-        }
-        if let Some(code) = mention.code.as_deref().and_then(|c| c.get(..3)) {
-            terms.insert(format!("country:{code}"));
-        }
-    }
-    terms.into_iter().collect()
 }
 
 fn score(sample: &Sample, actors: &[Vec<String>], config: StoryConfig) -> (BCubed, usize, f64) {

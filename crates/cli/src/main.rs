@@ -23,6 +23,7 @@ mod load;
 mod search;
 mod serve;
 mod statements;
+mod stories;
 mod terminal;
 mod train;
 mod train_event_layer;
@@ -287,6 +288,50 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Evolving stories: articles grouped as they arrived (as of a day), newest first.
+    Stories {
+        /// Only what had been published by the end of this day.
+        #[arg(long, value_parser = parse_day)]
+        as_of: Option<Date>,
+        /// Only stories with an article holding every word of this.
+        #[arg(long)]
+        query: Option<String>,
+        /// JSON Lines on stdout (one story a line) instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// One story: its title, dates, actors and articles (by the story's id or any of
+    /// its articles' ids).
+    Story {
+        id: String,
+        #[arg(long, value_parser = parse_day)]
+        as_of: Option<Date>,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// A dated timeline summary of a story or a query: the key dates and, per date,
+    /// the sentences that best say what happened, each with its article, outlet,
+    /// statements and events (JSON Lines, one date a line).
+    Summarize {
+        #[arg(long, required_unless_present = "query", conflicts_with = "query")]
+        story: Option<String>,
+        #[arg(long)]
+        query: Option<String>,
+        #[command(flatten)]
+        window: WindowArgs,
+        /// How many dates.
+        #[arg(long, default_value_t = 10)]
+        dates: usize,
+        /// How many sentences per date.
+        #[arg(long, default_value_t = 2)]
+        sentences: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// HTTP API and web UI on the store (Ctrl-C stops it).
     Serve {
         /// Address to listen on; port 0 picks a free one.
@@ -423,6 +468,26 @@ fn main() -> ExitCode {
             json,
             db,
         } => serve::timeline(&actor, with, topic, &window, json, &db.db),
+        Command::Stories {
+            as_of,
+            query,
+            json,
+            db,
+        } => stories::list(as_of, query, json, &db.db),
+        Command::Story {
+            id,
+            as_of,
+            json,
+            db,
+        } => stories::show(&id, as_of, json, &db.db),
+        Command::Summarize {
+            story,
+            query,
+            window,
+            dates,
+            sentences,
+            db,
+        } => stories::summarize(story, query, &window, dates, sentences, &db.db),
         Command::Serve {
             addr,
             token,

@@ -10,6 +10,8 @@
 //! * **Timelines** gather an actor's (or a pair's) statements and events from the
 //!   store and hand them to `dateline-timeline`, which is pure.
 //! * **Annotated articles** are an article with every layer stored for it.
+//! * **Stories and summaries** ([`stories`], [`summarize_story`]) cluster and
+//!   summarise the window's articles with `dateline-stories`, which is pure.
 //!
 //! # Invariants
 //!
@@ -20,6 +22,12 @@
 //! * No formatting for people: callers print or serialise.
 
 use std::collections::HashMap;
+
+mod stories;
+pub use stories::{
+    StoriesRequest, Story, SummarizeRequest, SummaryDate, SummaryOf, SummarySentence, stories,
+    story, summarize_story,
+};
 
 use dateline_core::{Article, Event, Mention, Statement};
 use dateline_store::{ActorFilter, DateWindow, EventQuery, StatementQuery, Store, StoreError};

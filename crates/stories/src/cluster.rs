@@ -14,7 +14,8 @@ pub struct Item<'a> {
     pub date: Date,
     /// Title and text, as one string (the title, when there is one, first).
     pub text: &'a str,
-    /// Ids of the actors the article's mentions link to (each once).
+    /// Ids of the actors the article's mentions link to, and their countries
+    /// ([`actor_terms`]).
     pub actors: &'a [String],
 }
 
@@ -187,6 +188,22 @@ fn similarity(vector: &[(u64, f32)], story: &StoryState) -> f32 {
         .filter_map(|(term, weight)| story.centroid.get(term).map(|c| c * weight))
         .sum();
     dot / story.norm2.sqrt()
+}
+
+/// What clustering reads of an article's actor layer ([`Item::actors`]): the actors
+/// its mentions link to and the countries of their codes (the first three letters of
+/// a CAMEO code: "Aleppo", "the Syrian army" and "Assad" all say SYR).
+pub fn actor_terms(mentions: &[dateline_core::Mention]) -> Vec<String> {
+    let mut terms = std::collections::BTreeSet::new();
+    for mention in mentions {
+        if let Some(actor) = &mention.actor_id {
+            terms.insert(actor.clone());
+        }
+        if let Some(code) = mention.code.as_deref().and_then(|c| c.get(..3)) {
+            terms.insert(format!("country:{code}"));
+        }
+    }
+    terms.into_iter().collect()
 }
 
 /// Days since 1970-01-01.
