@@ -216,7 +216,34 @@ fn answers(store: &Store, window: DateWindow) -> Value {
                     .collect()
             })
             .collect();
+    // Stories: membership and titles; summaries of each story and of a query.
+    let as_of = window.as_of;
+    let stories = dateline_query::stories(
+        store,
+        &dateline_query::StoriesRequest {
+            as_of,
+            query: None,
+            members: true,
+        },
+    )
+    .unwrap();
+    let summaries: Vec<Value> = stories
+        .iter()
+        .map(|s| dateline_query::SummaryOf::Story(s.id.clone()))
+        .chain([dateline_query::SummaryOf::Query("talks".into())])
+        .map(|of| {
+            let request = dateline_query::SummarizeRequest {
+                of,
+                window,
+                dates: 3,
+                sentences: 2,
+            };
+            serde_json::to_value(dateline_query::summarize_story(store, &request).unwrap()).unwrap()
+        })
+        .collect();
     json!({
+        "stories": stories,
+        "summaries": summaries,
         "articles": article_ids,
         "statements": statements,
         "events": events,
