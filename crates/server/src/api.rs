@@ -33,6 +33,8 @@ pub fn routes(app: Arc<App>) -> Router {
         .route(routes::ACTORS.path, get(actors))
         .route(routes::ACTOR.path, get(actor))
         .route(routes::TIMELINE.path, get(timeline))
+        .route(routes::STORIES.path, get(stories))
+        .route(routes::STORY.path, get(story))
         .route("/", get(|| asset("text/html; charset=utf-8", INDEX_HTML)))
         .route(
             "/assets/app.js",
@@ -347,6 +349,41 @@ async fn timeline(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
             window: p.window(),
         };
         Ok(dateline_query::timeline(store, &request)?)
+    })
+    .await
+}
+
+async fn stories(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
+    run(app, &routes::STORIES, pairs, |store, p| {
+        let request = dateline_query::StoriesRequest {
+            as_of: p.window().as_of,
+            query: p.text("q"),
+            members: false,
+        };
+        let mut stories = dateline_query::stories(store, &request)?;
+        stories.truncate(p.limit());
+        Ok(json!({ "items": stories }))
+    })
+    .await
+}
+
+async fn story(State(app): State<Arc<App>>, id: PathId, pairs: Pairs) -> Response {
+    let id = match path_id(id) {
+        Ok(id) => id,
+        Err(response) => return *response,
+    };
+    run(app, &routes::STORY, pairs, move |store, p| {
+        let window = p.window();
+        let story = dateline_query::story(store, &id, window.as_of)?
+            .ok_or_else(|| not_found(format!("no story {id:?} as of the window's end")))?;
+        let request = dateline_query::SummarizeRequest {
+            of: dateline_query::SummaryOf::Story(story.id.clone()),
+            window,
+            dates: p.count("dates", 10),
+            sentences: p.count("sentences", 2),
+        };
+        let summary = dateline_query::summarize_story(store, &request)?.unwrap_or_default();
+        Ok(json!({ "story": story, "summary": summary }))
     })
     .await
 }

@@ -99,6 +99,14 @@ impl Params {
             .unwrap_or(DEFAULT_LIMIT)
     }
 
+    /// A [`Kind::Limit`] parameter other than `limit`, `default` when absent.
+    pub fn count(&self, name: &str, default: usize) -> usize {
+        self.values
+            .get(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+
     /// A [`Kind::Flag`] parameter, `default` when absent.
     pub fn flag(&self, name: &str, default: bool) -> bool {
         self.values.get(name).map_or(default, |v| v == "true")

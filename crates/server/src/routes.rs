@@ -240,6 +240,40 @@ pub const TIMELINE: Route = Route {
     paged: false,
 };
 
+pub const STORIES: Route = Route {
+    path: "/api/stories",
+    summary: "Evolving stories as of a day (articles grouped as they arrived), the most recently active first.",
+    params: &[
+        param(
+            "q",
+            Kind::Text,
+            "Only stories with an article holding every word of this.",
+        ),
+        AS_OF,
+        param("limit", Kind::Limit, "Most stories listed (default 50)."),
+    ],
+    paged: false,
+};
+
+pub const STORY: Route = Route {
+    path: "/api/stories/{id}",
+    summary: "One story as of a day (by its id or any of its articles' ids), with its article ids, and its dated timeline summary.",
+    params: &[
+        AS_OF,
+        param(
+            "dates",
+            Kind::Limit,
+            "How many dates the summary picks (default 10).",
+        ),
+        param(
+            "sentences",
+            Kind::Limit,
+            "How many sentences per date (default 2).",
+        ),
+    ],
+    paged: false,
+};
+
 pub const POST_ARTICLES: Route = Route {
     path: "/api/articles",
     summary: "Ingest articles (JSON Lines body, one article a line); needs `Authorization: Bearer TOKEN` and a server started with --token.",
@@ -248,8 +282,9 @@ pub const POST_ARTICLES: Route = Route {
 };
 
 /// Every GET route, in the order the document lists them.
-pub const GET_ROUTES: [Route; 11] = [
-    HEALTH, STATUS, OPENAPI, ARTICLES, ARTICLE, SEARCH, STATEMENTS, EVENTS, ACTORS, ACTOR, TIMELINE,
+pub const GET_ROUTES: [Route; 13] = [
+    HEALTH, STATUS, OPENAPI, ARTICLES, ARTICLE, SEARCH, STATEMENTS, EVENTS, ACTORS, ACTOR,
+    TIMELINE, STORIES, STORY,
 ];
 
 /// The OpenAPI 3.1 document of the API, built from the route table.
