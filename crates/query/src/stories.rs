@@ -207,6 +207,8 @@ pub enum SummaryOf {
     Story(String),
     /// Articles whose title or text holds every word of the query.
     Query(String),
+    /// These articles (a story already looked up: its `members`).
+    Articles(Vec<String>),
 }
 
 /// What `summarize` asks.

@@ -377,7 +377,7 @@ async fn story(State(app): State<Arc<App>>, id: PathId, pairs: Pairs) -> Respons
         let story = dateline_query::story(store, &id, window.as_of)?
             .ok_or_else(|| not_found(format!("no story {id:?} as of the window's end")))?;
         let request = dateline_query::SummarizeRequest {
-            of: dateline_query::SummaryOf::Story(story.id.clone()),
+            of: dateline_query::SummaryOf::Articles(story.members.clone()),
             window,
             dates: p.count("dates", 10),
             sentences: p.count("sentences", 2),

@@ -61,6 +61,13 @@ impl StoryConfig {
     };
 }
 
+/// How many of the most overlapping stories get an exact cosine.
+const EXACT_CANDIDATES: usize = 24;
+/// A term held by more active stories than this finds no candidates.
+const MAX_POSTINGS: usize = 64;
+/// Postings are pruned after every this many articles.
+const PRUNE_EVERY: u32 = 2048;
+
 struct StoryState {
     centroid: FxHashMap<u64, f32>,
     norm2: f32,
@@ -76,8 +83,9 @@ pub struct Clusterer {
     stories: Vec<StoryState>,
     /// Term → the stories whose centroid holds (or held) it.
     postings: FxHashMap<u64, Vec<u32>>,
-    /// Per story, the last article that looked at it (to count it once).
-    seen: Vec<u32>,
+    /// Per story, the current article's weight on the words it holds (scratch,
+    /// zero between articles).
+    overlap: Vec<f32>,
     added: u32,
 }
 
@@ -88,7 +96,7 @@ impl Clusterer {
             frequencies: DocumentFrequencies::default(),
             stories: Vec::new(),
             postings: FxHashMap::default(),
-            seen: Vec::new(),
+            overlap: Vec::new(),
             added: 0,
         }
     }
@@ -115,26 +123,39 @@ impl Clusterer {
         let vector = self.vector(item);
         let day = day_number(item.date);
         self.added += 1;
-        let stamp = self.added;
-        let mut best: Option<(usize, f32)> = None;
-        for &(term, _) in &vector {
+        // First a cheap overlap (the article's weight on the words a story holds),
+        // then the exact cosine for the stories that overlap most.
+        let mut touched: Vec<usize> = Vec::new();
+        for &(term, weight) in &vector {
             let Some(stories) = self.postings.get(&term) else {
                 continue;
             };
+            // A word in many active stories tells none apart (and would make each
+            // article look at every story); the article's rarer words find them.
+            if stories.len() > MAX_POSTINGS {
+                continue;
+            }
             for &story in stories {
                 let story = story as usize;
-                if self.seen[story] == stamp {
-                    continue;
+                if self.overlap[story] == 0.0 {
+                    let state = &self.stories[story];
+                    if self.config.active_days > 0 && day - state.last_day > self.config.active_days {
+                        continue;
+                    }
+                    touched.push(story);
                 }
-                self.seen[story] = stamp;
-                let state = &self.stories[story];
-                if self.config.active_days > 0 && day - state.last_day > self.config.active_days {
-                    continue;
-                }
-                let score = similarity(&vector, state);
-                if best.is_none_or(|(_, s)| score > s) {
-                    best = Some((story, score));
-                }
+                self.overlap[story] += weight;
+            }
+        }
+        let mut ranked: Vec<(f32, usize)> = touched.iter().map(|&s| (self.overlap[s], s)).collect();
+        touched.iter().for_each(|&s| self.overlap[s] = 0.0);
+        ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.truncate(EXACT_CANDIDATES);
+        let mut best: Option<(usize, f32)> = None;
+        for (_, story) in ranked {
+            let score = similarity(&vector, &self.stories[story]);
+            if best.is_none_or(|(b, s)| score > s || (score == s && story < b)) {
+                best = Some((story, score));
             }
         }
         let story = match best {
@@ -145,12 +166,29 @@ impl Clusterer {
                     norm2: 0.0,
                     last_day: day,
                 });
-                self.seen.push(stamp);
+                self.overlap.push(0.0);
                 self.stories.len() - 1
             }
         };
         self.join(story, &vector, day);
+        if self.added % PRUNE_EVERY == 0 {
+            self.prune(day);
+        }
         story
+    }
+
+    /// Drops from the postings the stories closed by `day` (articles come in date
+    /// order, so a closed story never reopens) and terms a centroid no longer holds.
+    fn prune(&mut self, day: i32) {
+        let active_days = self.config.active_days;
+        let stories = &self.stories;
+        self.postings.retain(|term, list| {
+            list.retain(|&story| {
+                let state = &stories[story as usize];
+                (active_days == 0 || day - state.last_day <= active_days) && state.centroid.contains_key(term)
+            });
+            !list.is_empty()
+        });
     }
 
     fn join(&mut self, story: usize, vector: &[(u64, f32)], day: i32) {

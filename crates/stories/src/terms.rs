@@ -86,7 +86,7 @@ pub fn term_counts(text: &str, weights: TermWeights) -> Vector {
 /// The term a lower-cased word stands for, or `None` for a word that says nothing
 /// about what a text is about.
 fn keep(word: &str) -> Option<&str> {
-    if word.len() < 2 || word.bytes().all(|b| b.is_ascii_digit()) || STOP_WORDS.contains(&word) {
+    if word.len() < 2 || word.bytes().all(|b| b.is_ascii_digit()) || is_stop_word(word) {
         return None;
     }
     // A plural and its singular are one term ("protests", "protest"); "ss", "us" and
@@ -103,6 +103,11 @@ fn keep(word: &str) -> Option<&str> {
         _ => word,
     };
     Some(stem)
+}
+
+fn is_stop_word(word: &str) -> bool {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| STOP_WORDS.iter().copied().collect()).contains(word)
 }
 
 /// Function words and the verbs of reporting that every news text uses.
