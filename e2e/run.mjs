@@ -331,7 +331,112 @@ async function uiChecks(page, indexResponse) {
     return `${how}: ${dots} dots, ${entries} entries, ${shifts} stance-shift marks, ${outlets} outlet counts`;
   });
 
-  // 5. As-of slider.
+  // 5. Stories.
+  let stories = 0;
+  await check('the stories view lists at least one story', async () => {
+    await gotoHash(page, '#/stories', 'stories');
+    const box = await errorBox(page);
+    assert(!box.visible, 'error: ' + box.text);
+    stories = await count(page, '#stories .story-item');
+    await shot(page, 'stories.png');
+    assert(stories >= 1, 'no .story-item');
+    const bad = await page.$$eval('#stories .story-item', (els) => els
+      .filter((li) => !/^#\/story\/./.test(li.querySelector('a.story-title')?.getAttribute('href') || '')
+        || !li.querySelector('.story-dates time') || !/\d+ articles?/.test(li.querySelector('.story-count')?.textContent || ''))
+      .map((li) => li.dataset.id));
+    assert(!bad.length, 'stories without a story link, dates or an article count: ' + bad.slice(0, 3).join(', '));
+    const current = await page.$eval('#nav-stories', (a) => a.classList.contains('current'));
+    assert(current, 'the Stories nav entry is not marked current');
+    const xss = await page.evaluate(() => typeof window.__xss);
+    assert(xss === 'undefined', 'window.__xss was set');
+    const actors = await count(page, '#stories .story-actors a.actor-link[href^="#/timeline?actor="]');
+    return `${stories} stories, ${actors} actor links`;
+  });
+
+  let storyOk = false;
+  await check('a story opens with its chart and a dated summary whose sentence opens its article', async () => {
+    assert(stories >= 1, 'no story to open');
+    // The story with the most articles: the richest summary and chart.
+    const nth = await page.$$eval('#stories .story-item', (els) => {
+      let best = 0;
+      els.forEach((li, i) => {
+        if (Number(li.dataset.articles) > Number(els[best].dataset.articles)) best = i;
+      });
+      return best + 1;
+    });
+    await clickAndWait(page, `#stories .story-item:nth-child(${nth}) a.story-title`, 'story');
+    const box = await errorBox(page);
+    assert(!box.visible, 'error: ' + box.text);
+    assert(/^#\/story\/./.test(await page.evaluate(() => location.hash)), 'not on a #/story/ route');
+    assert((await text(page, '#story-title')).trim(), 'no story title');
+    assert(await page.$('svg#story-chart'), 'no svg#story-chart');
+    const bars = await count(page, 'svg#story-chart .story-bar');
+    const marks = await count(page, 'svg#story-chart .summary-mark');
+    const dates = await count(page, '#story-summary .summary-date');
+    const sentences = await count(page, '#story-summary .summary-sentence a.sentence-link');
+    await shot(page, 'story.png');
+    assert(bars >= 1, 'no .story-bar in the chart');
+    assert(marks === dates, `${marks} summary marks in the chart for ${dates} summary dates`);
+    const outside = await page.$$eval('svg#story-chart .summary-mark', (els) => {
+      const [, , w] = document.getElementById('story-chart').getAttribute('viewBox').split(' ').map(Number);
+      return els.map((c) => Number(c.getAttribute('cx'))).filter((x) => !(x > 0 && x < w));
+    });
+    assert(!outside.length, 'summary marks outside the chart at x = ' + outside.join(', '));
+    assert(sentences >= 1, 'no summary sentence with an article link');
+    const head = await page.$$eval('#story-summary .summary-date', (els) => els.map((e) => e.querySelector('h3')?.textContent || ''));
+    assert(head.every((t) => /^\d{4}-\d{2}-\d{2}$/.test(t.trim())), 'summary date headings are not dates: ' + head.join(', '));
+    storyOk = true;
+    const want = await page.$eval('#story-summary .summary-sentence', (li) => li.dataset.article);
+    await clickAndWait(page, '#story-summary .summary-sentence a.sentence-link', 'article');
+    const err = await errorBox(page);
+    assert(!err.visible, 'error on the article: ' + err.text);
+    const hash = await page.evaluate(() => location.hash);
+    const id = decodeURIComponent(hash.replace(/^#\/article\//, '').replace(/\?.*$/, ''));
+    assert(id === want, `opened ${id}, the sentence is from ${want}`);
+    assert(await page.$('#article-title'), 'no #article-title');
+    return `${bars} bars, ${marks} summary marks, ${dates} dates, ${sentences} sentences; opened ${id}`;
+  });
+
+  await check('as-of slider at the first date does not grow the story list and filters every API call', async () => {
+    await gotoHash(page, '#/stories', 'stories');
+    const before = await count(page, '#stories .story-item');
+    assert(!(await page.$eval('#as-of', (el) => el.disabled)), 'slider disabled (health has no first_date/last_date?)');
+    const mark = apiRequests.length;
+    await page.focus('#as-of');
+    await act(page, () => page.keyboard.press('Home'), 'stories');
+    const hash = await page.evaluate(() => location.hash);
+    const asOf = (/[?&]as_of=(\d{4}-\d{2}-\d{2})/.exec(hash) || [])[1];
+    assert(asOf, 'as_of not in the URL after moving the slider: ' + hash);
+    const box = await errorBox(page);
+    assert(!box.visible, 'error: ' + box.text);
+    const after = await count(page, '#stories .story-item');
+    assert(after <= before, `stories grew from ${before} to ${after}`);
+    const late = await page.$$eval('#stories .story-dates time', (els, d) => els.map((e) => e.textContent).filter((t) => t > d), asOf);
+    assert(!late.length, `stories dated after ${asOf}: ${late.join(', ')}`);
+    let opened = '';
+    if (after >= 1 && storyOk) {
+      // The story view's calls (story, date listing, actor names) must carry as_of too.
+      await clickAndWait(page, '#stories .story-item a.story-title', 'story');
+      const err = await errorBox(page);
+      assert(!err.visible, 'error on the story as of ' + asOf + ': ' + err.text);
+      const lateDays = await page.$$eval('#story-summary .summary-date', (els, d) => els.map((e) => e.dataset.date).filter((t) => t > d), asOf);
+      assert(!lateDays.length, `summary dates after ${asOf}: ${lateDays.join(', ')}`);
+      opened = ', opened one';
+    }
+    const missing = apiRequests.slice(mark).filter((r) => !r.url.includes('/api/health') && !/[?&]as_of=/.test(r.url));
+    assert(!missing.length, 'API calls without as_of: ' + missing.map((r) => r.url).join(' '));
+    await clickAndWait(page, '#as-of-clear', null);
+    assert(!(await page.evaluate(() => location.hash)).includes('as_of='), 'show-all did not clear as_of');
+    return `${before} → ${after} stories as of ${asOf}${opened}`;
+  });
+
+  await check('an unknown story id shows a 404 in the error box', async () => {
+    await gotoHash(page, '#/story/' + encodeURIComponent('no-such-story-e2e'), 'story');
+    const box = await errorBox(page);
+    assert(box.visible && /404/.test(box.text), 'no 404 in the error box: ' + box.text);
+  });
+
+  // 6. As-of slider.
   await check('as-of slider at the first date does not grow the results and filters every API call', async () => {
     await gotoHash(page, '#/search?q=' + encodeURIComponent(QUERY), 'search');
     const before = await count(page, '#results .result');
@@ -356,7 +461,7 @@ async function uiChecks(page, indexResponse) {
     return `${before} → ${after} hits as of ${asOf}`;
   });
 
-  // 6. XSS.
+  // 7. XSS.
   await check('hostile article text is shown as text, never run', async () => {
     await gotoHash(page, '#/search?q=' + encodeURIComponent(XSS_QUERY), 'search');
     const n = await count(page, '#results .result');
@@ -379,7 +484,7 @@ async function uiChecks(page, indexResponse) {
     assert(!bad.length, bad.join('; '));
   });
 
-  // 7. Errors.
+  // 8. Errors.
   await check('a 400 from the API is shown in the error box', async () => {
     await gotoHash(page, '#/search?q=x&from=notadate', 'search');
     const box = await errorBox(page);
@@ -402,9 +507,9 @@ async function uiChecks(page, indexResponse) {
   });
 
   await check('no unexpected console errors, CSP violations or 5xx during the run', async () => {
-    // The 400 and 404 checks make Chromium log "Failed to load resource" on purpose.
+    // The 400 and 404 checks (article, story) make Chromium log "Failed to load resource" on purpose.
     const expected = (e) => /Failed to load resource.*(400|404)/.test(e.text)
-      && (e.phase.startsWith('a 400') || e.phase.startsWith('an unknown article') || e.phase.startsWith('navigating back'));
+      && (e.phase.startsWith('a 400') || e.phase.startsWith('an unknown ') || e.phase.startsWith('navigating back'));
     const errs = consoleErrors.filter((e) => !expected(e));
     assert(!errs.length, errs.map((e) => `[${e.phase}] ${e.text}`).join(' | '));
     assert(!cspViolations.length, cspViolations.map((e) => `[${e.phase}] ${e.text}`).join(' | '));

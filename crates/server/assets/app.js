@@ -1,4 +1,4 @@
-// dateline web UI: search, annotated article, actor/dyad timeline, actors.
+// dateline web UI: search, annotated article, actor/dyad timeline, actors, stories.
 //
 // Plain JS, no build step. Served under a strict CSP (script-src 'self', no inline
 // styles), so everything here is built with createElement/textContent: stored text is
@@ -10,6 +10,8 @@
 //   #/article/ID               one article with its annotated spans
 //   #/timeline?actor=&with=&topic=
 //   #/actors?q=
+//   #/stories?q=               stories, the most recently active first
+//   #/story/ID                 one story: its dates, actors, articles per day and summary
 // Every route also takes as_of=YYYY-MM-DD, which is passed on to every API call.
 'use strict';
 
@@ -356,6 +358,7 @@
     window.scrollTo(0, 0);
     let name = 'search';
     let article = null;
+    let story = null;
     try {
       if (path === '/search' || path === '/') {
         await renderSearch(root, params, ctx);
@@ -374,6 +377,18 @@
       } else if (path === '/actors') {
         name = 'actors';
         await renderActors(root, params, ctx);
+      } else if (path === '/stories') {
+        name = 'stories';
+        await renderStories(root, params, ctx);
+      } else if ((story = /^\/story\/(.+)$/.exec(path))) {
+        name = 'story';
+        let id;
+        try {
+          id = decodeURIComponent(story[1]);
+        } catch {
+          id = story[1];
+        }
+        await renderStory(root, id, ctx);
       } else {
         name = 'unknown';
         append(root, h('h1', null, 'Page not found'), h('p', null, h('a', { href: routeHref('/search') }, 'Back to search')));
@@ -390,7 +405,8 @@
       }
     }
     if (ctx.alive()) {
-      for (const a of document.querySelectorAll('.nav a')) a.classList.toggle('current', a.id === 'nav-' + name);
+      const navName = name === 'story' ? 'stories' : name;
+      for (const a of document.querySelectorAll('.nav a')) a.classList.toggle('current', a.id === 'nav-' + navName);
     }
   }
 
@@ -1089,6 +1105,254 @@
         // The timeline itself is shown; details are optional.
       }
     }
+  }
+
+  // ---------------------------------------------------------------- stories
+
+  const storyHref = (id) => routeHref('/story/' + encodeURIComponent(id));
+  const plural = (n, one, many) => n + ' ' + (n === 1 ? one : many);
+
+  /** "2031-03-02 – 2031-04-11", or one date when the story lives on one day. */
+  function dateSpan(first, last) {
+    const a = shortDate(first);
+    const b = shortDate(last);
+    return h('span', { class: 'story-dates' },
+      h('time', { datetime: a }, a),
+      b && b !== a ? [' – ', h('time', { datetime: b }, b)] : null);
+  }
+
+  /** A story's top actors ([[actor_id, articles], ...]) as timeline links. */
+  function storyActors(actors, max) {
+    const list = arr(actors).filter((p) => Array.isArray(p) && typeof p[0] === 'string' && p[0]).slice(0, max);
+    if (!list.length) return null;
+    return h('span', { class: 'story-actors' }, list.map(([aid, n], i) => [
+      i ? ', ' : '',
+      actorLink(aid, nameOf(aid), 'needs-name'),
+      typeof n === 'number' ? h('span', { class: 'muted small', title: plural(n, 'article mentions', 'articles mention') + ' this actor' }, ' ' + n) : null,
+    ]));
+  }
+
+  const storyActorIds = (stories) => [...new Set(stories.flatMap((st) => arr(st.actors).map((p) => Array.isArray(p) ? p[0] : null))
+    .filter((aid) => typeof aid === 'string' && aid && !actorNames.has(aid)))];
+
+  function storyItem(st) {
+    const n = typeof st.articles === 'number' ? st.articles : null;
+    return h('li', { class: 'story-item', dataset: { id: str(st.id), articles: str(n) } },
+      h('a', { class: 'story-title', href: storyHref(st.id) }, st.title || '(untitled)'),
+      h('div', { class: 'story-meta' },
+        dateSpan(st.first_date, st.last_date),
+        n !== null ? h('span', { class: 'story-count' }, plural(n, 'article', 'articles')) : null,
+        storyActors(st.actors, 5),
+      ),
+    );
+  }
+
+  async function renderStories(root, params, ctx) {
+    const q = params.get('q') || '';
+    document.title = q ? 'dateline — stories: ' + q : 'dateline — stories';
+    const input = h('input', { type: 'search', id: 'stories-q', placeholder: 'Only stories with an article holding these words', 'aria-label': 'Filter stories', autocomplete: 'off' });
+    input.value = q;
+    const form = h('form', { class: 'search-form', id: 'stories-form', role: 'search' }, input, h('button', { type: 'submit' }, 'Filter'));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      go('/stories', { q: input.value.trim() });
+    });
+    const summary = h('p', { class: 'result-summary', id: 'stories-summary' });
+    const list = h('ol', { class: 'stories', id: 'stories' });
+    const more = h('button', { type: 'button', class: 'more', id: 'stories-more', hidden: true }, 'More');
+    append(root, form, h('h1', { class: 'view-title' }, q ? 'Stories about “' + q + '”' : 'Stories'), summary, list, more);
+
+    // Not paged: "More" asks again for a longer list (up to the API's 500).
+    let limit = 50;
+    const load = async () => {
+      const data = await api('/api/stories', { q, limit });
+      if (!ctx.alive()) return;
+      const items = arr(data.items);
+      list.replaceChildren(...items.map(storyItem));
+      const full = items.length >= limit && limit < 500;
+      more.hidden = !full;
+      summary.textContent = (items.length ? plural(items.length, 'story', 'stories') + (full ? '+' : '') : 'No stories')
+        + ', the most recently active first' + (state.asOf ? ', as of ' + state.asOf : '') + '.';
+      root.dataset.count = String(items.length);
+      await nameActors(list, storyActorIds(items), ctx);
+    };
+    more.addEventListener('click', async () => {
+      more.disabled = true;
+      limit = Math.min(500, limit + 50);
+      try {
+        await load();
+      } catch (e) {
+        if (ctx.alive()) showError(e);
+      } finally {
+        more.disabled = false;
+      }
+    });
+    await load();
+  }
+
+  const MAX_LISTING_PAGES = 4; // of 500 articles: dating a story's members stays cheap
+
+  /**
+   * Articles per day of a story: its members found in the date listing over its span.
+   * Returns { days: Map(date → count), found, complete }; best effort (null on failure).
+   */
+  async function memberDays(story) {
+    const members = new Set(arr(story.members).filter((id) => typeof id === 'string'));
+    const days = new Map();
+    let found = 0;
+    let cursor = null;
+    for (let i = 0; i < MAX_LISTING_PAGES && found < members.size; i++) {
+      const page = await api('/api/articles', { from: shortDate(story.first_date), to: shortDate(story.last_date), limit: 500, cursor });
+      for (const a of arr(page.items)) {
+        if (!members.has(a.id)) continue;
+        const d = shortDate(a.date);
+        days.set(d, (days.get(d) || 0) + 1);
+        found++;
+      }
+      cursor = page.next_cursor || null;
+      if (!cursor) break;
+    }
+    return { days, found, complete: found >= members.size };
+  }
+
+  /**
+   * Bars per day over the story's span (`counts`: date → n, counted in `unit`s); the
+   * days the summary picked are marked and open their part of the summary when clicked.
+   */
+  function storyChart(story, counts, unit, summaryDates, onPick) {
+    const H = 170;
+    const top = 18;
+    const bottom = 30;
+    const first = dayNumber(story.first_date);
+    const last = dayNumber(story.last_date);
+    const picked = new Set(summaryDates);
+    // A summary date can fall outside the articles' span (a day the articles mention).
+    const known = [first, last, ...[...counts.keys(), ...summaryDates].map(dayNumber)].filter((d) => !Number.isNaN(d));
+    const lo0 = Math.min(...known);
+    const hi0 = Math.max(...known);
+    const svg = s('svg', { id: 'story-chart', class: 'chart', viewBox: '0 0 ' + CHART.w + ' ' + H, role: 'img', 'aria-label': 'Articles per day' });
+    if (!Number.isFinite(lo0) || !Number.isFinite(hi0)) {
+      append(svg, s('text', { class: 'empty-note', x: CHART.w / 2, y: H / 2, 'text-anchor': 'middle' }, 'No dates for this story.'));
+      return svg;
+    }
+    const scale = { lo: lo0 - 1, hi: hi0 + 1 };
+    const max = Math.max(1, ...counts.values());
+    const yOf = (n) => H - bottom - (n / max) * (H - top - bottom);
+    const step = (CHART.w - CHART.left - CHART.right) / (scale.hi - scale.lo);
+    const barW = Math.max(2, Math.min(28, step * 0.8));
+    for (const n of max > 1 ? [Math.ceil(max / 2), max] : [max]) {
+      append(svg,
+        s('line', { class: 'grid', x1: CHART.left, x2: CHART.w - CHART.right, y1: yOf(n), y2: yOf(n) }),
+        s('text', { class: 'tick', x: CHART.left - 6, y: yOf(n) + 4, 'text-anchor': 'end' }, String(n)));
+    }
+    xTicks(svg, scale, H - bottom, H - top - bottom);
+    append(svg,
+      s('line', { class: 'zero-line', x1: CHART.left, x2: CHART.w - CHART.right, y1: yOf(0), y2: yOf(0) }),
+      s('text', { class: 'axis-label', x: 4, y: 12 }, unit[1]));
+    const days = new Set([...counts.keys(), ...summaryDates]);
+    for (const d of [...days].sort()) {
+      if (Number.isNaN(dayNumber(d))) continue;
+      const n = counts.get(d) || 0;
+      const x = xOf(scale, d);
+      const isPicked = picked.has(d);
+      const label = d + ': ' + plural(n, unit[0], unit[1]) + (isPicked ? ' · in the summary' : '');
+      const g = s('g', { class: ['story-day', isPicked && 'picked'], dataset: { date: d } }, s('title', null, label));
+      if (n > 0) g.appendChild(s('rect', { class: 'story-bar', x: (x - barW / 2).toFixed(1), y: yOf(n).toFixed(1), width: barW.toFixed(1), height: (yOf(0) - yOf(n)).toFixed(1) }));
+      if (isPicked) {
+        g.appendChild(s('circle', { class: 'summary-mark', cx: x.toFixed(1), cy: (n > 0 ? yOf(n) - 7 : yOf(0) - 7).toFixed(1), r: 4.5, tabindex: '0' }));
+        g.addEventListener('click', () => onPick(d));
+        g.addEventListener('keydown', (ev) => {
+          if (ev.key === 'Enter') onPick(d);
+        });
+      }
+      svg.appendChild(g);
+    }
+    return svg;
+  }
+
+  function summarySentence(sn) {
+    const nSt = arr(sn.statements).length;
+    const nEv = arr(sn.events).length;
+    const article = typeof sn.article === 'string' && sn.article ? sn.article : null;
+    return h('li', { class: 'summary-sentence', dataset: { article: str(article) } },
+      article
+        ? h('a', { class: 'sentence-link', href: articleHref(article), title: 'Open the article' + (sn.title ? ': ' + sn.title : '') }, str(sn.text))
+        : h('span', { class: 'sentence-link' }, str(sn.text)),
+      h('div', { class: 'sentence-meta' },
+        sn.source ? h('span', { class: 'source' }, str(sn.source)) : null,
+        sn.title ? h('span', { class: 'sentence-title muted' }, str(sn.title)) : null,
+        nSt ? h('span', { class: 'badge count-statements', title: 'statements whose evidence lies in this sentence' }, plural(nSt, 'statement', 'statements')) : null,
+        nEv ? h('span', { class: 'badge count-events', title: 'events whose evidence lies in this sentence' }, plural(nEv, 'event', 'events')) : null,
+      ),
+    );
+  }
+
+  async function renderStory(root, id, ctx) {
+    document.title = 'dateline — story';
+    const data = await api('/api/stories/' + encodeURIComponent(id));
+    if (!ctx.alive()) return;
+    const st = data.story || {};
+    const summary = arr(data.summary).filter((d) => d && typeof d === 'object');
+    const members = arr(st.members);
+    const n = typeof st.articles === 'number' ? st.articles : members.length;
+    document.title = 'dateline — ' + (st.title || st.id || 'story');
+
+    const sentences = summary.reduce((k, d) => k + arr(d.sentences).length, 0);
+    const list = h('ol', { class: 'story-summary', id: 'story-summary' }, summary.map((d) => {
+      const day = shortDate(d.date);
+      return h('li', { class: 'summary-date', id: 'summary-' + day, dataset: { date: day } },
+        h('h3', null, h('time', { datetime: day }, day)),
+        h('ul', { class: 'summary-sentences' }, arr(d.sentences).map(summarySentence)));
+    }));
+    const pick = (d) => {
+      const li = list.querySelector('[data-date="' + d + '"]');
+      if (!li) return;
+      li.scrollIntoView({ block: 'start', behavior: scrollBehavior() });
+      li.classList.remove('flash');
+      void li.offsetWidth;
+      li.classList.add('flash');
+      setTimeout(() => li.classList.remove('flash'), 1600);
+    };
+
+    const chartBox = h('section', { class: 'chart-box', id: 'story-chart-box' }, h('h2', null, 'Articles per day'));
+    append(root,
+      h('p', { class: 'crumbs' }, h('a', { href: routeHref('/stories') }, '← stories')),
+      h('h1', { class: 'view-title', id: 'story-title' }, st.title || '(untitled)'),
+      h('div', { class: 'story-meta' },
+        dateSpan(st.first_date, st.last_date),
+        h('span', { class: 'story-count' }, plural(n, 'article', 'articles')),
+        st.id ? h('a', { href: articleHref(st.id), class: 'muted', title: 'The article that started this story' }, 'first article') : null,
+        state.asOf ? h('span', { class: 'muted' }, 'as of ' + state.asOf) : null,
+      ),
+      arr(st.actors).length ? h('p', { class: 'article-actors' }, h('span', { class: 'muted' }, 'Actors: '), storyActors(st.actors, 12)) : null,
+      chartBox,
+      h('section', null,
+        h('h2', null, 'Summary'),
+        h('p', { class: 'muted' }, plural(summary.length, 'date', 'dates') + ', ' + plural(sentences, 'sentence', 'sentences')
+          + '; each sentence opens its article.'),
+        summary.length ? list : h('p', { class: 'muted' }, 'No summary for this story' + (state.asOf ? ' as of ' + state.asOf : '') + '.')),
+    );
+
+    // Article dates come from the cheap date listing; without them, only the summary's days.
+    let dated = null;
+    try {
+      dated = await memberDays(st);
+    } catch {
+      dated = null;
+    }
+    if (!ctx.alive()) return;
+    const summaryDates = summary.map((d) => shortDate(d.date));
+    // Without article dates, one bar per summary date with its number of sentences.
+    const counts = dated ? dated.days : new Map(summary.map((d) => [shortDate(d.date), arr(d.sentences).length]));
+    const unit = dated ? ['article', 'articles'] : ['sentence', 'sentences'];
+    const legend = h('div', { class: 'legend' },
+      h('span', { class: 'legend-item' }, h('span', { class: 'swatch bar' }), unit[1] + ' that day'),
+      h('span', { class: 'legend-item' }, h('span', { class: 'swatch summary-swatch' }), 'a date of the summary (click to go to it)'),
+      dated && !dated.complete ? h('span', { class: 'legend-item muted' }, 'dated ' + dated.found + ' of ' + members.length + ' articles') : null,
+      dated ? null : h('span', { class: 'legend-item muted' }, 'article dates unavailable: summary sentences per date'));
+    chartBox.querySelector('h2').textContent = dated ? 'Articles per day' : 'Summary sentences per date';
+    append(chartBox, legend, storyChart(st, counts, unit, summaryDates, pick));
+    await nameActors(root, storyActorIds([st]), ctx);
   }
 
   // ---------------------------------------------------------------- actors view
