@@ -252,6 +252,7 @@ pub fn summarize_story(
 ) -> Result<Option<Vec<SummaryDate>>, StoreError> {
     let window = request.window;
     let (ids, keywords): (Option<Vec<String>>, Vec<String>) = match &request.of {
+        SummaryOf::Articles(ids) => (Some(ids.clone()), Vec::new()),
         SummaryOf::Story(id) => {
             let as_of = match (window.to, window.as_of) {
                 (Some(a), Some(b)) => Some(a.min(b)),

@@ -139,7 +139,8 @@ impl Clusterer {
                 let story = story as usize;
                 if self.overlap[story] == 0.0 {
                     let state = &self.stories[story];
-                    if self.config.active_days > 0 && day - state.last_day > self.config.active_days {
+                    if self.config.active_days > 0 && day - state.last_day > self.config.active_days
+                    {
                         continue;
                     }
                     touched.push(story);
@@ -185,7 +186,8 @@ impl Clusterer {
         self.postings.retain(|term, list| {
             list.retain(|&story| {
                 let state = &stories[story as usize];
-                (active_days == 0 || day - state.last_day <= active_days) && state.centroid.contains_key(term)
+                (active_days == 0 || day - state.last_day <= active_days)
+                    && state.centroid.contains_key(term)
             });
             !list.is_empty()
         });
