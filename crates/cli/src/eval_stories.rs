@@ -292,18 +292,18 @@ fn tune(sample: &Sample, actors: &[Vec<String>], ours: StoryConfig) {
             b.precision, b.recall, b.f1
         );
     }
-    for threshold in thresholds {
-        for active_days in [30, 120, 365, 0] {
-            for centroid_terms in [30, 60, 150, 0] {
+    for threshold in [0.2, 0.25, 0.3] {
+        for active_days in [60, 120, 240] {
+            for merge_threshold in [0.15, 0.2, 0.25] {
                 let config = StoryConfig {
                     threshold,
                     active_days,
-                    centroid_terms,
+                    merge_threshold,
                     ..ours
                 };
                 let (b, n, _) = score(sample, actors, config);
                 eprintln!(
-                    "tune ours threshold {threshold:.2} active_days {active_days} centroid_terms {centroid_terms}: P {:.4} R {:.4} F1 {:.4} ({n} stories)",
+                    "tune ours threshold {threshold:.2} active_days {active_days} merge_threshold {merge_threshold}: P {:.4} R {:.4} F1 {:.4} ({n} stories)",
                     b.precision, b.recall, b.f1
                 );
             }

@@ -109,6 +109,11 @@ pub fn stories(store: &Store, request: &StoriesRequest) -> Result<Vec<Story>, St
         });
         Ok(())
     })?;
+    // Stories merge as later articles join them: each article's story is where its
+    // story ended up as of the window's end.
+    for member in &mut members {
+        member.story = clusterer.root(member.story);
+    }
     let mut grouped: BTreeMap<usize, Vec<&Member>> = BTreeMap::new();
     for member in &members {
         grouped.entry(member.story).or_default().push(member);

@@ -32,6 +32,10 @@ pub struct StoryConfig {
     /// A centroid keeps this many of its heaviest terms (0: all). Long-running
     /// stories otherwise collect every word ever written about them and drift.
     pub centroid_terms: usize,
+    /// An article this similar to two stories joins them into one (the older keeps
+    /// its name); 0: stories never merge. A story told in two threads that later
+    /// meet is one story from then on.
+    pub merge_threshold: f32,
 }
 
 impl StoryConfig {
@@ -44,10 +48,12 @@ impl StoryConfig {
         threshold: 0.20,
         active_days: 0,
         centroid_terms: 0,
+        merge_threshold: 0.0,
     };
 
     /// Ours: names and name pairs weigh more, linked actors and their countries are
-    /// terms, centroids keep their heaviest terms, stories close after a quiet spell.
+    /// terms, centroids keep their heaviest terms, stories close after a quiet spell,
+    /// and an article that joins one story merges the others it is close to.
     /// Chosen on the dev headings (`dateline eval stories --split dev --tune`).
     pub const DEFAULT: StoryConfig = StoryConfig {
         terms: TermWeights {
@@ -55,9 +61,10 @@ impl StoryConfig {
             name_pair: 2.0,
         },
         actor_weight: 2.0,
-        threshold: 0.15,
+        threshold: 0.30,
         active_days: 120,
         centroid_terms: 30,
+        merge_threshold: 0.15,
     };
 }
 
@@ -72,6 +79,8 @@ struct StoryState {
     centroid: FxHashMap<u64, f32>,
     norm2: f32,
     last_day: i32,
+    /// The story this one was merged into.
+    merged_into: Option<usize>,
 }
 
 /// The state of one single pass. Feed it articles in (date, id) order: an article's
@@ -152,20 +161,32 @@ impl Clusterer {
         touched.iter().for_each(|&s| self.overlap[s] = 0.0);
         ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked.truncate(EXACT_CANDIDATES);
-        let mut best: Option<(usize, f32)> = None;
-        for (_, story) in ranked {
-            let score = similarity(&vector, &self.stories[story]);
-            if best.is_none_or(|(b, s)| score > s || (score == s && story < b)) {
-                best = Some((story, score));
+        let mut scored: Vec<(usize, f32)> = ranked
+            .into_iter()
+            .map(|(_, story)| (story, similarity(&vector, &self.stories[story])))
+            .collect();
+        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let story = match scored.first() {
+            Some(&(best, score)) if score >= self.config.threshold => {
+                let merge = self.config.merge_threshold;
+                let mut joined: Vec<usize> = scored
+                    .iter()
+                    .filter(|&&(s, score)| s == best || (merge > 0.0 && score >= merge))
+                    .map(|&(s, _)| s)
+                    .collect();
+                joined.sort_unstable();
+                let survivor = joined[0];
+                for &other in &joined[1..] {
+                    self.merge(other, survivor);
+                }
+                survivor
             }
-        }
-        let story = match best {
-            Some((story, score)) if score >= self.config.threshold => story,
             _ => {
                 self.stories.push(StoryState {
                     centroid: FxHashMap::default(),
                     norm2: 0.0,
                     last_day: day,
+                    merged_into: None,
                 });
                 self.overlap.push(0.0);
                 self.stories.len() - 1
@@ -191,6 +212,27 @@ impl Clusterer {
             });
             !list.is_empty()
         });
+    }
+
+    /// Folds story `from` into the older story `into`.
+    fn merge(&mut self, from: usize, into: usize) {
+        let centroid: Vector = std::mem::take(&mut self.stories[from].centroid)
+            .into_iter()
+            .collect();
+        let last_day = self.stories[from].last_day;
+        self.stories[from].merged_into = Some(into);
+        self.stories[from].norm2 = 0.0;
+        let mut centroid = centroid;
+        centroid.sort_unstable_by_key(|&(t, _)| t);
+        self.join(into, &centroid, last_day);
+    }
+
+    /// The story an article's story ended up in, after any merges.
+    pub fn root(&self, mut story: usize) -> usize {
+        while let Some(into) = self.stories[story].merged_into {
+            story = into;
+        }
+        story
     }
 
     fn join(&mut self, story: usize, vector: &[(u64, f32)], day: i32) {
@@ -257,7 +299,7 @@ pub(crate) fn day_number(date: Date) -> i32 {
 pub fn cluster(items: &[Item], config: StoryConfig) -> Vec<usize> {
     let mut clusterer = Clusterer::new(config);
     let mut first_of_story: Vec<usize> = Vec::new();
-    items
+    let stories: Vec<usize> = items
         .iter()
         .enumerate()
         .map(|(at, item)| {
@@ -265,8 +307,12 @@ pub fn cluster(items: &[Item], config: StoryConfig) -> Vec<usize> {
             if story == first_of_story.len() {
                 first_of_story.push(at);
             }
-            first_of_story[story]
+            story
         })
+        .collect();
+    stories
+        .into_iter()
+        .map(|story| first_of_story[clusterer.root(story)])
         .collect()
 }
 
@@ -330,5 +376,38 @@ mod tests {
             ..StoryConfig::DEFAULT
         };
         assert_eq!(cluster(&items, config), vec![0, 0]);
+    }
+
+    #[test]
+    fn an_article_close_to_two_stories_merges_them_under_the_older_name() {
+        let items = [
+            item(
+                "a",
+                "2031-03-01",
+                "Floods in the Orlen valley of Veldmark displace thousands.",
+            ),
+            item(
+                "b",
+                "2031-03-02",
+                "Engineers warn the Hesselwyn dam reservoir may collapse.",
+            ),
+            item(
+                "c",
+                "2031-03-03",
+                "The Hesselwyn dam collapse sends floods down the Orlen valley of Veldmark; engineers warn of more.",
+            ),
+        ];
+        let apart = StoryConfig {
+            threshold: 0.2,
+            merge_threshold: 0.0,
+            ..StoryConfig::DEFAULT
+        };
+        assert_eq!(cluster(&items, apart)[..2], [0, 1]);
+        let merging = StoryConfig {
+            threshold: 0.2,
+            merge_threshold: 0.2,
+            ..StoryConfig::DEFAULT
+        };
+        assert_eq!(cluster(&items, merging), vec![0, 0, 0]);
     }
 }
