@@ -10,7 +10,7 @@
 //! sample is clustered in (date, id) order from its text alone: the heading is the
 //! answer and is never shown to the clusterer.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -236,24 +236,11 @@ pub fn eval_stories(check: &StoryCheck) -> anyhow::Result<serde_json::Value> {
         );
         actors
     };
-    let ours_config = StoryConfig {
-        actor_weight: if check.no_actors {
-            0.0
-        } else {
-            StoryConfig::DEFAULT.actor_weight
-        },
-        ..StoryConfig::DEFAULT
-    };
     if check.tune {
-        tune(&sample, &actors, ours_config);
+        tune(&sample, &actors, StoryConfig::DEFAULT);
     }
-    let (ours, ours_stories, ours_seconds) = score(&sample, &actors, ours_config);
+    let (ours, ours_stories, ours_seconds) = score(&sample, &actors, StoryConfig::DEFAULT);
     let (baseline, base_stories, base_seconds) = score(&sample, &actors, StoryConfig::BASELINE);
-    let mut gold_sizes: HashMap<&String, usize> = HashMap::new();
-    sample
-        .headings
-        .iter()
-        .for_each(|h| *gold_sizes.entry(h).or_default() += 1);
     eprintln!(
         "{:<10} {:>9} {:>9} {:>9} {:>8}",
         "system", "B3 P", "B3 R", "B3 F1", "stories"

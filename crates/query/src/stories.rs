@@ -258,16 +258,10 @@ pub fn summarize_story(
     let window = request.window;
     let (ids, keywords): (Option<Vec<String>>, Vec<String>) = match &request.of {
         SummaryOf::Articles(ids) => (Some(ids.clone()), Vec::new()),
-        SummaryOf::Story(id) => {
-            let as_of = match (window.to, window.as_of) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            match story(store, id, as_of)? {
-                Some(story) => (Some(story.members), Vec::new()),
-                None => return Ok(None),
-            }
-        }
+        SummaryOf::Story(id) => match story(store, id, upper_bound(&window))? {
+            Some(story) => (Some(story.members), Vec::new()),
+            None => return Ok(None),
+        },
         SummaryOf::Query(query) => (
             None,
             query.split_whitespace().map(str::to_lowercase).collect(),
@@ -308,6 +302,8 @@ pub fn summarize_story(
             sentences: request.sentences,
             keywords,
             from: window.from,
+            // Articles are bounded by the window already; a day they name after its
+            // end ("talks next Tuesday") was known by then and may be a key date.
             to: None,
         },
     );
@@ -352,6 +348,14 @@ pub fn summarize_story(
         });
     }
     Ok(Some(out))
+}
+
+/// The last day a window admits, if it has one.
+fn upper_bound(window: &DateWindow) -> Option<Date> {
+    match (window.to, window.as_of) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 fn ids_inside<T>(

@@ -211,7 +211,6 @@ const STOP_WORDS: &[&str] = &[
     "you",
     "your",
     "according",
-    "after",
     "announce",
     "announces",
     "announced",
@@ -264,7 +263,6 @@ const STOP_WORDS: &[&str] = &[
     "december",
     "mr",
     "ms",
-    "may",
     "just",
     "only",
     "made",
@@ -285,7 +283,8 @@ const STOP_WORDS: &[&str] = &[
     "number",
 ];
 
-/// Cosine of two vectors, each sorted by term.
+/// Dot product of two vectors, each sorted by term (their cosine when both are unit
+/// vectors).
 pub fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
