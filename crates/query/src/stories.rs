@@ -258,7 +258,7 @@ pub fn summarize_story(
     let window = request.window;
     let (ids, keywords): (Option<Vec<String>>, Vec<String>) = match &request.of {
         SummaryOf::Articles(ids) => (Some(ids.clone()), Vec::new()),
-        SummaryOf::Story(id) => match story(store, id, upper_bound(&window))? {
+        SummaryOf::Story(id) => match story(store, id, window.last_day())? {
             Some(story) => (Some(story.members), Vec::new()),
             None => return Ok(None),
         },
@@ -348,14 +348,6 @@ pub fn summarize_story(
         });
     }
     Ok(Some(out))
-}
-
-/// The last day a window admits, if it has one.
-fn upper_bound(window: &DateWindow) -> Option<Date> {
-    match (window.to, window.as_of) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 fn ids_inside<T>(

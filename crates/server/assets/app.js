@@ -340,6 +340,15 @@
 
   // ---------------------------------------------------------------- render loop
 
+  // An id from the URL's path: decoded, or as typed when it is not valid escaping.
+  function decodedId(raw) {
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
+  }
+
   async function render() {
     const seq = ++navSeq;
     const ctx = { alive: () => seq === navSeq };
@@ -364,13 +373,7 @@
         await renderSearch(root, params, ctx);
       } else if ((article = /^\/article\/(.+)$/.exec(path))) {
         name = 'article';
-        let id;
-        try {
-          id = decodeURIComponent(article[1]);
-        } catch {
-          id = article[1];
-        }
-        await renderArticle(root, id, ctx);
+        await renderArticle(root, decodedId(article[1]), ctx);
       } else if (path === '/timeline') {
         name = 'timeline';
         await renderTimeline(root, params, ctx);
@@ -382,13 +385,7 @@
         await renderStories(root, params, ctx);
       } else if ((story = /^\/story\/(.+)$/.exec(path))) {
         name = 'story';
-        let id;
-        try {
-          id = decodeURIComponent(story[1]);
-        } catch {
-          id = story[1];
-        }
-        await renderStory(root, id, ctx);
+        await renderStory(root, decodedId(story[1]), ctx);
       } else {
         name = 'unknown';
         append(root, h('h1', null, 'Page not found'), h('p', null, h('a', { href: routeHref('/search') }, 'Back to search')));

@@ -15,15 +15,20 @@ impl DateWindow {
     /// Inclusive `(lowest, highest)` article date as ISO strings, which compare in
     /// date order as SQLite text.
     pub fn bounds(&self) -> (String, String) {
-        let upper = match (self.to, self.as_of) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let upper = self.last_day();
         (
             self.from
                 .map_or_else(|| "0000-01-01".to_string(), |d| d.to_string()),
             upper.map_or_else(|| "9999-12-31".to_string(), |d| d.to_string()),
         )
+    }
+
+    /// The last day the window admits (the earlier of `to` and `as_of`), if any.
+    pub fn last_day(&self) -> Option<Date> {
+        match (self.to, self.as_of) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Whether an article of `date` is inside the window.
