@@ -180,7 +180,7 @@ impl Store {
     /// new facts change lose their mark (see `knowledge.rs`); how many is returned.
     /// A crash leaves either the whole batch or none of it.
     pub fn save_annotations(&mut self, key: i64, batch: &[Annotation]) -> Result<u64> {
-        let tx = self.conn.transaction()?;
+        let tx = crate::write_transaction(&mut self.conn)?;
         let mut changed: BTreeMap<Question, Date> = BTreeMap::new();
         {
             let mut delete = tx.prepare_cached("DELETE FROM mentions WHERE article = ?1")?;

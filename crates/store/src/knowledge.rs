@@ -46,7 +46,7 @@ impl Store {
     pub fn recheck_answers(&mut self, key: i64, rowids: &[i64]) -> Result<Rechecked> {
         let mut found = Rechecked::default();
         for chunk in rowids.chunks(400) {
-            let tx = self.conn.transaction()?;
+            let tx = crate::write_transaction(&mut self.conn)?;
             let placeholders = vec!["?"; chunk.len()].join(", ");
             let rows: Vec<(i64, String, Option<String>, Option<i64>)> = tx
                 .prepare(&format!(

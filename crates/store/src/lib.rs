@@ -121,6 +121,15 @@ fn bound_wal(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// A transaction that takes the write lock at once. A deferred one that reads
+/// before it writes cannot upgrade once another connection has committed since its
+/// read began: SQLite answers "database is locked" at once, without waiting (its
+/// snapshot is stale), so a server's POST landing inside an annotation batch failed
+/// that batch. Taken first, the lock is waited for like any other.
+fn write_transaction(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+}
+
 fn truncate_wal(conn: &Connection) -> Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())
