@@ -23,6 +23,7 @@ pub fn list(
             as_of,
             query,
             members: false,
+            limit: None,
         },
     )?;
     if json {

@@ -33,6 +33,7 @@
 //!   on any number of cores, in any ingest order and split into any number of runs.
 
 mod dictionaries;
+mod stories;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::ControlFlow;
@@ -46,6 +47,7 @@ use dateline_store::{AddOutcome, Annotation, Store, StoreError};
 use rayon::prelude::*;
 
 pub use dictionaries::{ActorFiles, Notice, StoreDictionaries, describe_store};
+pub use stories::{STORY_CONFIG, update_stories};
 
 /// Errors of the pipeline.
 #[derive(Debug, thiserror::Error)]
@@ -183,6 +185,8 @@ pub struct Annotated {
     /// Articles longer than [`dateline_core::MAX_ANNOTATED_BYTES`], annotated up to
     /// it only (their whole text is stored).
     pub cut: u64,
+    /// Articles placed into stories after annotation ([`update_stories`]).
+    pub clustered: u64,
 }
 
 /// How many stored articles [`annotate_pending`] would annotate with `dictionary`
@@ -247,6 +251,7 @@ pub fn annotate_pending(
             on_batch(&done);
         }
     }
+    done.clustered = update_stories(store)?;
     Ok(done)
 }
 

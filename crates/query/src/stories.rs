@@ -1,19 +1,16 @@
 //! Stories and timeline summaries over a store, as of a day.
 //!
-//! Stories are clustered at query time from every article dated up to the as-of day,
-//! in (date, id) order ([`dateline_stories::Clusterer`]): an article's story depends
-//! only on articles dated before it, so later news cannot change a story as of D.
-//! Articles stream through the clusterer; only their ids, dates, titles and story
-//! stay in memory. Cost: one pass over the window's texts per request (about 30 s per
-//! 100k full articles on one core); keeping the assignments in the store is the next step.
+//! Stories are read from the assignments the pipeline stores after annotation
+//! (`dateline_pipeline::update_stories`): each article's story was chosen from the
+//! articles dated before it, so the stories as of D are the assignments of the
+//! articles dated up to D, with the merges those articles made — later news cannot
+//! change them. An article still waiting for annotation is in no story yet.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use dateline_core::{Date, Event, Statement};
-use dateline_store::{DateWindow, Store, StoreError};
-use dateline_stories::{
-    Clusterer, Item, Source, StoryConfig, SummaryRequest, actor_terms, summarize,
-};
+use dateline_store::{DateWindow, Store, StoreError, StoryMember};
+use dateline_stories::{Source, SummaryRequest, summarize};
 use serde::Serialize;
 
 /// One story as of a day.
@@ -41,13 +38,8 @@ pub struct StoriesRequest {
     pub query: Option<String>,
     /// Keep each story's article ids.
     pub members: bool,
-}
-
-struct Member {
-    id: String,
-    date: Date,
-    story: usize,
-    matches: bool,
+    /// At most this many stories (the most recently active).
+    pub limit: Option<usize>,
 }
 
 const TITLE_WORDS: usize = 14;
@@ -55,88 +47,64 @@ const TOP_ACTORS: usize = 5;
 
 /// Every story as of `request.as_of`, the most recently active first.
 pub fn stories(store: &Store, request: &StoriesRequest) -> Result<Vec<Story>, StoreError> {
-    let window = DateWindow {
-        as_of: request.as_of,
-        ..DateWindow::default()
+    let members = store.story_members(request.as_of)?;
+    // Merges only ever fold a story into an older one, once: following them ends.
+    let mut merged_into: HashMap<u32, u32> = HashMap::new();
+    for (from, into) in store.story_merges(request.as_of)? {
+        merged_into.insert(from, into);
+    }
+    let root = |mut story: u32| {
+        while let Some(&into) = merged_into.get(&story) {
+            story = into;
+        }
+        story
     };
-    let mut actors_of: HashMap<String, Vec<String>> = HashMap::new();
-    let mut linked: HashMap<String, Vec<String>> = HashMap::new();
-    let mut pending: Vec<dateline_core::Mention> = Vec::new();
-    store.for_each_mention(&window, |mention| {
-        if pending
-            .last()
-            .is_some_and(|m| m.article_id != mention.article_id)
-        {
-            flush(&mut pending, &mut actors_of, &mut linked);
-        }
-        pending.push(mention);
-        Ok(())
-    })?;
-    flush(&mut pending, &mut actors_of, &mut linked);
-    let words: Vec<String> = request
-        .query
-        .as_deref()
-        .map(|q| q.split_whitespace().map(str::to_lowercase).collect())
-        .unwrap_or_default();
-    let mut clusterer = Clusterer::new(StoryConfig::DEFAULT);
-    let mut members: Vec<Member> = Vec::new();
-    let mut titles: Vec<String> = Vec::new();
-    let no_actors = Vec::new();
-    store.for_each_article(&window, |article| {
-        let text = match &article.title {
-            Some(title) => format!("{title}\n\n{}", article.text),
-            None => article.text.clone(),
-        };
-        let actors = actors_of.get(&article.id).unwrap_or(&no_actors);
-        let story = clusterer.add(&Item {
-            id: &article.id,
-            date: article.date,
-            text: &text,
-            actors,
-        });
-        if story == titles.len() {
-            titles.push(headline(article.title.as_deref(), &article.text));
-        }
-        let matches = !words.is_empty() && {
-            let lower = text.to_lowercase();
-            words.iter().all(|w| lower.contains(w.as_str()))
-        };
-        members.push(Member {
-            id: article.id,
-            date: article.date,
-            story,
-            matches,
-        });
-        Ok(())
-    })?;
-    // Stories merge as later articles join them: each article's story is where its
-    // story ended up as of the window's end.
-    for member in &mut members {
-        member.story = clusterer.root(member.story);
-    }
-    let mut grouped: BTreeMap<usize, Vec<&Member>> = BTreeMap::new();
+    let mut grouped: BTreeMap<u32, Vec<&StoryMember>> = BTreeMap::new();
     for member in &members {
-        grouped.entry(member.story).or_default().push(member);
+        grouped.entry(root(member.story)).or_default().push(member);
     }
-    let mut stories: Vec<Story> = grouped
+    let founders: HashMap<u32, &StoryMember> = members
+        .iter()
+        .filter(|m| m.founded)
+        .map(|m| (m.story, m))
+        .collect();
+    let matching = match request.query.as_deref() {
+        Some(query) => Some(matching_articles(store, query, request.as_of)?),
+        None => None,
+    };
+    let mut stories: Vec<(u32, Vec<&StoryMember>)> = grouped
         .into_iter()
-        .filter(|(_, list)| words.is_empty() || list.iter().any(|m| m.matches))
+        .filter(|(_, list)| {
+            matching
+                .as_ref()
+                .is_none_or(|ids| list.iter().any(|m| ids.contains(&m.id)))
+        })
+        .collect();
+    stories.sort_by(|a, b| {
+        let (a, b) = (&a.1, &b.1);
+        b[b.len() - 1]
+            .date
+            .cmp(&a[a.len() - 1].date)
+            .then(b.len().cmp(&a.len()))
+            .then(a[0].id.cmp(&b[0].id))
+    });
+    stories.truncate(request.limit.unwrap_or(usize::MAX));
+    stories
+        .into_iter()
         .map(|(story, list)| {
-            let mut counts: HashMap<&str, usize> = HashMap::new();
+            let founder = founders.get(&story).copied().unwrap_or(list[0]);
+            let mut counts: HashMap<String, usize> = HashMap::new();
             for member in &list {
-                for actor in linked.get(&member.id).into_iter().flatten() {
+                for actor in store.linked_actors(member.rowid)? {
                     *counts.entry(actor).or_default() += 1;
                 }
             }
-            let mut actors: Vec<(String, usize)> = counts
-                .into_iter()
-                .map(|(a, n)| (a.to_string(), n))
-                .collect();
+            let mut actors: Vec<(String, usize)> = counts.into_iter().collect();
             actors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             actors.truncate(TOP_ACTORS);
-            Story {
-                id: list[0].id.clone(),
-                title: titles[story].clone(),
+            Ok(Story {
+                id: founder.id.clone(),
+                title: headline(founder.title.as_deref(), &founder.opening),
                 first_date: list[0].date,
                 last_date: list[list.len() - 1].date,
                 articles: list.len(),
@@ -146,37 +114,37 @@ pub fn stories(store: &Store, request: &StoriesRequest) -> Result<Vec<Story>, St
                 } else {
                     Vec::new()
                 },
-            }
+            })
         })
-        .collect();
-    stories.sort_by(|a, b| {
-        b.last_date
-            .cmp(&a.last_date)
-            .then(b.articles.cmp(&a.articles))
-            .then(a.id.cmp(&b.id))
-    });
-    Ok(stories)
+        .collect()
 }
 
-/// The clustering terms and the linked actor ids of one article's mentions.
-fn flush(
-    pending: &mut Vec<dateline_core::Mention>,
-    actors_of: &mut HashMap<String, Vec<String>>,
-    linked: &mut HashMap<String, Vec<String>>,
-) {
-    let Some(first) = pending.first() else { return };
-    let article = first.article_id.clone();
-    let terms = actor_terms(pending);
-    linked.insert(
-        article.clone(),
-        terms
-            .iter()
-            .filter(|t| !t.starts_with("country:"))
-            .cloned()
-            .collect(),
-    );
-    actors_of.insert(article, terms);
-    pending.clear();
+/// Ids of the articles up to `as_of` whose title or text holds every word of
+/// `query` (lower-cased substrings, as `summarize --query` filters).
+fn matching_articles(
+    store: &Store,
+    query: &str,
+    as_of: Option<Date>,
+) -> Result<HashSet<String>, StoreError> {
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let window = DateWindow {
+        as_of,
+        ..DateWindow::default()
+    };
+    let mut ids = HashSet::new();
+    store.for_each_article(&window, |article| {
+        let lower = format!(
+            "{}\n{}",
+            article.title.as_deref().unwrap_or(""),
+            article.text
+        )
+        .to_lowercase();
+        if words.iter().all(|w| lower.contains(w.as_str())) {
+            ids.insert(article.id);
+        }
+        Ok(())
+    })?;
+    Ok(ids)
 }
 
 fn headline(title: Option<&str>, text: &str) -> String {
@@ -199,6 +167,7 @@ pub fn story(store: &Store, id: &str, as_of: Option<Date>) -> Result<Option<Stor
         as_of,
         query: None,
         members: true,
+        limit: None,
     };
     Ok(stories(store, &request)?
         .into_iter()

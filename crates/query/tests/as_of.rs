@@ -224,9 +224,13 @@ fn answers(store: &Store, window: DateWindow) -> Value {
             as_of,
             query: None,
             members: true,
+            limit: None,
         },
     )
     .unwrap();
+    // Every article of the window is in a story (the pipeline clustered them all).
+    let in_stories: usize = stories.iter().map(|s| s.articles).sum();
+    assert_eq!(in_stories, article_ids.len());
     let summaries: Vec<Value> = stories
         .iter()
         .map(|s| dateline_query::SummaryOf::Story(s.id.clone()))

@@ -359,9 +359,9 @@ async fn stories(State(app): State<Arc<App>>, pairs: Pairs) -> Response {
             as_of: p.window().as_of,
             query: p.text("q"),
             members: false,
+            limit: Some(p.limit()),
         };
-        let mut stories = dateline_query::stories(store, &request)?;
-        stories.truncate(p.limit());
+        let stories = dateline_query::stories(store, &request)?;
         Ok(json!({ "items": stories }))
     })
     .await

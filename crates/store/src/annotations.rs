@@ -184,6 +184,9 @@ impl Store {
         let mut changed: BTreeMap<Question, Date> = BTreeMap::new();
         {
             let mut delete = tx.prepare_cached("DELETE FROM mentions WHERE article = ?1")?;
+            // Its story was chosen with its old annotations (see `stories.rs`).
+            let mut unclustered =
+                tx.prepare_cached("DELETE FROM story_members WHERE article = ?1")?;
             let mut delete_about = tx.prepare_cached(
                 "DELETE FROM statement_about
                  WHERE statement IN (SELECT rowid FROM statements WHERE article = ?1)",
@@ -253,6 +256,7 @@ impl Store {
                 }
                 knowledge::replace_asked(&tx, rowid, asked)?;
                 delete.execute(params![rowid])?;
+                unclustered.execute(params![rowid])?;
                 delete_about.execute(params![rowid])?;
                 delete_codes.execute(params![rowid])?;
                 delete_statements.execute(params![rowid])?;
@@ -316,6 +320,11 @@ impl Store {
         }
         let members: HashSet<i64> = batch.iter().map(|a| a.rowid).collect();
         let cleared = knowledge::invalidate(&tx, &changed, key, &members)?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES ('annotation_generation', 1)
+             ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            [],
+        )?;
         tx.commit()?;
         crate::bound_wal(&self.conn)?;
         Ok(cleared)
@@ -746,28 +755,33 @@ pub(crate) fn escape_like(text: &str) -> String {
 }
 
 /// The columns [`mention_from_row`] reads, over `mentions m JOIN articles a`.
-const MENTION_COLUMNS: &str =
+pub(crate) const MENTION_COLUMNS: &str =
     "a.id, m.start, m.end, m.text, m.label, m.actor, m.code, m.resolved_from";
 
 fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mention> {
+    mention_from_row_at(r, 0)
+}
+
+/// A mention from [`MENTION_COLUMNS`] starting at column `at` of the row.
+pub(crate) fn mention_from_row_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Mention> {
     Ok(Mention {
-        article_id: r.get(0)?,
+        article_id: r.get(at)?,
         span: Span {
-            start: r.get::<_, i64>(1)? as usize,
-            end: r.get::<_, i64>(2)? as usize,
-            text: r.get(3)?,
+            start: r.get::<_, i64>(at + 1)? as usize,
+            end: r.get::<_, i64>(at + 2)? as usize,
+            text: r.get(at + 3)?,
         },
         label: {
-            let text: String = r.get(4)?;
-            MentionLabel::parse(&text).ok_or_else(|| unknown_value(4, "label", &text))?
+            let text: String = r.get(at + 4)?;
+            MentionLabel::parse(&text).ok_or_else(|| unknown_value(at + 4, "label", &text))?
         },
-        actor_id: r.get(5)?,
-        code: r.get(6)?,
-        resolved_from: match r.get::<_, Option<String>>(7)? {
+        actor_id: r.get(at + 5)?,
+        code: r.get(at + 6)?,
+        resolved_from: match r.get::<_, Option<String>>(at + 7)? {
             None => None,
             Some(text) => Some(
                 ResolvedFrom::parse(&text)
-                    .ok_or_else(|| unknown_value(7, "resolved_from", &text))?,
+                    .ok_or_else(|| unknown_value(at + 7, "resolved_from", &text))?,
             ),
         },
     })

@@ -39,6 +39,7 @@ mod page;
 mod schema;
 mod search;
 mod statements;
+mod stories;
 mod window;
 mod writer;
 
@@ -57,6 +58,7 @@ pub use search::{
     ArticleSearch, IndexStatus, SearchHit, SearchQuery, index_dir, notify_search_rebuilds,
 };
 pub use statements::{ActorFilter, StatementQuery};
+pub use stories::{StoriesUpdate, StoryAssignment, StoryCheckpoint, StoryMember};
 pub use window::DateWindow;
 pub use writer::{AddOutcome, BATCH_SIZE, Writer};
 

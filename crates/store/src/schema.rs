@@ -252,6 +252,28 @@ pub const MIGRATIONS: &[&str] = &[
     BEGIN
         SELECT RAISE(ABORT, 'mentions are replaced, not updated (actor_days and actor_forms count them)');
     END;",
+    // 10: stories. Each article's story as the clusterer chose it (its index in the
+    // pass), the merges later articles made (with the article that made each, so a
+    // story as of a day shows only the merges made by then), and the clusterer's
+    // state after the last article, so that new articles continue the pass. See
+    // `stories.rs` for the invariant.
+    "CREATE TABLE story_members (
+        article INTEGER PRIMARY KEY REFERENCES articles(rowid),
+        story INTEGER NOT NULL,
+        founded INTEGER NOT NULL
+    );
+    CREATE TABLE story_merges (
+        story INTEGER PRIMARY KEY,
+        into_story INTEGER NOT NULL,
+        article INTEGER NOT NULL REFERENCES articles(rowid)
+    );
+    CREATE TABLE story_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        config TEXT NOT NULL,
+        through_date TEXT NOT NULL,
+        through_id TEXT NOT NULL,
+        state BLOB NOT NULL
+    );",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -96,6 +96,8 @@ pub struct Clusterer {
     /// zero between articles).
     overlap: Vec<f32>,
     added: u32,
+    /// Merges since the caller last took them: (story merged, story it went into).
+    merges: Vec<(usize, usize)>,
 }
 
 impl Clusterer {
@@ -107,6 +109,7 @@ impl Clusterer {
             postings: FxHashMap::default(),
             overlap: Vec::new(),
             added: 0,
+            merges: Vec::new(),
         }
     }
 
@@ -221,6 +224,7 @@ impl Clusterer {
             .collect();
         let last_day = self.stories[from].last_day;
         self.stories[from].merged_into = Some(into);
+        self.merges.push((from, into));
         self.stories[from].norm2 = 0.0;
         let mut centroid = centroid;
         centroid.sort_unstable_by_key(|&(t, _)| t);
@@ -258,6 +262,140 @@ impl Clusterer {
 
     pub fn stories(&self) -> usize {
         self.stories.len()
+    }
+
+    /// The merges made since the last call: (story merged, story it went into), in
+    /// the order made. A store records them with the article that made them, so that
+    /// a story as of a day shows only the merges made by then.
+    pub fn take_merges(&mut self) -> Vec<(usize, usize)> {
+        std::mem::take(&mut self.merges)
+    }
+
+    /// The whole state as bytes, for a store to continue the pass later exactly
+    /// where it stopped (the same stories as one uninterrupted pass, bit for bit:
+    /// every map and list is kept as it is, floats included).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Encoder(Vec::new());
+        out.u32(STATE_VERSION);
+        out.u32(self.added);
+        self.frequencies.encode(&mut out);
+        out.u32(self.stories.len() as u32);
+        for story in &self.stories {
+            out.u32(story.centroid.len() as u32);
+            for (&term, &weight) in &story.centroid {
+                out.u64(term);
+                out.f32(weight);
+            }
+            out.f32(story.norm2);
+            out.u32(story.last_day as u32);
+            out.u32(story.merged_into.map_or(u32::MAX, |s| s as u32));
+        }
+        out.u32(self.postings.len() as u32);
+        for (&term, list) in &self.postings {
+            out.u64(term);
+            out.u32(list.len() as u32);
+            list.iter().for_each(|&s| out.u32(s));
+        }
+        out.0
+    }
+
+    /// A clusterer continuing from [`Clusterer::encode`]'s bytes; `None` when they
+    /// are not a state this version wrote.
+    pub fn decode(config: StoryConfig, bytes: &[u8]) -> Option<Clusterer> {
+        let mut input = Decoder(bytes);
+        if input.u32()? != STATE_VERSION {
+            return None;
+        }
+        let added = input.u32()?;
+        let frequencies = DocumentFrequencies::decode(&mut input)?;
+        let count = input.u32()? as usize;
+        let mut stories = Vec::with_capacity(count.min(bytes.len() / 12));
+        for _ in 0..count {
+            let terms = input.u32()? as usize;
+            let mut centroid = FxHashMap::default();
+            centroid.reserve(terms.min(input.0.len() / 12));
+            for _ in 0..terms {
+                centroid.insert(input.u64()?, input.f32()?);
+            }
+            let norm2 = input.f32()?;
+            let last_day = input.u32()? as i32;
+            let merged_into = match input.u32()? {
+                u32::MAX => None,
+                s if (s as usize) < count => Some(s as usize),
+                _ => return None,
+            };
+            stories.push(StoryState {
+                centroid,
+                norm2,
+                last_day,
+                merged_into,
+            });
+        }
+        let terms = input.u32()? as usize;
+        let mut postings = FxHashMap::default();
+        for _ in 0..terms {
+            let term = input.u64()?;
+            let n = input.u32()? as usize;
+            let mut list = Vec::with_capacity(n.min(input.0.len() / 4));
+            for _ in 0..n {
+                let story = input.u32()?;
+                if story as usize >= count {
+                    return None;
+                }
+                list.push(story);
+            }
+            postings.insert(term, list);
+        }
+        if !input.0.is_empty() {
+            return None;
+        }
+        Some(Clusterer {
+            config,
+            frequencies,
+            overlap: vec![0.0; stories.len()],
+            stories,
+            postings,
+            added,
+            merges: Vec::new(),
+        })
+    }
+}
+
+/// Bumped whenever [`Clusterer::encode`]'s layout changes.
+const STATE_VERSION: u32 = 1;
+
+/// Little-endian writes of a state.
+pub(crate) struct Encoder(pub(crate) Vec<u8>);
+
+impl Encoder {
+    pub(crate) fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    pub(crate) fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    pub(crate) fn f32(&mut self, v: f32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+/// Little-endian reads of a state; `None` past its end.
+pub(crate) struct Decoder<'a>(pub(crate) &'a [u8]);
+
+impl Decoder<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+    pub(crate) fn u32(&mut self) -> Option<u32> {
+        self.take().map(u32::from_le_bytes)
+    }
+    pub(crate) fn u64(&mut self) -> Option<u64> {
+        self.take().map(u64::from_le_bytes)
+    }
+    pub(crate) fn f32(&mut self) -> Option<f32> {
+        self.take().map(f32::from_le_bytes)
     }
 }
 
@@ -409,5 +547,57 @@ mod tests {
             ..StoryConfig::DEFAULT
         };
         assert_eq!(cluster(&items, merging), vec![0, 0, 0]);
+    }
+
+    /// Articles from a few overlapping vocabularies over a few months, so that
+    /// stories start, grow, close and merge.
+    fn corpus() -> Vec<(String, String, String)> {
+        let words = [
+            "flood", "river", "dam", "Orlen", "Veldmark", "vote", "speaker", "Hesselwyn",
+            "parliament", "strike", "port", "wages", "union", "Marsk", "talks", "border",
+        ];
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        (0..400)
+            .map(|i| {
+                let theme = next() % 4;
+                let text: Vec<&str> = (0..8)
+                    .map(|_| words[(theme * 4 + next() % 6) % words.len()])
+                    .collect();
+                let day = 1 + i / 3;
+                let date = jiff::civil::date(2031, 1, 1) + jiff::Span::new().days(day as i64);
+                (format!("a{i:03}"), date.to_string(), text.join(" "))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_pass_continued_from_its_encoded_state_matches_one_uninterrupted() {
+        let corpus = corpus();
+        let items: Vec<Item> = corpus.iter().map(|(id, d, t)| item(id, d, t)).collect();
+        let run = |stops: &[usize]| {
+            let mut clusterer = Clusterer::new(StoryConfig::DEFAULT);
+            let mut out = Vec::new();
+            for (at, item) in items.iter().enumerate() {
+                if stops.contains(&at) {
+                    let bytes = clusterer.encode();
+                    clusterer = Clusterer::decode(StoryConfig::DEFAULT, &bytes).unwrap();
+                }
+                out.push((clusterer.add(item), clusterer.take_merges()));
+            }
+            (out, clusterer.encode())
+        };
+        let (whole, state) = run(&[]);
+        assert!(whole.iter().any(|(_, merges)| !merges.is_empty()), "no merge made");
+        assert!(whole.iter().map(|(s, _)| s).max() > Some(&3), "too few stories");
+        let (continued, continued_state) = run(&[1, 57, 200, 399]);
+        assert_eq!(whole, continued);
+        assert_eq!(state.len(), continued_state.len());
+        for cut in [0, 4, state.len() / 2, state.len() - 1] {
+            assert!(Clusterer::decode(StoryConfig::DEFAULT, &state[..cut]).is_none());
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! one more term for the pair. Terms are 64-bit hashes: stories keep millions of term
 //! weights and never need the words back.
 
+use crate::cluster::{Decoder, Encoder};
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -324,6 +325,26 @@ impl DocumentFrequencies {
         for &(term, _) in counts {
             *self.counts.entry(term).or_default() += 1;
         }
+    }
+
+    pub(crate) fn encode(&self, out: &mut Encoder) {
+        out.u32(self.documents);
+        out.u32(self.counts.len() as u32);
+        for (&term, &n) in &self.counts {
+            out.u64(term);
+            out.u32(n);
+        }
+    }
+
+    pub(crate) fn decode(input: &mut Decoder) -> Option<DocumentFrequencies> {
+        let documents = input.u32()?;
+        let n = input.u32()? as usize;
+        let mut counts = FxHashMap::default();
+        counts.reserve(n.min(input.0.len() / 12));
+        for _ in 0..n {
+            counts.insert(input.u64()?, input.u32()?);
+        }
+        Some(DocumentFrequencies { documents, counts })
     }
 
     /// Smoothed inverse document frequency, ln((N + 1) / (df + 1)) + 1.

@@ -1,0 +1,273 @@
+//! Story assignments: which story each article joined when it was clustered, the
+//! merges later articles made, and the clusterer's state after the last article, so
+//! that new articles continue the pass instead of replaying it.
+//!
+//! The invariant the tables keep: `story_members` holds exactly the articles up to
+//! `story_state.through` in (date, id) order, less those whose annotations changed
+//! since (their rows are deleted with the old annotations). So an article missing
+//! at or before `through` means the pass must start again (a late arrival, or an
+//! article annotated again); one missing after it means the pass continues. An
+//! update is written in one transaction, and only when no annotation changed while
+//! it read ([`Store::annotation_generation`]).
+
+use std::collections::HashMap;
+
+use dateline_core::{Article, Date};
+use rusqlite::{OptionalExtension, params};
+
+use crate::{ARTICLE_COLUMNS, Result, Store, article_from_row_at};
+
+/// Where the last pass stopped, and the clusterer's state there.
+#[derive(Debug, Clone)]
+pub struct StoryCheckpoint {
+    /// The clusterer's settings, as its caller names them; another name means the
+    /// stored pass is not one this caller would make.
+    pub config: String,
+    /// The last article clustered (date, id).
+    pub through: (Date, String),
+    pub state: Vec<u8>,
+}
+
+/// An article's place in the pass, as written by [`Store::save_stories`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoryAssignment {
+    pub rowid: i64,
+    /// The clusterer's index of the story it joined.
+    pub story: u32,
+    /// It started that story.
+    pub founded: bool,
+}
+
+/// What one pass adds (or, with `restart`, what replaces every stored assignment).
+#[derive(Debug, Clone)]
+pub struct StoriesUpdate {
+    pub restart: bool,
+    pub members: Vec<StoryAssignment>,
+    /// (story merged, story it went into, rowid of the article whose arrival merged
+    /// them), in the order made.
+    pub merges: Vec<(u32, u32, i64)>,
+    pub checkpoint: StoryCheckpoint,
+    /// [`Store::annotation_generation`] when the pass began reading.
+    pub generation: i64,
+}
+
+/// A clustered article, as the read side needs it.
+#[derive(Debug, Clone)]
+pub struct StoryMember {
+    pub rowid: i64,
+    pub id: String,
+    pub date: Date,
+    pub title: Option<String>,
+    /// The opening of its text, for a story it founded (a headline when the title
+    /// is missing); empty otherwise.
+    pub opening: String,
+    pub story: u32,
+    pub founded: bool,
+}
+
+/// How much of the text a founder's row carries for its headline.
+const OPENING_CHARS: i64 = 300;
+
+impl Store {
+    /// Counts the batches of annotations saved since the store was made: a pass
+    /// that read the annotations at one count cannot be saved at another.
+    pub fn annotation_generation(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'annotation_generation'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    pub fn story_checkpoint(&self) -> Result<Option<StoryCheckpoint>> {
+        let row: Option<(String, String, String, Vec<u8>)> = self
+            .conn
+            .query_row(
+                "SELECT config, through_date, through_id, state FROM story_state",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        row.map(|(config, date, id, state)| {
+            Ok(StoryCheckpoint {
+                config,
+                through: (crate::annotations::parse_date(&date)?, id),
+                state,
+            })
+        })
+        .transpose()
+    }
+
+    /// The first article, in (date, id) order, in no story.
+    pub fn first_unclustered(&self) -> Result<Option<(Date, String)>> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT a.date, a.id FROM articles a
+                 WHERE NOT EXISTS (SELECT 1 FROM story_members s WHERE s.article = a.rowid)
+                 ORDER BY a.date, a.id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(date, id)| Ok((crate::annotations::parse_date(&date)?, id)))
+            .transpose()
+    }
+
+    /// Calls `each` with every article after `after` (all when `None`) in (date, id)
+    /// order, with its rowid and whether it is annotated, until `each` says stop.
+    pub fn for_each_article_after(
+        &self,
+        after: Option<&(Date, String)>,
+        mut each: impl FnMut(i64, Article, bool) -> bool,
+    ) -> Result<()> {
+        let (date, id) = after.map_or_else(
+            || (String::new(), String::new()),
+            |(d, id)| (d.to_string(), id.clone()),
+        );
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT rowid, extracted IS NOT NULL, {ARTICLE_COLUMNS} FROM articles
+             WHERE (date, id) > (?1, ?2) ORDER BY date, id"
+        ))?;
+        let mut rows = stmt.query(params![date, id])?;
+        while let Some(row) = rows.next()? {
+            let article = article_from_row_at(row, 2)??;
+            if !each(row.get(0)?, article, row.get(1)?) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every mention, grouped by article rowid, of the articles after `after`.
+    pub fn mentions_after(
+        &self,
+        after: Option<&(Date, String)>,
+    ) -> Result<HashMap<i64, Vec<dateline_core::Mention>>> {
+        let (date, id) = after.map_or_else(
+            || (String::new(), String::new()),
+            |(d, id)| (d.to_string(), id.clone()),
+        );
+        let mut by_article: HashMap<i64, Vec<dateline_core::Mention>> = HashMap::new();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT m.article, {} FROM mentions m JOIN articles a ON a.rowid = m.article
+             WHERE (a.date, a.id) > (?1, ?2) ORDER BY m.article, m.start, m.end",
+            crate::annotations::MENTION_COLUMNS
+        ))?;
+        let mut rows = stmt.query(params![date, id])?;
+        while let Some(row) = rows.next()? {
+            let rowid: i64 = row.get(0)?;
+            by_article
+                .entry(rowid)
+                .or_default()
+                .push(crate::annotations::mention_from_row_at(row, 1)?);
+        }
+        Ok(by_article)
+    }
+
+    /// Writes a pass in one transaction; `false` (nothing written) when annotations
+    /// changed since it began reading — whoever changed them updates the stories
+    /// after.
+    pub fn save_stories(&mut self, update: &StoriesUpdate) -> Result<bool> {
+        let tx = crate::write_transaction(&mut self.conn)?;
+        let generation: i64 = tx
+            .query_row(
+                "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'annotation_generation'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0);
+        if generation != update.generation {
+            return Ok(false);
+        }
+        if update.restart {
+            tx.execute_batch("DELETE FROM story_members; DELETE FROM story_merges;")?;
+        }
+        {
+            let mut member = tx.prepare_cached(
+                "INSERT OR REPLACE INTO story_members (article, story, founded) VALUES (?1, ?2, ?3)",
+            )?;
+            for m in &update.members {
+                member.execute(params![m.rowid, m.story, m.founded])?;
+            }
+            let mut merge = tx.prepare_cached(
+                "INSERT OR REPLACE INTO story_merges (story, into_story, article) VALUES (?1, ?2, ?3)",
+            )?;
+            for (from, into, article) in &update.merges {
+                merge.execute(params![from, into, article])?;
+            }
+        }
+        let cp = &update.checkpoint;
+        tx.execute(
+            "INSERT OR REPLACE INTO story_state (id, config, through_date, through_id, state)
+             VALUES (1, ?1, ?2, ?3, ?4)",
+            params![cp.config, cp.through.0.to_string(), cp.through.1, cp.state],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// The clustered articles dated up to `last_day` (all when `None`), in (date, id)
+    /// order.
+    pub fn story_members(&self, last_day: Option<Date>) -> Result<Vec<StoryMember>> {
+        let to = last_day.map_or_else(|| "9999-12-31".to_string(), |d| d.to_string());
+        let mut stmt = self.conn.prepare(
+            "SELECT a.rowid, a.id, a.date, a.title,
+                    CASE WHEN s.founded THEN substr(a.text, 1, ?2) ELSE '' END,
+                    s.story, s.founded
+             FROM story_members s JOIN articles a ON a.rowid = s.article
+             WHERE a.date <= ?1 ORDER BY a.date, a.id",
+        )?;
+        let rows = stmt.query_map(params![to, OPENING_CHARS], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, u32>(5)?,
+                r.get::<_, bool>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (rowid, id, date, title, opening, story, founded) = row?;
+            out.push(StoryMember {
+                rowid,
+                id,
+                date: crate::annotations::parse_date(&date)?,
+                title,
+                opening,
+                story,
+                founded,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The merges made by articles dated up to `last_day`, in the order made:
+    /// (story merged, story it went into).
+    pub fn story_merges(&self, last_day: Option<Date>) -> Result<Vec<(u32, u32)>> {
+        let to = last_day.map_or_else(|| "9999-12-31".to_string(), |d| d.to_string());
+        let mut stmt = self.conn.prepare(
+            "SELECT g.story, g.into_story FROM story_merges g JOIN articles a ON a.rowid = g.article
+             WHERE a.date <= ?1 ORDER BY a.date, a.id",
+        )?;
+        let rows = stmt.query_map(params![to], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The actors an article's mentions link to, each once, by id.
+    pub fn linked_actors(&self, rowid: i64) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT actor FROM mentions WHERE article = ?1 AND actor IS NOT NULL ORDER BY actor",
+        )?;
+        let rows = stmt.query_map(params![rowid], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
