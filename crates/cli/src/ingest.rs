@@ -174,8 +174,12 @@ pub(crate) fn annotate_pending(
             dateline_core::MAX_ANNOTATED_BYTES >> 20
         ),
     };
+    let stories = match done.clustered {
+        0 => String::new(),
+        n => format!(" · {n} placed in stories"),
+    };
     eprintln!(
-        "annotated {} articles{again} · {} mentions, {} linked to actors{cut}  [{:.1}s]",
+        "annotated {} articles{again} · {} mentions, {} linked to actors{cut}{stories}  [{:.1}s]",
         done.articles,
         done.mentions,
         done.linked,

@@ -23,6 +23,10 @@
 //!   article is annotated with the stored facts of the articles dated on or before
 //!   it, earliest first; a late article's facts re-annotate exactly the later
 //!   articles whose answers they change (the store finds them, `save_annotations`).
+//! * **Stories after annotation** ([`update_stories`]): annotated articles join
+//!   stories in (date, id) order, the clusterer continuing from the state the store
+//!   keeps; a late or re-annotated article restarts the pass from the first article,
+//!   which gives the stories a single pass in date order would.
 //!
 //! # Invariants
 //!

@@ -10,8 +10,9 @@
 //! * **Timelines** gather an actor's (or a pair's) statements and events from the
 //!   store and hand them to `dateline-timeline`, which is pure.
 //! * **Annotated articles** are an article with every layer stored for it.
-//! * **Stories and summaries** ([`stories`], [`summarize_story`]) cluster and
-//!   summarise the window's articles with `dateline-stories`, which is pure.
+//! * **Stories and summaries** ([`stories`], [`summarize_story`]) read the story
+//!   assignments the pipeline stores, as of a day, and summarise a story's articles
+//!   with `dateline-stories`, which is pure.
 //!
 //! # Invariants
 //!

@@ -47,6 +47,24 @@ const TOP_ACTORS: usize = 5;
 
 /// Every story as of `request.as_of`, the most recently active first.
 pub fn stories(store: &Store, request: &StoriesRequest) -> Result<Vec<Story>, StoreError> {
+    let matching = match request.query.as_deref() {
+        Some(query) => Some(matching_articles(store, query, request.as_of)?),
+        None => None,
+    };
+    stories_where(store, request, |list| {
+        matching
+            .as_ref()
+            .is_none_or(|ids| list.iter().any(|m| ids.contains(&m.id)))
+    })
+}
+
+/// The stories as of `request.as_of` whose members pass `keep` (its `query` is
+/// not read here); actors are counted for the stories kept only.
+fn stories_where(
+    store: &Store,
+    request: &StoriesRequest,
+    keep: impl Fn(&[&StoryMember]) -> bool,
+) -> Result<Vec<Story>, StoreError> {
     let members = store.story_members(request.as_of)?;
     // Merges only ever fold a story into an older one, once: following them ends.
     let mut merged_into: HashMap<u32, u32> = HashMap::new();
@@ -68,18 +86,8 @@ pub fn stories(store: &Store, request: &StoriesRequest) -> Result<Vec<Story>, St
         .filter(|m| m.founded)
         .map(|m| (m.story, m))
         .collect();
-    let matching = match request.query.as_deref() {
-        Some(query) => Some(matching_articles(store, query, request.as_of)?),
-        None => None,
-    };
-    let mut stories: Vec<(u32, Vec<&StoryMember>)> = grouped
-        .into_iter()
-        .filter(|(_, list)| {
-            matching
-                .as_ref()
-                .is_none_or(|ids| list.iter().any(|m| ids.contains(&m.id)))
-        })
-        .collect();
+    let mut stories: Vec<(u32, Vec<&StoryMember>)> =
+        grouped.into_iter().filter(|(_, list)| keep(list)).collect();
     stories.sort_by(|a, b| {
         let (a, b) = (&a.1, &b.1);
         b[b.len() - 1]
@@ -169,9 +177,11 @@ pub fn story(store: &Store, id: &str, as_of: Option<Date>) -> Result<Option<Stor
         members: true,
         limit: None,
     };
-    Ok(stories(store, &request)?
-        .into_iter()
-        .find(|s| s.id == id || s.members.iter().any(|m| m == id)))
+    Ok(
+        stories_where(store, &request, |list| list.iter().any(|m| m.id == id))?
+            .into_iter()
+            .next(),
+    )
 }
 
 /// Which articles a summary reads.

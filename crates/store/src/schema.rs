@@ -255,7 +255,7 @@ pub const MIGRATIONS: &[&str] = &[
     // 10: stories. Each article's story as the clusterer chose it (its index in the
     // pass), the merges later articles made (with the article that made each, so a
     // story as of a day shows only the merges made by then), and the clusterer's
-    // state after the last article, so that new articles continue the pass. See
+    // state at the start of the last day clustered, so that new articles continue the pass. See
     // `stories.rs` for the invariant.
     "CREATE TABLE story_members (
         article INTEGER PRIMARY KEY REFERENCES articles(rowid),
@@ -270,8 +270,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE story_state (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         config TEXT NOT NULL,
-        through_date TEXT NOT NULL,
-        through_id TEXT NOT NULL,
+        through_day TEXT NOT NULL,
         state BLOB NOT NULL
     );",
 ];

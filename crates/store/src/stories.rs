@@ -1,14 +1,18 @@
 //! Story assignments: which story each article joined when it was clustered, the
-//! merges later articles made, and the clusterer's state after the last article, so
-//! that new articles continue the pass instead of replaying it.
+//! merges later articles made, and the clusterer's state at the start of the last
+//! day clustered, so that new articles continue the pass instead of replaying it.
 //!
-//! The invariant the tables keep: `story_members` holds exactly the articles up to
-//! `story_state.through` in (date, id) order, less those whose annotations changed
-//! since (their rows are deleted with the old annotations). So an article missing
-//! at or before `through` means the pass must start again (a late arrival, or an
-//! article annotated again); one missing after it means the pass continues. An
-//! update is written in one transaction, and only when no annotation changed while
-//! it read ([`Store::annotation_generation`]).
+//! The state is kept at a day's start, not after the last article, because articles
+//! of one day arrive in any order: one whose id sorts before the last article's
+//! would otherwise be late and restart the pass. The invariant the tables keep: the
+//! state covers exactly the articles dated before `story_state.through_day`, and
+//! `story_members` holds those articles, less the ones annotated again since (their
+//! rows go with their old annotations), plus the articles of later days the last
+//! pass placed. So an article missing before `through_day` means the pass must start
+//! again (a late arrival, or an article annotated again); otherwise the pass
+//! continues from the state over every article from `through_day` on, replacing
+//! what those had. An update is written in one transaction, and only when no
+//! annotation changed while it read ([`Store::annotation_generation`]).
 
 use std::collections::HashMap;
 
@@ -17,14 +21,14 @@ use rusqlite::{OptionalExtension, params};
 
 use crate::{ARTICLE_COLUMNS, Result, Store, article_from_row_at};
 
-/// Where the last pass stopped, and the clusterer's state there.
+/// The clusterer's state at the start of a day.
 #[derive(Debug, Clone)]
 pub struct StoryCheckpoint {
     /// The clusterer's settings, as its caller names them; another name means the
     /// stored pass is not one this caller would make.
     pub config: String,
-    /// The last article clustered (date, id).
-    pub through: (Date, String),
+    /// The state covers the articles dated before this day.
+    pub through_day: Date,
     pub state: Vec<u8>,
 }
 
@@ -38,10 +42,11 @@ pub struct StoryAssignment {
     pub founded: bool,
 }
 
-/// What one pass adds (or, with `restart`, what replaces every stored assignment).
+/// What one pass places: the articles from `from_day` on (from the first when
+/// `None`), replacing what those had.
 #[derive(Debug, Clone)]
 pub struct StoriesUpdate {
-    pub restart: bool,
+    pub from_day: Option<Date>,
     pub members: Vec<StoryAssignment>,
     /// (story merged, story it went into, rowid of the article whose arrival merged
     /// them), in the order made.
@@ -84,56 +89,74 @@ impl Store {
     }
 
     pub fn story_checkpoint(&self) -> Result<Option<StoryCheckpoint>> {
-        let row: Option<(String, String, String, Vec<u8>)> = self
+        let row: Option<(String, String, Vec<u8>)> = self
             .conn
             .query_row(
-                "SELECT config, through_date, through_id, state FROM story_state",
+                "SELECT config, through_day, state FROM story_state",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        row.map(|(config, date, id, state)| {
+        row.map(|(config, day, state)| {
             Ok(StoryCheckpoint {
                 config,
-                through: (crate::annotations::parse_date(&date)?, id),
+                through_day: crate::annotations::parse_date(&day)?,
                 state,
             })
         })
         .transpose()
     }
 
-    /// The first article, in (date, id) order, in no story.
-    pub fn first_unclustered(&self) -> Result<Option<(Date, String)>> {
-        let row: Option<(String, String)> = self
+    /// The date of the first article in no story.
+    pub fn first_unclustered_day(&self) -> Result<Option<Date>> {
+        let day: Option<String> = self
             .conn
             .query_row(
-                "SELECT a.date, a.id FROM articles a
+                "SELECT a.date FROM articles a
                  WHERE NOT EXISTS (SELECT 1 FROM story_members s WHERE s.article = a.rowid)
-                 ORDER BY a.date, a.id LIMIT 1",
+                 ORDER BY a.date LIMIT 1",
                 [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        day.map(|d| crate::annotations::parse_date(&d)).transpose()
+    }
+
+    /// The date of the last article a pass from `from_day` places: the last before
+    /// the first article still waiting for annotation.
+    pub fn last_clusterable_day(&self, from_day: Option<Date>) -> Result<Option<Date>> {
+        let from = day_text(from_day);
+        let waiting: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT date, id FROM articles WHERE extracted IS NULL AND date >= ?1
+                 ORDER BY date, id LIMIT 1",
+                params![from],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        row.map(|(date, id)| Ok((crate::annotations::parse_date(&date)?, id)))
-            .transpose()
+        let (to_date, to_id) = waiting.unwrap_or_else(|| ("9999-12-31".into(), String::new()));
+        let day: Option<String> = self.conn.query_row(
+            "SELECT max(date) FROM articles WHERE date >= ?1 AND (date, id) < (?2, ?3)",
+            params![from, to_date, to_id],
+            |r| r.get(0),
+        )?;
+        day.map(|d| crate::annotations::parse_date(&d)).transpose()
     }
 
-    /// Calls `each` with every article after `after` (all when `None`) in (date, id)
-    /// order, with its rowid and whether it is annotated, until `each` says stop.
-    pub fn for_each_article_after(
+    /// Calls `each` with every article dated from `from_day` on (all when `None`) in
+    /// (date, id) order, with its rowid and whether it is annotated, until `each`
+    /// says stop.
+    pub fn for_each_article_from(
         &self,
-        after: Option<&(Date, String)>,
+        from_day: Option<Date>,
         mut each: impl FnMut(i64, Article, bool) -> bool,
     ) -> Result<()> {
-        let (date, id) = after.map_or_else(
-            || (String::new(), String::new()),
-            |(d, id)| (d.to_string(), id.clone()),
-        );
         let mut stmt = self.conn.prepare(&format!(
             "SELECT rowid, extracted IS NOT NULL, {ARTICLE_COLUMNS} FROM articles
-             WHERE (date, id) > (?1, ?2) ORDER BY date, id"
+             WHERE date >= ?1 ORDER BY date, id"
         ))?;
-        let mut rows = stmt.query(params![date, id])?;
+        let mut rows = stmt.query(params![day_text(from_day)])?;
         while let Some(row) = rows.next()? {
             let article = article_from_row_at(row, 2)??;
             if !each(row.get(0)?, article, row.get(1)?) {
@@ -143,22 +166,19 @@ impl Store {
         Ok(())
     }
 
-    /// Every mention, grouped by article rowid, of the articles after `after`.
-    pub fn mentions_after(
+    /// Every mention, grouped by article rowid, of the articles dated from
+    /// `from_day` on.
+    pub fn mentions_from(
         &self,
-        after: Option<&(Date, String)>,
+        from_day: Option<Date>,
     ) -> Result<HashMap<i64, Vec<dateline_core::Mention>>> {
-        let (date, id) = after.map_or_else(
-            || (String::new(), String::new()),
-            |(d, id)| (d.to_string(), id.clone()),
-        );
         let mut by_article: HashMap<i64, Vec<dateline_core::Mention>> = HashMap::new();
         let mut stmt = self.conn.prepare(&format!(
             "SELECT m.article, {} FROM mentions m JOIN articles a ON a.rowid = m.article
-             WHERE (a.date, a.id) > (?1, ?2) ORDER BY m.article, m.start, m.end",
+             WHERE a.date >= ?1 ORDER BY m.article, m.start, m.end",
             crate::annotations::MENTION_COLUMNS
         ))?;
-        let mut rows = stmt.query(params![date, id])?;
+        let mut rows = stmt.query(params![day_text(from_day)])?;
         while let Some(row) = rows.next()? {
             let rowid: i64 = row.get(0)?;
             by_article
@@ -185,8 +205,21 @@ impl Store {
         if generation != update.generation {
             return Ok(false);
         }
-        if update.restart {
-            tx.execute_batch("DELETE FROM story_members; DELETE FROM story_merges;")?;
+        match update.from_day {
+            None => tx.execute_batch("DELETE FROM story_members; DELETE FROM story_merges;")?,
+            Some(day) => {
+                let from = day.to_string();
+                tx.execute(
+                    "DELETE FROM story_members
+                     WHERE article IN (SELECT rowid FROM articles WHERE date >= ?1)",
+                    params![from],
+                )?;
+                tx.execute(
+                    "DELETE FROM story_merges
+                     WHERE article IN (SELECT rowid FROM articles WHERE date >= ?1)",
+                    params![from],
+                )?;
+            }
         }
         {
             let mut member = tx.prepare_cached(
@@ -204,9 +237,9 @@ impl Store {
         }
         let cp = &update.checkpoint;
         tx.execute(
-            "INSERT OR REPLACE INTO story_state (id, config, through_date, through_id, state)
-             VALUES (1, ?1, ?2, ?3, ?4)",
-            params![cp.config, cp.through.0.to_string(), cp.through.1, cp.state],
+            "INSERT OR REPLACE INTO story_state (id, config, through_day, state)
+             VALUES (1, ?1, ?2, ?3)",
+            params![cp.config, cp.through_day.to_string(), cp.state],
         )?;
         tx.commit()?;
         Ok(true)
@@ -270,4 +303,9 @@ impl Store {
         let rows = stmt.query_map(params![rowid], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// A day as SQLite text; `None` as a day before any article.
+fn day_text(day: Option<Date>) -> String {
+    day.map_or_else(String::new, |d| d.to_string())
 }

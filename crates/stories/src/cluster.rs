@@ -553,12 +553,28 @@ mod tests {
     /// stories start, grow, close and merge.
     fn corpus() -> Vec<(String, String, String)> {
         let words = [
-            "flood", "river", "dam", "Orlen", "Veldmark", "vote", "speaker", "Hesselwyn",
-            "parliament", "strike", "port", "wages", "union", "Marsk", "talks", "border",
+            "flood",
+            "river",
+            "dam",
+            "Orlen",
+            "Veldmark",
+            "vote",
+            "speaker",
+            "Hesselwyn",
+            "parliament",
+            "strike",
+            "port",
+            "wages",
+            "union",
+            "Marsk",
+            "talks",
+            "border",
         ];
         let mut seed = 7u64;
         let mut next = move || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (seed >> 33) as usize
         };
         (0..400)
@@ -591,8 +607,14 @@ mod tests {
             (out, clusterer.encode())
         };
         let (whole, state) = run(&[]);
-        assert!(whole.iter().any(|(_, merges)| !merges.is_empty()), "no merge made");
-        assert!(whole.iter().map(|(s, _)| s).max() > Some(&3), "too few stories");
+        assert!(
+            whole.iter().any(|(_, merges)| !merges.is_empty()),
+            "no merge made"
+        );
+        assert!(
+            whole.iter().map(|(s, _)| s).max() > Some(&3),
+            "too few stories"
+        );
         let (continued, continued_state) = run(&[1, 57, 200, 399]);
         assert_eq!(whole, continued);
         assert_eq!(state.len(), continued_state.len());
