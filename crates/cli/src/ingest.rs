@@ -144,10 +144,22 @@ pub(crate) fn annotate_pending(
     verb: &str,
 ) -> anyhow::Result<Annotated> {
     let pending = dateline_pipeline::count_pending(store, dictionary)?;
-    if pending == 0 {
-        return Ok(Annotated::default());
-    }
     let started = Instant::now();
+    if pending == 0 {
+        // A store made before stories were kept, or a pass cut short, is brought
+        // up to date here (a quick check otherwise).
+        let clustered = dateline_pipeline::update_stories(store)?;
+        if clustered > 0 {
+            eprintln!(
+                "placed {clustered} articles in stories  [{:.1}s]",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        return Ok(Annotated {
+            clustered,
+            ..Annotated::default()
+        });
+    }
     let progress = if quiet {
         ProgressBar::hidden()
     } else {

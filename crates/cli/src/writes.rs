@@ -201,6 +201,8 @@ fn annotate_with(
         shown.running = pending > 0;
     }
     if pending == 0 {
+        // Stories of a store made before they were kept, or a pass cut short.
+        dateline_pipeline::update_stories(store)?;
         return Ok(0);
     }
     let mut counted = 0;

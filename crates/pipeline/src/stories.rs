@@ -9,7 +9,7 @@
 
 use dateline_core::{Article, Date};
 use dateline_store::{Store, StoriesUpdate, StoryAssignment, StoryCheckpoint};
-use dateline_stories::{Clusterer, Item, StoryConfig, actor_terms};
+use dateline_stories::{Clusterer, Item, StoryConfig, actor_terms_of};
 
 use crate::Result;
 
@@ -42,11 +42,11 @@ pub fn update_stories(store: &mut Store) -> Result<u64> {
         let Some(last_day) = store.last_clusterable_day(from_day)? else {
             return Ok(0);
         };
-        let mut actors = store.mentions_from(from_day)?;
         let mut members = Vec::new();
         let mut merges = Vec::new();
         let mut at_last_day: Option<Vec<u8>> = None;
         let mut last_placed: Option<Date> = None;
+        let mut failed = None;
         store.for_each_article_from(from_day, |rowid, article, annotated| {
             if !annotated || article.date > last_day {
                 return false;
@@ -54,9 +54,17 @@ pub fn update_stories(store: &mut Store) -> Result<u64> {
             if article.date == last_day && at_last_day.is_none() {
                 at_last_day = Some(clusterer.encode());
             }
-            let terms = actors
-                .remove(&rowid)
-                .map_or_else(Vec::new, |m| actor_terms(&m));
+            let terms = match store.actor_links(rowid) {
+                Ok(links) => actor_terms_of(
+                    links
+                        .iter()
+                        .map(|(actor, code)| (actor.as_deref(), code.as_deref())),
+                ),
+                Err(e) => {
+                    failed = Some(e);
+                    return false;
+                }
+            };
             let stories_before = clusterer.stories();
             let story = clusterer.add(&Item {
                 id: &article.id,
@@ -78,6 +86,9 @@ pub fn update_stories(store: &mut Store) -> Result<u64> {
             last_placed = Some(article.date);
             true
         })?;
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
         let Some(last_placed) = last_placed else {
             return Ok(0);
         };

@@ -755,33 +755,28 @@ pub(crate) fn escape_like(text: &str) -> String {
 }
 
 /// The columns [`mention_from_row`] reads, over `mentions m JOIN articles a`.
-pub(crate) const MENTION_COLUMNS: &str =
+const MENTION_COLUMNS: &str =
     "a.id, m.start, m.end, m.text, m.label, m.actor, m.code, m.resolved_from";
 
 fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mention> {
-    mention_from_row_at(r, 0)
-}
-
-/// A mention from [`MENTION_COLUMNS`] starting at column `at` of the row.
-pub(crate) fn mention_from_row_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Mention> {
     Ok(Mention {
-        article_id: r.get(at)?,
+        article_id: r.get(0)?,
         span: Span {
-            start: r.get::<_, i64>(at + 1)? as usize,
-            end: r.get::<_, i64>(at + 2)? as usize,
-            text: r.get(at + 3)?,
+            start: r.get::<_, i64>(1)? as usize,
+            end: r.get::<_, i64>(2)? as usize,
+            text: r.get(3)?,
         },
         label: {
-            let text: String = r.get(at + 4)?;
-            MentionLabel::parse(&text).ok_or_else(|| unknown_value(at + 4, "label", &text))?
+            let text: String = r.get(4)?;
+            MentionLabel::parse(&text).ok_or_else(|| unknown_value(4, "label", &text))?
         },
-        actor_id: r.get(at + 5)?,
-        code: r.get(at + 6)?,
-        resolved_from: match r.get::<_, Option<String>>(at + 7)? {
+        actor_id: r.get(5)?,
+        code: r.get(6)?,
+        resolved_from: match r.get::<_, Option<String>>(7)? {
             None => None,
             Some(text) => Some(
                 ResolvedFrom::parse(&text)
-                    .ok_or_else(|| unknown_value(at + 7, "resolved_from", &text))?,
+                    .ok_or_else(|| unknown_value(7, "resolved_from", &text))?,
             ),
         },
     })

@@ -14,8 +14,6 @@
 //! what those had. An update is written in one transaction, and only when no
 //! annotation changed while it read ([`Store::annotation_generation`]).
 
-use std::collections::HashMap;
-
 use dateline_core::{Article, Date};
 use rusqlite::{OptionalExtension, params};
 
@@ -166,27 +164,15 @@ impl Store {
         Ok(())
     }
 
-    /// Every mention, grouped by article rowid, of the articles dated from
-    /// `from_day` on.
-    pub fn mentions_from(
-        &self,
-        from_day: Option<Date>,
-    ) -> Result<HashMap<i64, Vec<dateline_core::Mention>>> {
-        let mut by_article: HashMap<i64, Vec<dateline_core::Mention>> = HashMap::new();
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT m.article, {} FROM mentions m JOIN articles a ON a.rowid = m.article
-             WHERE a.date >= ?1 ORDER BY m.article, m.start, m.end",
-            crate::annotations::MENTION_COLUMNS
-        ))?;
-        let mut rows = stmt.query(params![day_text(from_day)])?;
-        while let Some(row) = rows.next()? {
-            let rowid: i64 = row.get(0)?;
-            by_article
-                .entry(rowid)
-                .or_default()
-                .push(crate::annotations::mention_from_row_at(row, 1)?);
-        }
-        Ok(by_article)
+    /// The (actor id, code) of an article's mentions that have either, each pair
+    /// once.
+    pub fn actor_links(&self, rowid: i64) -> Result<Vec<(Option<String>, Option<String>)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT actor, code FROM mentions
+             WHERE article = ?1 AND (actor IS NOT NULL OR code IS NOT NULL)",
+        )?;
+        let rows = stmt.query_map(params![rowid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Writes a pass in one transaction; `false` (nothing written) when annotations

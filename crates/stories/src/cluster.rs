@@ -206,6 +206,15 @@ impl Clusterer {
     /// order, so a closed story never reopens) and terms a centroid no longer holds.
     fn prune(&mut self, day: i32) {
         let active_days = self.config.active_days;
+        // A closed story is never a candidate again: its centroid can go, which
+        // keeps memory (and the stored state) to the stories still open.
+        if active_days > 0 {
+            for state in &mut self.stories {
+                if day - state.last_day > active_days && !state.centroid.is_empty() {
+                    state.centroid = FxHashMap::default();
+                }
+            }
+        }
         let stories = &self.stories;
         self.postings.retain(|term, list| {
             list.retain(|&story| {
@@ -414,13 +423,24 @@ fn similarity(vector: &[(u64, f32)], story: &StoryState) -> f32 {
 /// its mentions link to and the countries of their codes (the first three letters of
 /// a CAMEO code: "Aleppo", "the Syrian army" and "Assad" all say SYR).
 pub fn actor_terms(mentions: &[dateline_core::Mention]) -> Vec<String> {
+    actor_terms_of(
+        mentions
+            .iter()
+            .map(|m| (m.actor_id.as_deref(), m.code.as_deref())),
+    )
+}
+
+/// [`actor_terms`] from (actor id, code) pairs, as a store reads them.
+pub fn actor_terms_of<'a>(
+    links: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> Vec<String> {
     let mut terms = std::collections::BTreeSet::new();
-    for mention in mentions {
-        if let Some(actor) = &mention.actor_id {
-            terms.insert(actor.clone());
+    for (actor, code) in links {
+        if let Some(actor) = actor {
+            terms.insert(actor.to_string());
         }
-        if let Some(code) = mention.code.as_deref().and_then(|c| c.get(..3)) {
-            terms.insert(format!("country:{code}"));
+        if let Some(country) = code.and_then(|c| c.get(..3)) {
+            terms.insert(format!("country:{country}"));
         }
     }
     terms.into_iter().collect()

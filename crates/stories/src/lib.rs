@@ -26,5 +26,5 @@ mod summarize;
 pub mod terms;
 
 pub use bcubed::{BCubed, bcubed};
-pub use cluster::{Clusterer, Item, StoryConfig, actor_terms, cluster};
+pub use cluster::{Clusterer, Item, StoryConfig, actor_terms, actor_terms_of, cluster};
 pub use summarize::{DatedSummary, Pick, Source, SummaryRequest, summarize};
