@@ -10,7 +10,10 @@
 ANALYZE ran), the FTS5 shadow tables of stores from before schema 8 (`articles_fts_*`),
 and what belongs to the search index beside the file: its change log `search_queue`
 (whose entries depend on the commit history) and the store's random id
-(`search_index.store` in `settings`); `dateline check` verifies the index. Integer `rowid` keys are
+(`search_index.store` in `settings`); `dateline check` verifies the index. Also left
+out: `annotation_generation` in `settings`, a count of annotation batches saved, which
+only tells a story pass whether annotations changed while it read (so it depends on
+how the work was split into batches, not on what was stored). Integer `rowid` keys are
 dropped and every column that references another table's rowid (per the foreign keys
 the schema declares) is replaced with that row's `id`, since rowids depend on the order
 batches committed in. BLOBs are compared as hex.
@@ -56,7 +59,8 @@ def snapshot(db: Path) -> dict[str, Counter]:
                     exprs.append(f'hex(t."{name}")')
                 else:
                     exprs.append(f't."{name}"')
-            where = " WHERE t.key != 'search_index.store'" if table == "settings" else ""
+            where = (" WHERE t.key NOT IN ('search_index.store', 'annotation_generation')"
+                     if table == "settings" else "")
             rows = conn.execute(f'SELECT {", ".join(exprs)} FROM "{table}" t{where}').fetchall()
             snap[table] = Counter(rows)
         return snap

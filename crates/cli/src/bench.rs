@@ -42,6 +42,15 @@ pub struct BenchArgs {
     /// text).
     #[arg(long)]
     matcher_only: bool,
+    /// Only time annotation on real news: whole-process `dateline extract` over this
+    /// JSON Lines file repeated `--real-repeat` times, on one core, beside spaCy's
+    /// small pipeline over the same records (with `--spacy`), e.g.
+    /// `../shared/data/news-gum-wikinews/gum_wikinews.jsonl`.
+    #[arg(long)]
+    real: Option<PathBuf>,
+    /// How many times `--real`'s records are repeated.
+    #[arg(long, default_value_t = 5)]
+    real_repeat: usize,
     /// Also write the Markdown report to this file.
     #[arg(long)]
     report: Option<PathBuf>,
@@ -54,6 +63,14 @@ struct Run {
 
 pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.work)?;
+    if let Some(file) = &args.real {
+        let report = real_comparison(args, file)?;
+        println!("{report}");
+        if let Some(path) = &args.report {
+            std::fs::write(path, &report)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let exe = std::env::current_exe()?;
     let python = which("python3");
     let peer = python.as_ref().filter(|_| args.peer.exists());
@@ -252,6 +269,108 @@ fn extract_comparison(report: &mut String, args: &BenchArgs, python: &Path) -> a
         (words as f64 / ours) / (peer_words / peer_seconds)
     )?;
     Ok(())
+}
+
+/// `--real`: the whole `dateline extract` process (loading models, reading, writing
+/// its JSON Lines) against spaCy's `nlp.pipe` (models loaded and warmed up first, so
+/// the ratio flatters the peer), both pinned to one core with `taskset` when it is
+/// there, over the same records, in one run: only a ratio from one run means
+/// anything on a shared machine.
+fn real_comparison(args: &BenchArgs, file: &Path) -> anyhow::Result<String> {
+    let records: Vec<String> = std::io::BufRead::lines(std::io::BufReader::new(
+        std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?,
+    ))
+    .filter(|line| line.as_ref().map_or(true, |l| !l.trim().is_empty()))
+    .collect::<std::io::Result<_>>()?;
+    let mut words = 0;
+    for (n, line) in records.iter().enumerate() {
+        let value: serde_json::Value = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not a JSON object", file.display(), n + 1))?;
+        words += value["text"]
+            .as_str()
+            .with_context(|| format!("{}:{}: no text", file.display(), n + 1))?
+            .split_whitespace()
+            .count();
+    }
+    let repeated = args.work.join("real-repeated.jsonl");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&repeated)?);
+    for _ in 0..args.real_repeat {
+        for line in &records {
+            writeln!(out, "{line}")?;
+        }
+    }
+    std::io::Write::flush(&mut out)?;
+    drop(out);
+    let (n, words) = (records.len() * args.real_repeat, words * args.real_repeat);
+    let pinned = |program: &Path| {
+        let mut command = match which("taskset") {
+            Some(taskset) => {
+                let mut c = Command::new(taskset);
+                c.args(["-c", "0"]).arg(program);
+                c
+            }
+            None => Command::new(program),
+        };
+        command.env("OMP_NUM_THREADS", "1");
+        command
+    };
+    let exe = std::env::current_exe()?;
+    eprintln!("timing dateline extract on {n} records, one core …");
+    let ours = timed_child(pinned(&exe).arg("extract").arg(&repeated))?;
+    let mut report = String::new();
+    writeln!(
+        report,
+        "Annotation of real news, {} ×{} ({n} records, {words} words), one core:\n",
+        file.display(),
+        args.real_repeat
+    )?;
+    writeln!(report, "| tool | seconds | words/s | peak RSS MB |")?;
+    writeln!(report, "|---|---:|---:|---:|")?;
+    writeln!(
+        report,
+        "| dateline extract (whole process) | {:.2} | {:.0} | {:.0} |",
+        ours.seconds,
+        words as f64 / ours.seconds,
+        ours.peak_rss_mb
+    )?;
+    let Some(python) = &args.spacy else {
+        writeln!(report, "\n(no peer: give `--spacy PYTHON`)")?;
+        return Ok(report);
+    };
+    eprintln!("timing spaCy on the same records …");
+    let started = Instant::now();
+    let peer = pinned(python)
+        .arg("benches/peer_spacy.py")
+        .arg(&repeated)
+        .arg(n.to_string())
+        .output()
+        .context("cannot run the spaCy peer")?;
+    let whole = started.elapsed().as_secs_f64();
+    if !peer.status.success() {
+        bail!(
+            "spaCy peer failed: {}",
+            String::from_utf8_lossy(&peer.stderr)
+        );
+    }
+    let answer = String::from_utf8_lossy(&peer.stdout);
+    let fields: Vec<f64> = answer
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let [peer_words, peer_seconds, _] = fields[..] else {
+        bail!("unexpected spaCy peer output: {answer}");
+    };
+    writeln!(
+        report,
+        "| peer: spaCy en_core_web_sm `nlp.pipe` (process {whole:.2} s) | {peer_seconds:.2} | {:.0} | |",
+        peer_words / peer_seconds
+    )?;
+    writeln!(
+        report,
+        "| speed, dateline ÷ peer | | {:.2}× | |",
+        (words as f64 / ours.seconds) / (peer_words / peer_seconds)
+    )?;
+    Ok(report)
 }
 
 /// The actor dictionary on one core: how long the shipped form takes to load, and

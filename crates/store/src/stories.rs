@@ -75,17 +75,10 @@ impl Store {
     /// Counts the batches of annotations saved since the store was made: a pass
     /// that read the annotations at one count cannot be saved at another.
     pub fn annotation_generation(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'annotation_generation'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(0))
+        generation(&self.conn)
     }
 
+    /// The clusterer's stored state, if a pass was saved.
     pub fn story_checkpoint(&self) -> Result<Option<StoryCheckpoint>> {
         let row: Option<(String, String, Vec<u8>)> = self
             .conn
@@ -180,15 +173,7 @@ impl Store {
     /// after.
     pub fn save_stories(&mut self, update: &StoriesUpdate) -> Result<bool> {
         let tx = crate::write_transaction(&mut self.conn)?;
-        let generation: i64 = tx
-            .query_row(
-                "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'annotation_generation'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(0);
-        if generation != update.generation {
+        if generation(&tx)? != update.generation {
             return Ok(false);
         }
         match update.from_day {
@@ -289,6 +274,17 @@ impl Store {
         let rows = stmt.query_map(params![rowid], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+fn generation(conn: &rusqlite::Connection) -> Result<i64> {
+    Ok(conn
+        .query_row(
+            "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'annotation_generation'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
 }
 
 /// A day as SQLite text; `None` as a day before any article.

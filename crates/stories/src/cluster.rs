@@ -282,7 +282,9 @@ impl Clusterer {
 
     /// The whole state as bytes, for a store to continue the pass later exactly
     /// where it stopped (the same stories as one uninterrupted pass, bit for bit:
-    /// every map and list is kept as it is, floats included).
+    /// every map and list is kept, floats included). Maps are written in key order,
+    /// so the same state gives the same bytes whatever history built it (no choice
+    /// of the clusterer depends on a map's iteration order).
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Encoder(Vec::new());
         out.u32(STATE_VERSION);
@@ -291,7 +293,7 @@ impl Clusterer {
         out.u32(self.stories.len() as u32);
         for story in &self.stories {
             out.u32(story.centroid.len() as u32);
-            for (&term, &weight) in &story.centroid {
+            for (term, weight) in sorted(&story.centroid) {
                 out.u64(term);
                 out.f32(weight);
             }
@@ -300,7 +302,9 @@ impl Clusterer {
             out.u32(story.merged_into.map_or(u32::MAX, |s| s as u32));
         }
         out.u32(self.postings.len() as u32);
-        for (&term, list) in &self.postings {
+        let mut postings: Vec<(&u64, &Vec<u32>)> = self.postings.iter().collect();
+        postings.sort_unstable_by_key(|&(&term, _)| term);
+        for (&term, list) in postings {
             out.u64(term);
             out.u32(list.len() as u32);
             list.iter().for_each(|&s| out.u32(s));
@@ -368,6 +372,13 @@ impl Clusterer {
             merges: Vec::new(),
         })
     }
+}
+
+/// A map's entries in key order.
+pub(crate) fn sorted<V: Copy>(map: &FxHashMap<u64, V>) -> Vec<(u64, V)> {
+    let mut entries: Vec<(u64, V)> = map.iter().map(|(&k, &v)| (k, v)).collect();
+    entries.sort_unstable_by_key(|&(k, _)| k);
+    entries
 }
 
 /// Bumped whenever [`Clusterer::encode`]'s layout changes.
@@ -637,7 +648,7 @@ mod tests {
         );
         let (continued, continued_state) = run(&[1, 57, 200, 399]);
         assert_eq!(whole, continued);
-        assert_eq!(state.len(), continued_state.len());
+        assert_eq!(state, continued_state);
         for cut in [0, 4, state.len() / 2, state.len() - 1] {
             assert!(Clusterer::decode(StoryConfig::DEFAULT, &state[..cut]).is_none());
         }

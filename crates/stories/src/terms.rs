@@ -330,7 +330,7 @@ impl DocumentFrequencies {
     pub(crate) fn encode(&self, out: &mut Encoder) {
         out.u32(self.documents);
         out.u32(self.counts.len() as u32);
-        for (&term, &n) in &self.counts {
+        for (term, n) in crate::cluster::sorted(&self.counts) {
             out.u64(term);
             out.u32(n);
         }
