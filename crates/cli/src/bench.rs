@@ -226,26 +226,8 @@ fn extract_comparison(report: &mut String, args: &BenchArgs, python: &Path) -> a
         .sum();
     let ours = started.elapsed().as_secs_f64();
     eprintln!("timing spaCy on the same {} articles …", texts.len());
-    let out = Command::new(python)
-        .arg("benches/peer_spacy.py")
-        .arg(&corpus)
-        .arg(texts.len().to_string())
-        .output()
-        .context("cannot run the spaCy peer")?;
-    if !out.status.success() {
-        bail!(
-            "spaCy peer failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let answer = String::from_utf8_lossy(&out.stdout);
-    let fields: Vec<f64> = answer
-        .split_whitespace()
-        .filter_map(|f| f.parse().ok())
-        .collect();
-    let [peer_words, peer_seconds, peer_entities] = fields[..] else {
-        bail!("unexpected spaCy peer output: {answer}");
-    };
+    let [peer_words, peer_seconds, peer_entities] =
+        spacy_peer(&mut Command::new(python), &corpus, texts.len())?;
     writeln!(
         report,
         "\nAnnotation (tokens, sentences, POS, dependencies, entities), {} articles, {words} words, one core:\n",
@@ -269,6 +251,31 @@ fn extract_comparison(report: &mut String, args: &BenchArgs, python: &Path) -> a
         (words as f64 / ours) / (peer_words / peer_seconds)
     )?;
     Ok(())
+}
+
+/// Runs `benches/peer_spacy.py` over the first `n` records of `corpus` with
+/// `python` (the command, maybe pinned to a core); its words, seconds and entities.
+fn spacy_peer(python: &mut Command, corpus: &Path, n: usize) -> anyhow::Result<[f64; 3]> {
+    let out = python
+        .arg("benches/peer_spacy.py")
+        .arg(corpus)
+        .arg(n.to_string())
+        .output()
+        .context("cannot run the spaCy peer")?;
+    if !out.status.success() {
+        bail!(
+            "spaCy peer failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let answer = String::from_utf8_lossy(&out.stdout);
+    let fields: Vec<f64> = answer
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    fields[..]
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("unexpected spaCy peer output: {answer}"))
 }
 
 /// `--real`: the whole `dateline extract` process (loading models, reading, writing
@@ -339,27 +346,8 @@ fn real_comparison(args: &BenchArgs, file: &Path) -> anyhow::Result<String> {
     };
     eprintln!("timing spaCy on the same records …");
     let started = Instant::now();
-    let peer = pinned(python)
-        .arg("benches/peer_spacy.py")
-        .arg(&repeated)
-        .arg(n.to_string())
-        .output()
-        .context("cannot run the spaCy peer")?;
+    let [peer_words, peer_seconds, _] = spacy_peer(&mut pinned(python), &repeated, n)?;
     let whole = started.elapsed().as_secs_f64();
-    if !peer.status.success() {
-        bail!(
-            "spaCy peer failed: {}",
-            String::from_utf8_lossy(&peer.stderr)
-        );
-    }
-    let answer = String::from_utf8_lossy(&peer.stdout);
-    let fields: Vec<f64> = answer
-        .split_whitespace()
-        .filter_map(|f| f.parse().ok())
-        .collect();
-    let [peer_words, peer_seconds, _] = fields[..] else {
-        bail!("unexpected spaCy peer output: {answer}");
-    };
     writeln!(
         report,
         "| peer: spaCy en_core_web_sm `nlp.pipe` (process {whole:.2} s) | {peer_seconds:.2} | {:.0} | |",
