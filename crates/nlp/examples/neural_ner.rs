@@ -14,11 +14,22 @@
 //! only scored, each beside the shipped perceptron. `--grad-check` compares the
 //! backpropagated gradients with finite differences.
 //!
+//! `--glove PATH` (GloVe text format, gzip'd or plain) widens the word table: it keeps
+//! every training word (seen at least twice) and adds the first `--glove-words N`
+//! GloVe words (default 100,000; each read in the same normal form, the most frequent
+//! spelling winning); the table then has GloVe's width, rows of words GloVe has start
+//! from their vectors (rescaled to the spread of the other tables), the rest start
+//! random. A test word never seen in training but known to GloVe reads its GloVe
+//! row. The rows are fine-tuned, or with `--glove-frozen` kept as read (the training
+//! words GloVe lacks still learn). Adam and the weight average visit only the rows
+//! that have had a gradient, so an untouched 100k-row table costs nothing per step.
+//!
 //! ```text
 //! CARGO_TARGET_DIR=/tmp/neural-target taskset -c 1 cargo run --release -p dateline-nlp \
 //!   --example neural_ner -- --train T --dev D --test X [--test Y …] --dictionaries DIR \
 //!   [--epochs N] [--hidden H] [--crf] [--average 0.999] [--lr-decay 0.9] \
-//!   [--word-dropout P] [--ensemble K] [--out model.bin]
+//!   [--word-dropout P] [--ensemble K] [--glove glove.6B.50d.txt.gz [--glove-words N]
+//!   [--glove-frozen]] [--out model.bin]
 //! ```
 
 use std::collections::HashMap;
@@ -58,6 +69,12 @@ struct Options {
     grad_check: bool,
     /// Models trained with seeds `seed`, `seed + 1`, … whose scores are averaged.
     ensemble: usize,
+    /// Pretrained word vectors (GloVe text format, optionally gzip'd).
+    glove: Option<PathBuf>,
+    /// How many of the (most frequent) GloVe words join the word vocabulary.
+    glove_words: usize,
+    /// Rows read from GloVe are not trained.
+    glove_frozen: bool,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -81,6 +98,9 @@ fn parse_options() -> Result<Options, String> {
         seed: 0x5eed_1e57,
         grad_check: false,
         ensemble: 1,
+        glove: None,
+        glove_words: 100_000,
+        glove_frozen: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -104,6 +124,9 @@ fn parse_options() -> Result<Options, String> {
             "--lr-decay" => o.learning_rate_decay = number(value()?)? as f32,
             "--average" => o.average = number(value()?)? as f32,
             "--ensemble" => o.ensemble = (number(value()?)? as usize).max(1),
+            "--glove" => o.glove = Some(value()?.into()),
+            "--glove-words" => o.glove_words = number(value()?)? as usize,
+            "--glove-frozen" => o.glove_frozen = true,
             "--crf" => o.crf = true,
             "--grad-check" => o.grad_check = true,
             _ => return Err(format!("unknown argument {flag}")),
@@ -173,6 +196,7 @@ const FIELD_NAMES: [&str; FIELDS] = [
     "pos",
     "gazetteer",
 ];
+/// Embedding widths; the word's becomes GloVe's width with `--glove`.
 const FIELD_DIMS: [usize; FIELDS] = [64, 12, 12, 12, 12, 12, 12, 8, 16, 8];
 /// Keys seen fewer times in training share the unknown id: a row trained on one
 /// example is noise, and the unknown row must see training too.
@@ -215,6 +239,16 @@ impl Vocab {
 
     fn id(&self, key: &str) -> u32 {
         self.ids.get(key).copied().unwrap_or(0)
+    }
+
+    /// Adds the keys not yet known, in the order given.
+    fn extend<'k>(&mut self, keys: impl Iterator<Item = &'k str>) {
+        for key in keys {
+            if !self.ids.contains_key(key) {
+                self.ids.insert(key.to_string(), self.names.len() as u32);
+                self.names.push(key.to_string());
+            }
+        }
     }
 
     fn len(&self) -> usize {
@@ -332,6 +366,92 @@ impl Featurizer {
 }
 
 // ---------------------------------------------------------------------------------
+// Pretrained word vectors
+
+/// The first words of a GloVe file (most frequent first) in our normal form, the
+/// first (most frequent) spelling of each form kept, and their vectors.
+struct Glove {
+    dim: usize,
+    words: Vec<String>,
+    /// `[words][dim]`.
+    vectors: Vec<f32>,
+}
+
+/// Reads the first `limit` lines of a GloVe text file (`word v1 … vd`), gzip'd if its
+/// name ends in `.gz`.
+fn read_glove(path: &Path, limit: usize) -> Result<Glove, String> {
+    use std::io::BufRead;
+    let error = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(|e| error(&e))?;
+    let reader: Box<dyn BufRead> = if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(std::io::BufReader::new(flate2::read::GzDecoder::new(file)))
+    } else {
+        Box::new(std::io::BufReader::new(file))
+    };
+    let mut glove = Glove {
+        dim: 0,
+        words: Vec::new(),
+        vectors: Vec::new(),
+    };
+    let mut seen = std::collections::HashSet::new();
+    for (number, line) in reader.lines().take(limit).enumerate() {
+        let line = line.map_err(|e| error(&e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.trim_end().split(' ').collect();
+        if glove.dim == 0 {
+            glove.dim = fields.len() - 1;
+        }
+        if fields.len() <= glove.dim {
+            return Err(error(&format!("line {}: too few values", number + 1)));
+        }
+        // A word with spaces in it keeps them: the values are the last `dim` fields.
+        let split = fields.len() - glove.dim;
+        let word = normal_form(&fields[..split].join(" "));
+        let values = fields[split..]
+            .iter()
+            .map(|v| v.parse::<f32>())
+            .collect::<Result<Vec<f32>, _>>()
+            .map_err(|e| error(&format!("line {}: {e}", number + 1)))?;
+        if seen.insert(word.clone()) {
+            glove.words.push(word);
+            glove.vectors.extend(values);
+        }
+    }
+    if glove.words.is_empty() || glove.dim == 0 {
+        return Err(error(&"no vectors"));
+    }
+    Ok(glove)
+}
+
+/// Initial word rows from GloVe for a word vocabulary: per row, the GloVe vector
+/// scaled so that its values have the spread of a randomly initialised row
+/// (root-mean-square `1/√dim`), or `None` for a word GloVe lacks.
+fn glove_rows(glove: &Glove, vocab: &Vocab) -> Vec<Option<Vec<f32>>> {
+    let d = glove.dim;
+    let mean_square =
+        glove.vectors.iter().map(|v| f64::from(v * v)).sum::<f64>() / glove.vectors.len() as f64;
+    let scale = (1.0 / (d as f64 * mean_square).sqrt()) as f32;
+    let rows: HashMap<&str, usize> = glove
+        .words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.as_str(), i))
+        .collect();
+    vocab
+        .names
+        .iter()
+        .enumerate()
+        .map(|(id, name)| {
+            let row = rows.get(name.as_str()).filter(|_| id > 0)?;
+            let vector = &glove.vectors[row * d..(row + 1) * d];
+            Some(vector.iter().map(|v| v * scale).collect())
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------
 // Classes and the IOB2 constraint
 
 /// A transition score that no path can afford; finite so that sums stay numbers.
@@ -418,6 +538,21 @@ struct Tensor {
     g: Vec<f32>,
     m: Vec<f32>,
     v: Vec<f32>,
+    /// For a large embedding table most of whose rows never see a gradient.
+    rows: Option<Rows>,
+}
+
+/// The rows of an embedding table that have had a gradient. A row that never had one
+/// has zero Adam moments, so Adam would leave it as it is, and its average equals it:
+/// visiting only these rows changes nothing (but for rounding in the average) and
+/// saves the cost of the rest.
+struct Rows {
+    width: usize,
+    /// Ascending, so that sums run in the same order as over the whole table.
+    active: Vec<usize>,
+    is_active: Vec<bool>,
+    /// Rows that take no gradient (pretrained rows kept as read).
+    frozen: Vec<bool>,
 }
 
 impl Tensor {
@@ -433,6 +568,47 @@ impl Tensor {
             g: vec![0.0; n],
             m: vec![0.0; n],
             v: vec![0.0; n],
+            rows: None,
+        }
+    }
+
+    /// Tracks the rows of `width` values that get a gradient; `frozen` rows never do.
+    fn track_rows(&mut self, width: usize, frozen: Vec<bool>) {
+        let count = self.w.len() / width;
+        assert_eq!(frozen.len(), count);
+        self.rows = Some(Rows {
+            width,
+            active: Vec::new(),
+            is_active: vec![false; count],
+            frozen,
+        });
+    }
+
+    /// The gradient of row `row` (of `width` values) to add to, or `None` if the row
+    /// is frozen.
+    fn row_gradient(&mut self, row: usize, width: usize) -> Option<&mut [f32]> {
+        if let Some(rows) = &mut self.rows {
+            if rows.frozen[row] {
+                return None;
+            }
+            if !rows.is_active[row] {
+                rows.is_active[row] = true;
+                let at = rows.active.partition_point(|&r| r < row);
+                rows.active.insert(at, row);
+            }
+        }
+        Some(&mut self.g[row * width..(row + 1) * width])
+    }
+
+    /// The index ranges that can change: the whole tensor, or its active rows.
+    fn spans(&self) -> Vec<std::ops::Range<usize>> {
+        match &self.rows {
+            None => vec![0..self.w.len()],
+            Some(rows) => rows
+                .active
+                .iter()
+                .map(|&r| r * rows.width..(r + 1) * rows.width)
+                .collect(),
         }
     }
 }
@@ -451,9 +627,11 @@ impl Adam {
     const CLIP_NORM: f32 = 5.0;
 
     fn step(&mut self, tensors: &mut [&mut Tensor]) {
+        let spans: Vec<_> = tensors.iter().map(|t| t.spans()).collect();
         let norm = tensors
             .iter()
-            .flat_map(|t| &t.g)
+            .zip(&spans)
+            .flat_map(|(t, spans)| spans.iter().flat_map(|span| &t.g[span.clone()]))
             .map(|g| g * g)
             .sum::<f32>()
             .sqrt();
@@ -466,14 +644,18 @@ impl Adam {
         let correct1 = 1.0 - Self::BETA1.powi(self.steps);
         let correct2 = 1.0 - Self::BETA2.powi(self.steps);
         let rate = self.learning_rate * correct2.sqrt() / correct1;
-        for t in tensors.iter_mut() {
-            let Tensor { w, g, m, v } = &mut **t;
-            for (((w, g), m), v) in w.iter_mut().zip(g.iter_mut()).zip(m.iter_mut()).zip(v) {
-                let grad = *g * scale;
-                *m = Self::BETA1 * *m + (1.0 - Self::BETA1) * grad;
-                *v = Self::BETA2 * *v + (1.0 - Self::BETA2) * grad * grad;
-                *w -= rate * *m / (v.sqrt() + Self::EPSILON);
-                *g = 0.0;
+        for (t, spans) in tensors.iter_mut().zip(spans) {
+            let Tensor { w, g, m, v, .. } = &mut **t;
+            for span in spans {
+                let (w, g) = (&mut w[span.clone()], &mut g[span.clone()]);
+                let (m, v) = (&mut m[span.clone()], &mut v[span]);
+                for (((w, g), m), v) in w.iter_mut().zip(g.iter_mut()).zip(m.iter_mut()).zip(v) {
+                    let grad = *g * scale;
+                    *m = Self::BETA1 * *m + (1.0 - Self::BETA1) * grad;
+                    *v = Self::BETA2 * *v + (1.0 - Self::BETA2) * grad * grad;
+                    *w -= rate * *m / (v.sqrt() + Self::EPSILON);
+                    *g = 0.0;
+                }
             }
         }
     }
@@ -496,8 +678,10 @@ impl Averaged {
             .decay
             .min((1 + self.steps) as f32 / (10 + self.steps) as f32);
         for (average, t) in self.weights.iter_mut().zip(model.tensors()) {
-            for (a, w) in average.iter_mut().zip(&t.w) {
-                *a = decay * *a + (1.0 - decay) * w;
+            for span in t.spans() {
+                for (a, w) in average[span.clone()].iter_mut().zip(&t.w[span]) {
+                    *a = decay * *a + (1.0 - decay) * w;
+                }
             }
         }
     }
@@ -723,6 +907,8 @@ const NO_DROPOUT: Dropout = Dropout {
 struct Model {
     classes: Vec<String>,
     crf: bool,
+    /// Width of each embedding table.
+    dims: [usize; FIELDS],
     embeddings: Vec<Tensor>,
     chars: Option<CharCnn>,
     forward: Lstm,
@@ -765,6 +951,7 @@ fn dropout_mask(len: usize, p: f32, rng: &mut Rng) -> Vec<f32> {
 impl Model {
     fn new(
         vocab_sizes: &[usize],
+        dims: [usize; FIELDS],
         char_cnn: Option<(usize, usize)>,
         classes: Vec<String>,
         hidden: usize,
@@ -773,11 +960,11 @@ impl Model {
     ) -> Model {
         let embeddings = vocab_sizes
             .iter()
-            .zip(FIELD_DIMS)
+            .zip(dims)
             .map(|(&size, dim)| Tensor::uniform(size * dim, (3.0 / dim as f32).sqrt(), rng))
             .collect();
         let chars = char_cnn.map(|(chars, filters)| CharCnn::new(chars, CHAR_DIM, filters, rng));
-        let input = FIELD_DIMS.iter().sum::<usize>() + chars.as_ref().map_or(0, |c| c.filters);
+        let input = dims.iter().sum::<usize>() + chars.as_ref().map_or(0, |c| c.filters);
         let c = classes.len();
         let mut allowed_table = Vec::with_capacity((c + 1) * c);
         for row in 0..=c {
@@ -795,6 +982,7 @@ impl Model {
             allowed: allowed_table,
             classes,
             crf,
+            dims,
         }
     }
 
@@ -856,7 +1044,7 @@ impl Model {
         let mut char_windows = Vec::new();
         for (word, chars) in ids.iter().zip(&sentence.chars) {
             for (f, &id) in word.iter().enumerate() {
-                let d = FIELD_DIMS[f];
+                let d = self.dims[f];
                 x.extend_from_slice(&self.embeddings[f].w[id as usize * d..(id as usize + 1) * d]);
             }
             if let Some(cnn) = &self.chars {
@@ -934,9 +1122,10 @@ impl Model {
         for (t, word) in pass.ids.iter().enumerate() {
             let mut at = t * input;
             for (f, &id) in word.iter().enumerate() {
-                let d = FIELD_DIMS[f];
-                let row = &mut self.embeddings[f].g[id as usize * d..(id as usize + 1) * d];
-                axpy(1.0, &dx[at..at + d], row);
+                let d = self.dims[f];
+                if let Some(row) = self.embeddings[f].row_gradient(id as usize, d) {
+                    axpy(1.0, &dx[at..at + d], row);
+                }
                 at += d;
             }
             if let Some(cnn) = &mut self.chars {
@@ -1292,22 +1481,46 @@ fn run(options: &Options) -> Result<(), String> {
     let train = read(&options.train)?;
     let classes = classes_of(&train);
     let train_pos = pos_tags(&train, tagger);
-    let featurizer = Featurizer::build(&train, &train_pos, gazetteer);
+    let mut featurizer = Featurizer::build(&train, &train_pos, gazetteer);
+    let mut dims = FIELD_DIMS;
+    let mut word_init = None;
+    if let Some(path) = &options.glove {
+        let glove = read_glove(path, options.glove_words)?;
+        let vocab = &mut featurizer.vocabs[WORD];
+        let trained = vocab.len();
+        vocab.extend(glove.words.iter().map(String::as_str));
+        let rows = glove_rows(&glove, vocab);
+        let known = rows[..trained].iter().filter(|r| r.is_some()).count();
+        println!(
+            "GloVe: {} words × {} read ({} distinct forms); {known} of {} training words \
+             known; word table {} rows; {}",
+            options.glove_words,
+            glove.dim,
+            glove.words.len(),
+            trained - 1,
+            vocab.len(),
+            if options.glove_frozen {
+                "GloVe rows frozen"
+            } else {
+                "all rows fine-tuned"
+            }
+        );
+        dims[WORD] = glove.dim;
+        word_init = Some(rows);
+    }
     let train_encoded = encode(&train, &train_pos, &featurizer, &classes);
     let mut rng = Rng::new(options.seed);
     let sizes: Vec<usize> = featurizer.vocabs.iter().map(Vocab::len).collect();
     let chars = featurizer.chars.len();
     let char_cnn = (options.char_filters > 0).then_some((chars, options.char_filters));
     for (f, size) in sizes.iter().enumerate() {
-        println!(
-            "table {:<9} {size:>6} rows × {}",
-            FIELD_NAMES[f], FIELD_DIMS[f]
-        );
+        println!("table {:<9} {size:>6} rows × {}", FIELD_NAMES[f], dims[f]);
     }
     if options.grad_check {
-        let mut model = Model::new(&sizes, Some((chars, 4)), classes.clone(), 5, true, &mut rng);
+        let cnn = Some((chars, 4));
+        let mut model = Model::new(&sizes, dims, cnn, classes.clone(), 5, true, &mut rng);
         grad_check(&mut model, &train_encoded);
-        let mut model = Model::new(&sizes, Some((chars, 4)), classes, 5, false, &mut rng);
+        let mut model = Model::new(&sizes, dims, cnn, classes, 5, false, &mut rng);
         grad_check(&mut model, &train_encoded);
         return Ok(());
     }
@@ -1329,8 +1542,10 @@ fn run(options: &Options) -> Result<(), String> {
         .collect::<Result<_, _>>()?;
     let shape = Shape {
         vocab_sizes: sizes,
+        dims,
         char_cnn,
         classes,
+        word_init,
     };
     println!(
         "{} train sentences, {} classes; prepared in {:.1}s",
@@ -1410,8 +1625,11 @@ fn report_speed(
 /// What every model of a run shares: table sizes and classes.
 struct Shape {
     vocab_sizes: Vec<usize>,
+    dims: [usize; FIELDS],
     char_cnn: Option<(usize, usize)>,
     classes: Vec<String>,
+    /// Pretrained initial rows of the word table, per word id (with `--glove`).
+    word_init: Option<Vec<Option<Vec<f32>>>>,
 }
 
 /// Trains one model, printing progress, and returns it with the weights of its best
@@ -1426,12 +1644,27 @@ fn train_model(
     let mut rng = Rng::new(seed);
     let mut model = Model::new(
         &shape.vocab_sizes,
+        shape.dims,
         shape.char_cnn,
         shape.classes.clone(),
         options.hidden,
         options.crf,
         &mut rng,
     );
+    if let Some(rows) = &shape.word_init {
+        let d = shape.dims[WORD];
+        let table = &mut model.embeddings[WORD];
+        for (id, row) in rows.iter().enumerate() {
+            if let Some(row) = row {
+                table.w[id * d..(id + 1) * d].copy_from_slice(row);
+            }
+        }
+        let frozen = rows
+            .iter()
+            .map(|r| options.glove_frozen && r.is_some())
+            .collect();
+        table.track_rows(d, frozen);
+    }
     println!(
         "model seed {seed:#x}: hidden {} per direction, {}, {} parameters",
         options.hidden,

@@ -12,6 +12,15 @@
 //! add size, and their paths are unreliable). Lookup is by the word as written, then
 //! lower-cased. Paths are interned: a model stores each of the 1000 paths once and a
 //! `u16` per word.
+//!
+//! Paths can also be cut from word vectors ([`Clusters::from_embeddings`], GloVe):
+//! the words are split in two again and again (bisecting 2-means, started from the
+//! principal direction, so the result is the same on every run), and each split adds
+//! one bit. The paths then read like Brown's (a prefix is a coarser class), so the
+//! models' features stay the same; what changes is what the classes know. GloVe was
+//! trained on 6B words of Wikipedia and newswire, and a given name sits among given
+//! names and surnames there, where RCV1's Brown clusters put some beside common
+//! nouns ("Sabine" with "chief", docs/EVALUATION.md).
 
 use std::io::{self, BufRead, Write};
 
@@ -76,6 +85,70 @@ impl Clusters {
         Ok(clusters)
     }
 
+    /// Paths cut from word vectors: the first `max_words` lines of a GloVe text file
+    /// (`WORD V1 … Vn`, most frequent first), split by bisecting 2-means on unit
+    /// vectors until a cluster holds fewer than `2 × min_leaf` words (or 24 bits).
+    /// `source` names the input in errors.
+    pub fn from_embeddings(
+        input: impl BufRead,
+        max_words: usize,
+        min_leaf: usize,
+        source: &str,
+    ) -> Result<Self, String> {
+        let mut words: Vec<String> = Vec::new();
+        let mut vectors: Vec<f32> = Vec::new();
+        let mut dims = 0;
+        for (n, line) in input.lines().enumerate() {
+            if words.len() >= max_words {
+                break;
+            }
+            let line = line.map_err(|e| format!("{source}:{}: {e}", n + 1))?;
+            let mut fields = line.split(' ');
+            let word = fields.next().unwrap_or_default();
+            let start = vectors.len();
+            for field in fields {
+                let value: f32 = field
+                    .parse()
+                    .map_err(|_| format!("{source}:{}: {field:?} is not a number", n + 1))?;
+                vectors.push(value);
+            }
+            let found = vectors.len() - start;
+            if dims == 0 {
+                dims = found;
+            }
+            if word.is_empty() || found == 0 || found != dims {
+                return Err(format!(
+                    "{source}:{}: expected a word and {} numbers, found {found}",
+                    n + 1,
+                    dims.max(1)
+                ));
+            }
+            let norm = vectors[start..].iter().map(|v| v * v).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                vectors[start..].iter_mut().for_each(|v| *v /= norm);
+            }
+            words.push(word.to_string());
+        }
+        if words.is_empty() {
+            return Err(format!("{source}: no word vectors"));
+        }
+        let paths = bisect(&vectors, dims, min_leaf.max(1));
+        let mut clusters = Clusters::default();
+        let mut path_ids: FxHashMap<&str, u16> = FxHashMap::default();
+        for (word, path) in words.into_iter().zip(&paths) {
+            let next = clusters.paths.len();
+            if next > usize::from(u16::MAX) {
+                return Err(format!("{source}: more than {} clusters", u16::MAX));
+            }
+            let id = *path_ids.entry(path).or_insert_with(|| {
+                clusters.paths.push(path.clone());
+                next as u16
+            });
+            clusters.of_word.entry(word).or_insert(id);
+        }
+        Ok(clusters)
+    }
+
     /// The path of `word` as written, else lower-cased.
     pub fn path(&self, word: &str) -> Option<&str> {
         let id = self.of_word.get(word).or_else(|| {
@@ -85,6 +158,11 @@ impl Clusters {
                 .flatten()
         })?;
         Some(&self.paths[usize::from(*id)])
+    }
+
+    /// How many distinct paths (classes) there are.
+    pub fn classes(&self) -> usize {
+        self.paths.len()
     }
 
     pub fn len(&self) -> usize {
@@ -129,6 +207,113 @@ impl Clusters {
     }
 }
 
+/// Each row's bit-string path (rows of `dims` values, unit length) in a tree made by
+/// splitting in two until a part has fewer than `2 × min_leaf` rows.
+fn bisect(vectors: &[f32], dims: usize, min_leaf: usize) -> Vec<String> {
+    const MAX_BITS: usize = 24;
+    let rows = vectors.len() / dims;
+    let row = |i: u32| &vectors[i as usize * dims..(i as usize + 1) * dims];
+    let mut paths = vec![String::new(); rows];
+    // Depth first, with an explicit stack: (rows of the part, its path).
+    let mut stack: Vec<(Vec<u32>, String)> = vec![((0..rows as u32).collect(), String::new())];
+    while let Some((part, path)) = stack.pop() {
+        let halves = (part.len() >= 2 * min_leaf && path.len() < MAX_BITS)
+            .then(|| split_in_two(&part, dims, row))
+            .flatten();
+        match halves {
+            Some((zero, one)) => {
+                stack.push((one, format!("{path}1")));
+                stack.push((zero, format!("{path}0")));
+            }
+            None => {
+                let leaf = if path.is_empty() {
+                    "0".to_string()
+                } else {
+                    path
+                };
+                for &i in &part {
+                    paths[i as usize] = leaf.clone();
+                }
+            }
+        }
+    }
+    paths
+}
+
+/// 2-means over `part`, started by the sign of each row along the part's principal
+/// direction (power iteration from a fixed vector: no randomness). `None` when every
+/// row falls on one side.
+fn split_in_two<'v>(
+    part: &[u32],
+    dims: usize,
+    row: impl Fn(u32) -> &'v [f32],
+) -> Option<(Vec<u32>, Vec<u32>)> {
+    let mut mean = vec![0f64; dims];
+    for &i in part {
+        mean.iter_mut()
+            .zip(row(i))
+            .for_each(|(m, v)| *m += f64::from(*v));
+    }
+    mean.iter_mut().for_each(|m| *m /= part.len() as f64);
+    let centred = |i: u32, d: usize| f64::from(row(i)[d]) - mean[d];
+    let mut direction = vec![1.0 / (dims as f64).sqrt(); dims];
+    for _ in 0..20 {
+        let mut next = vec![0f64; dims];
+        for &i in part {
+            let along: f64 = (0..dims).map(|d| centred(i, d) * direction[d]).sum();
+            next.iter_mut()
+                .enumerate()
+                .for_each(|(d, n)| *n += along * centred(i, d));
+        }
+        let norm = next.iter().map(|v| v * v).sum::<f64>().sqrt();
+        if norm == 0.0 {
+            return None;
+        }
+        direction = next.into_iter().map(|v| v / norm).collect();
+    }
+    let mut side: Vec<bool> = part
+        .iter()
+        .map(|&i| (0..dims).map(|d| centred(i, d) * direction[d]).sum::<f64>() > 0.0)
+        .collect();
+    for _ in 0..8 {
+        let mut centroids = [vec![0f64; dims], vec![0f64; dims]];
+        let mut counts = [0usize; 2];
+        for (&i, &s) in part.iter().zip(&side) {
+            counts[usize::from(s)] += 1;
+            centroids[usize::from(s)]
+                .iter_mut()
+                .zip(row(i))
+                .for_each(|(c, v)| *c += f64::from(*v));
+        }
+        if counts.contains(&0) {
+            return None;
+        }
+        for (c, n) in centroids.iter_mut().zip(counts) {
+            c.iter_mut().for_each(|v| *v /= n as f64);
+        }
+        let distance = |i: u32, c: &[f64]| -> f64 {
+            row(i)
+                .iter()
+                .zip(c)
+                .map(|(v, c)| (f64::from(*v) - c).powi(2))
+                .sum()
+        };
+        let next: Vec<bool> = part
+            .iter()
+            .map(|&i| distance(i, &centroids[1]) < distance(i, &centroids[0]))
+            .collect();
+        if next == side {
+            break;
+        }
+        side = next;
+    }
+    let (mut zero, mut one) = (Vec::new(), Vec::new());
+    for (&i, &s) in part.iter().zip(&side) {
+        if s { one.push(i) } else { zero.push(i) }
+    }
+    (!zero.is_empty() && !one.is_empty()).then_some((zero, one))
+}
+
 /// The first `n` bits of the path of word `j` of a sentence's `paths`, or `outside`
 /// before its first word and after its last.
 pub fn path_prefix<'p>(paths: &[&'p str], j: isize, n: usize, outside: &'p str) -> &'p str {
@@ -162,6 +347,25 @@ mod tests {
         clusters.save(&mut bytes).unwrap();
         let loaded = Clusters::load(&mut bytes.as_slice()).unwrap();
         assert_eq!(loaded, clusters);
+    }
+
+    #[test]
+    fn vectors_split_into_paths_that_group_near_words() {
+        let glove = "north 1 0.1 0\nsouth 0.9 0.2 0\nbread 0 0 1\nrice 0.1 0 0.9\n\
+                     east 1 0 0.1\nmilk 0 0.1 1\n";
+        let clusters = Clusters::from_embeddings(glove.as_bytes(), 100, 1, "g").unwrap();
+        assert_eq!(clusters.len(), 6);
+        let top = |w: &str| clusters.path(w).unwrap()[..1].to_string();
+        assert_eq!(top("north"), top("South"));
+        assert_eq!(top("north"), top("east"));
+        assert_eq!(top("bread"), top("rice"));
+        assert_ne!(top("north"), top("milk"));
+        let again = Clusters::from_embeddings(glove.as_bytes(), 100, 1, "g").unwrap();
+        assert_eq!(again, clusters, "the same vectors give the same paths");
+        let first_two = Clusters::from_embeddings(glove.as_bytes(), 2, 1, "g").unwrap();
+        assert_eq!(first_two.len(), 2);
+        let err = Clusters::from_embeddings("a 1 2\nb 1\n".as_bytes(), 10, 1, "g.txt").unwrap_err();
+        assert!(err.starts_with("g.txt:2:"), "{err}");
     }
 
     #[test]

@@ -37,14 +37,22 @@ impl<'a> Linker<'a> {
                 found.resolved_from = Some(ResolvedFrom::KnownSurname);
             }
         }
-        // One-word organisations: a short name of one named in full, else themselves
-        // ("NASA", "Google").
+        // One-word organisations: the surname of someone named in full (the recogniser
+        // reads "Thursday, Drost raised …" as a body), a short name of one named in
+        // full, else themselves ("NASA", "Google").
         for index in 0..self.found.len() {
             let found = &self.found[index];
             if found.actor.is_some() || found.label != "ORG" || found.tokens.len() != 1 {
                 continue;
             }
             let at = found.tokens.start;
+            if let Some(actor) = self.by_surname(at) {
+                let found = &mut self.found[index];
+                found.actor = Some(actor);
+                found.label = "PER";
+                found.resolved_from = Some(ResolvedFrom::Surname);
+                continue;
+            }
             let (actor, resolved_from) = match self.by_short_name(at) {
                 Some(actor) => (actor, Some(ResolvedFrom::ShortName)),
                 None if self.capitalised(at) => {
