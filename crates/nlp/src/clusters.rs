@@ -72,15 +72,7 @@ impl Clusters {
             if freq < min_freq {
                 continue;
             }
-            let next = clusters.paths.len();
-            let id = *path_ids.entry(path.to_string()).or_insert_with(|| {
-                clusters.paths.push(path.to_string());
-                next as u16
-            });
-            if clusters.paths.len() > usize::from(u16::MAX) {
-                return Err(format!("{source}: more than {} clusters", u16::MAX));
-            }
-            clusters.of_word.entry(word.to_string()).or_insert(id);
+            clusters.insert(&mut path_ids, word, path, source)?;
         }
         Ok(clusters)
     }
@@ -134,19 +126,31 @@ impl Clusters {
         }
         let paths = bisect(&vectors, dims, min_leaf.max(1));
         let mut clusters = Clusters::default();
-        let mut path_ids: FxHashMap<&str, u16> = FxHashMap::default();
-        for (word, path) in words.into_iter().zip(&paths) {
-            let next = clusters.paths.len();
-            if next > usize::from(u16::MAX) {
-                return Err(format!("{source}: more than {} clusters", u16::MAX));
-            }
-            let id = *path_ids.entry(path).or_insert_with(|| {
-                clusters.paths.push(path.clone());
-                next as u16
-            });
-            clusters.of_word.entry(word).or_insert(id);
+        let mut path_ids: FxHashMap<String, u16> = FxHashMap::default();
+        for (word, path) in words.iter().zip(&paths) {
+            clusters.insert(&mut path_ids, word, path, source)?;
         }
         Ok(clusters)
+    }
+
+    /// Gives `word` the path `path` (unless it has one), interning the path.
+    fn insert(
+        &mut self,
+        path_ids: &mut FxHashMap<String, u16>,
+        word: &str,
+        path: &str,
+        source: &str,
+    ) -> Result<(), String> {
+        let next = self.paths.len();
+        let id = *path_ids.entry(path.to_string()).or_insert_with(|| {
+            self.paths.push(path.to_string());
+            next as u16
+        });
+        if self.paths.len() > usize::from(u16::MAX) {
+            return Err(format!("{source}: more than {} clusters", u16::MAX));
+        }
+        self.of_word.entry(word.to_string()).or_insert(id);
+        Ok(())
     }
 
     /// The path of `word` as written, else lower-cased.
