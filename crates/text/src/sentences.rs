@@ -66,6 +66,7 @@ fn split_at_punctuation(text: &str, tokens: &[ByteSpan]) -> Vec<Range<usize>> {
             while end < tokens.len()
                 && is_closer(tokens[end].of(text))
                 && !gap_has_newline(text, tokens[end - 1], tokens[end])
+                && !opens_quote(text, tokens, end)
             {
                 end += 1;
             }
@@ -101,6 +102,20 @@ fn is_terminal(token: &str) -> bool {
 
 fn is_closer(token: &str) -> bool {
     matches!(token, "\"" | "”" | "’" | "'" | ")" | "]" | "}" | "»")
+}
+
+/// Whether the straight quote at `tokens[k]` opens a quotation rather than closing
+/// one: spaced off from the token before it and glued to a word after it
+/// (`… he said. "Had it …`). Curly quotes say which they are; straight ones only by
+/// where the spaces fall.
+fn opens_quote(text: &str, tokens: &[ByteSpan], k: usize) -> bool {
+    matches!(tokens[k].of(text), "\"" | "'")
+        && k > 0
+        && !gap(text, tokens[k - 1], tokens[k]).is_empty()
+        && tokens.get(k + 1).is_some_and(|next| {
+            gap(text, tokens[k], *next).is_empty()
+                && next.of(text).starts_with(char::is_alphanumeric)
+        })
 }
 
 /// Whether a token can start a sentence after terminal punctuation.
@@ -261,6 +276,19 @@ mod tests {
                 "She left.",
                 "“Will you?” he asked.",
                 "Fine!"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_straight_quote_spaced_off_the_full_stop_opens_the_next_sentence() {
+        assert_eq!(
+            sentences(r#"It was late, he said. "Had it happened earlier ..." And "Yes." She left."#),
+            [
+                "It was late, he said.",
+                r#""Had it happened earlier ...""#,
+                r#"And "Yes.""#,
+                "She left."
             ]
         );
     }
