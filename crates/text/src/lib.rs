@@ -26,7 +26,9 @@
 mod sentences;
 mod tokenize;
 
-pub use sentences::{MAX_SENTENCE_TOKENS, split_sentences};
+pub use sentences::{
+    MAX_SENTENCE_TOKENS, line_breaks_between, rule_ends, sentences_ending, split_sentences,
+};
 pub use tokenize::tokenize;
 
 /// A half-open byte range `[start, end)` into the text it was computed from.

@@ -25,11 +25,38 @@ pub const MAX_SENTENCE_TOKENS: usize = 200;
 /// Splits `tokens` (of `text`) into sentences, as ranges of token indices that cover
 /// every token exactly once, in order, none longer than [`MAX_SENTENCE_TOKENS`].
 pub fn split_sentences(text: &str, tokens: &[ByteSpan]) -> Vec<Range<usize>> {
-    let mut sentences = Vec::new();
+    sentences_ending(text, tokens, &rule_ends(text, tokens))
+}
+
+/// Where the rules end sentences: `ends[i]` is set when a sentence ends after token
+/// `i`. A learned decision (`dateline-nlp`'s sentence model) starts from these.
+pub fn rule_ends(text: &str, tokens: &[ByteSpan]) -> Vec<bool> {
+    let mut ends = vec![false; tokens.len()];
     for sentence in split_at_punctuation(text, tokens) {
-        split_long(text, tokens, sentence, &mut sentences);
+        ends[sentence.end - 1] = true;
+    }
+    ends
+}
+
+/// The sentences that end where `ends` says (and after the last token), each cut to
+/// at most [`MAX_SENTENCE_TOKENS`].
+pub fn sentences_ending(text: &str, tokens: &[ByteSpan], ends: &[bool]) -> Vec<Range<usize>> {
+    debug_assert_eq!(ends.len(), tokens.len());
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    for (i, &end) in ends.iter().enumerate() {
+        if end || i + 1 == tokens.len() {
+            split_long(text, tokens, start..i + 1, &mut sentences);
+            start = i + 1;
+        }
     }
     sentences
+}
+
+/// How many line breaks separate two tokens; two or more is a paragraph break, which
+/// always ends a sentence.
+pub fn line_breaks_between(text: &str, before: ByteSpan, after: ByteSpan) -> usize {
+    gap(text, before, after).matches('\n').count()
 }
 
 /// Cuts `sentence` into pieces of at most [`MAX_SENTENCE_TOKENS`], each ending at the
@@ -84,7 +111,8 @@ fn split_at_punctuation(text: &str, tokens: &[ByteSpan]) -> Vec<Range<usize>> {
             };
         }
         if !boundary && let Some(next) = tokens.get(end) {
-            boundary = line_break_ends_sentence(text, tokens, start, end, *next);
+            boundary = line_break_ends_sentence(text, tokens, start, end, *next)
+                || dateline_follows(text, tokens, end);
         }
         if boundary || end == tokens.len() {
             sentences.push(start..end);
@@ -93,6 +121,42 @@ fn split_at_punctuation(text: &str, tokens: &[ByteSpan]) -> Vec<Range<usize>> {
         i = end;
     }
     sentences
+}
+
+const WEEKDAYS: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// A dateline (`Tuesday, September 1, 2015`: weekday, comma, month and day, comma,
+/// year) starts at `tokens[k]` right after a word that cannot lead into a date: a
+/// headline run into its dateline when a page is flattened to text ("… ants Tuesday,
+/// September 1, 2015"). After "on", "since", a comma and the like the date belongs
+/// to the sentence.
+fn dateline_follows(text: &str, tokens: &[ByteSpan], k: usize) -> bool {
+    let word = |i: usize| tokens.get(i).map_or("", |t| t.of(text));
+    let previous = word(k.wrapping_sub(1));
+    let leads_into_date = matches!(
+        previous.to_lowercase().as_str(),
+        "on" | "of" | "since" | "until" | "till" | "by" | "from" | "before" | "after" | "through"
+            | "to" | "and" | "or" | "published" | "dated" | "updated" | "posted" | "last"
+            | "next" | "this" | "that" | "every" | "each"
+    );
+    k > 0
+        && !leads_into_date
+        && previous.starts_with(char::is_alphanumeric)
+        && WEEKDAYS.contains(&word(k))
+        && word(k + 1) == ","
+        && word(k + 2).starts_with(char::is_uppercase)
+        && word(k + 3).bytes().all(|b| b.is_ascii_digit())
+        && word(k + 4) == ","
+        && word(k + 5).len() == 4
+        && word(k + 5).bytes().all(|b| b.is_ascii_digit())
 }
 
 fn is_terminal(token: &str) -> bool {
@@ -320,6 +384,21 @@ mod tests {
                 "The talks ended without a date\nfor a second round.",
                 "Envoys left."
             ]
+        );
+    }
+
+    #[test]
+    fn a_headline_run_into_its_dateline_ends_before_the_weekday() {
+        assert_eq!(
+            sentences("Island talks collapse Tuesday, March 3, 2026 The talks ended."),
+            [
+                "Island talks collapse",
+                "Tuesday, March 3, 2026 The talks ended."
+            ]
+        );
+        assert_eq!(
+            sentences("The talks ended on Tuesday, March 3, 2026 in Marrowick."),
+            ["The talks ended on Tuesday, March 3, 2026 in Marrowick."]
         );
     }
 
