@@ -6,13 +6,15 @@ use std::time::Instant;
 
 use anyhow::Context;
 use dateline_nlp::clusters::Clusters;
-use dateline_nlp::conllu::{Sentence, read_conllu};
+use dateline_nlp::conllu::{Document, Sentence, documents, read_conllu};
 use dateline_nlp::gazetteer::Gazetteer;
 use dateline_nlp::iob2::{TaggedSentence, read_iob2};
 use dateline_nlp::lemmatizer::Lemmatizer;
 use dateline_nlp::ner::Recognizer;
 use dateline_nlp::parser::Parser;
+use dateline_nlp::sentences::SentenceModel;
 use dateline_nlp::tagger::Tagger;
+use dateline_nlp::{ByteSpan, tokenize};
 
 /// Where every model's data comes from and goes to.
 #[derive(clap::Args)]
@@ -109,6 +111,16 @@ pub enum TrainKind {
     Lemmas {
         #[command(flatten)]
         data: TrainData,
+    },
+    /// The sentence model: where the punctuation rules' sentence ends are wrong,
+    /// learned from a treebank's documents (CoNLL-U with `# newdoc`, `# newpar` and
+    /// `# text`).
+    Sentences {
+        #[command(flatten)]
+        data: TrainData,
+        /// Passes over the training data.
+        #[arg(long, default_value_t = 10)]
+        iterations: usize,
     },
     /// The named-entity recogniser (PER, ORG, LOC), from Universal NER IOB2 files.
     Ner {
@@ -269,6 +281,32 @@ pub fn run(kind: &TrainKind) -> anyhow::Result<ExitCode> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
+        TrainKind::Sentences {
+            data: TrainData { train, dev, out },
+            iterations,
+        } => {
+            let started = Instant::now();
+            let train = documents(&read_treebank(train)?);
+            let dev = documents(&read_treebank(dev)?);
+            eprintln!(
+                "training the sentence model on {} documents, {iterations} passes",
+                train.len()
+            );
+            let model = SentenceModel::train(&train, *iterations);
+            let mut bytes = Vec::new();
+            model.save(&mut bytes)?;
+            let rules = sentence_f1(&dev, |text, tokens| {
+                dateline_nlp::split_sentences(text, tokens)
+            });
+            let learned = sentence_f1(&dev, |text, tokens| model.split(text, tokens));
+            write_model(
+                out,
+                &bytes,
+                started,
+                &format!("dev sentence F1 {learned:.4} (rules alone {rules:.4})"),
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         TrainKind::Pos {
             data: TrainData { train, dev, out },
             iterations,
@@ -391,6 +429,26 @@ pub fn predicted_upos(sentence: &Sentence) -> Vec<String> {
 
 /// Writes the model under a temporary name and renames it (a model file is never half
 /// written), then reports its size, the time taken and the pruned model's dev score.
+/// Exact-span F1 of `split`'s sentences against the documents' own.
+fn sentence_f1(
+    documents: &[Document],
+    split: impl Fn(&str, &[ByteSpan]) -> Vec<std::ops::Range<usize>>,
+) -> f64 {
+    let (mut matched, mut predicted, mut gold) = (0, 0, 0);
+    for document in documents {
+        let text = document.text.as_str();
+        let tokens = tokenize(text);
+        let truth: std::collections::HashSet<&ByteSpan> = document.sentences.iter().collect();
+        for range in split(text, &tokens) {
+            let span = ByteSpan::new(tokens[range.start].start, tokens[range.end - 1].end);
+            matched += usize::from(truth.contains(&span));
+            predicted += 1;
+        }
+        gold += truth.len();
+    }
+    2.0 * matched as f64 / (predicted + gold).max(1) as f64
+}
+
 pub(crate) fn write_model(
     out: &Path,
     bytes: &[u8],

@@ -38,7 +38,7 @@ use dateline_actors::Dictionary;
 use dateline_core::knowledge::{DatedFact, Knowledge, KnowledgeAsOf, PersonFact, Question};
 use dateline_core::{Article, Document, Entity, Extraction, Token};
 use dateline_nlp::gazetteer::{COUNTRY, Gazetteer};
-use dateline_nlp::{lemmatizer, ner, parser, split_sentences, tagger, tokenize};
+use dateline_nlp::{lemmatizer, ner, parser, sentences, tagger, tokenize};
 use rayon::prelude::*;
 
 /// The version of what [`extract`] produces. A store remembers what annotated each
@@ -383,7 +383,7 @@ pub fn conllu(article: Article) -> String {
 pub fn annotate_language(document: &mut Document) {
     let text = document.text();
     let spans = tokenize(text);
-    let sentences = split_sentences(text, &spans);
+    let sentences = sentences::shipped().split(text, &spans);
     let (tagger, recognizer, parser) = (tagger::shipped(), ner::shipped(), parser::shipped());
     let mut tokens: Vec<Token> = Vec::with_capacity(spans.len());
     let mut entities: Vec<Entity> = Vec::new();

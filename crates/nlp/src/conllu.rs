@@ -96,6 +96,44 @@ pub fn read_conllu(reader: impl BufRead) -> Result<Vec<Sentence>, String> {
     Ok(sentences)
 }
 
+/// A document rebuilt from its sentences' `# text` lines, as dateline stores text:
+/// sentences apart by a space, paragraphs (`# newpar`) by a blank line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    pub text: String,
+    /// Each sentence's bytes in `text`, in order.
+    pub sentences: Vec<crate::ByteSpan>,
+}
+
+/// The documents (`# newdoc`) of a treebank, rebuilt from their sentence texts;
+/// sentences without `# text` are left out.
+pub fn documents(sentences: &[Sentence]) -> Vec<Document> {
+    let mut documents: Vec<Document> = Vec::new();
+    for sentence in sentences {
+        let Some(text) = sentence.text.as_deref() else {
+            continue;
+        };
+        let document = match documents.last_mut() {
+            Some(document) if !sentence.new_doc => document,
+            _ => {
+                documents.push(Document::default());
+                documents.last_mut().expect("just pushed")
+            }
+        };
+        if !document.text.is_empty() {
+            document
+                .text
+                .push_str(if sentence.new_par { "\n\n" } else { " " });
+        }
+        let start = document.text.len();
+        document.text.push_str(text);
+        document
+            .sentences
+            .push(crate::ByteSpan::new(start, document.text.len()));
+    }
+    documents
+}
+
 /// Byte spans of the sentence's words in its `# text`, found by matching each word's
 /// form (or its multiword token's surface) left to right. `None` when the forms do
 /// not spell the text (a handful of treebank sentences normalise their words).
@@ -147,6 +185,29 @@ mod tests {
         let text = s.text.as_deref().unwrap();
         let forms: Vec<&str> = spans.iter().map(|sp| sp.of(text)).collect();
         assert_eq!(forms, ["Do", "n't", "go", "."]);
+    }
+
+    #[test]
+    fn documents_are_rebuilt_with_paragraphs_apart() {
+        let mut one = read_conllu(SAMPLE.as_bytes()).unwrap().remove(0);
+        let mut sentences = vec![one.clone()];
+        one.new_doc = false;
+        one.new_par = false;
+        sentences.push(one.clone());
+        one.new_par = true;
+        sentences.push(one.clone());
+        one.new_doc = true;
+        sentences.push(one);
+        let documents = documents(&sentences);
+        assert_eq!(documents.len(), 2);
+        assert_eq!(documents[0].text, "Don't go. Don't go.\n\nDon't go.");
+        let texts: Vec<&str> = documents[0]
+            .sentences
+            .iter()
+            .map(|s| s.of(&documents[0].text))
+            .collect();
+        assert_eq!(texts, ["Don't go."; 3]);
+        assert_eq!(documents[1].text, "Don't go.");
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //!
 //! # Design
 //!
-//! * **Tokens and sentences come from `dateline-text`** (rules, re-exported here), so
-//!   every model reads the same words the read side splits.
+//! * **Tokens come from `dateline-text`** (rules, re-exported here), so every model
+//!   reads the same words the read side splits. **Sentences** start from its rules
+//!   and a learned decision corrects them where treebank documents disagree
+//!   ([`sentences`]); everything that splits sentences calls that one model.
 //! * **Standoff, in bytes.** Layers here are byte ranges into the text they were
 //!   computed from; the `Document` in `dateline-core` converts them to the contract's
 //!   code-point spans, so that conversion happens in exactly one place.
@@ -43,6 +45,7 @@ pub mod lemmatizer;
 pub mod ner;
 pub mod parser;
 mod perceptron;
+pub mod sentences;
 pub mod tagger;
 
 pub use dateline_text::{ByteSpan, MAX_SENTENCE_TOKENS, split_sentences, tokenize};

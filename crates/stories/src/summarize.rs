@@ -16,7 +16,8 @@
 
 use dateline_core::Date;
 use dateline_core::time::{day_named, month, weekday};
-use dateline_text::{ByteSpan, split_sentences, tokenize};
+use dateline_nlp::sentences;
+use dateline_text::{ByteSpan, tokenize};
 use rustc_hash::FxHashMap;
 
 use crate::terms::{DocumentFrequencies, TermWeights, Vector, dot, term_counts};
@@ -87,7 +88,8 @@ pub fn summarize(sources: &[Source], request: &SummaryRequest) -> Vec<DatedSumma
             continue;
         }
         let tokens = tokenize(source.text);
-        for (index, range) in split_sentences(source.text, &tokens)
+        for (index, range) in sentences::shipped()
+            .split(source.text, &tokens)
             .into_iter()
             .enumerate()
         {

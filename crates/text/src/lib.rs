@@ -27,7 +27,8 @@ mod sentences;
 mod tokenize;
 
 pub use sentences::{
-    MAX_SENTENCE_TOKENS, line_breaks_between, rule_ends, sentences_ending, split_sentences,
+    MAX_SENTENCE_TOKENS, line_breaks_between, opens_dateline, rule_ends, sentences_ending,
+    split_sentences,
 };
 pub use tokenize::tokenize;
 

@@ -112,7 +112,7 @@ fn split_at_punctuation(text: &str, tokens: &[ByteSpan]) -> Vec<Range<usize>> {
         }
         if !boundary && let Some(next) = tokens.get(end) {
             boundary = line_break_ends_sentence(text, tokens, start, end, *next)
-                || dateline_follows(text, tokens, end);
+                || opens_dateline(text, tokens, end);
         }
         if boundary || end == tokens.len() {
             sentences.push(start..end);
@@ -138,14 +138,33 @@ const WEEKDAYS: &[&str] = &[
 /// headline run into its dateline when a page is flattened to text ("… ants Tuesday,
 /// September 1, 2015"). After "on", "since", a comma and the like the date belongs
 /// to the sentence.
-fn dateline_follows(text: &str, tokens: &[ByteSpan], k: usize) -> bool {
+pub fn opens_dateline(text: &str, tokens: &[ByteSpan], k: usize) -> bool {
     let word = |i: usize| tokens.get(i).map_or("", |t| t.of(text));
     let previous = word(k.wrapping_sub(1));
     let leads_into_date = matches!(
         previous.to_lowercase().as_str(),
-        "on" | "of" | "since" | "until" | "till" | "by" | "from" | "before" | "after" | "through"
-            | "to" | "and" | "or" | "published" | "dated" | "updated" | "posted" | "last"
-            | "next" | "this" | "that" | "every" | "each"
+        "on" | "of"
+            | "since"
+            | "until"
+            | "till"
+            | "by"
+            | "from"
+            | "before"
+            | "after"
+            | "through"
+            | "to"
+            | "and"
+            | "or"
+            | "published"
+            | "dated"
+            | "updated"
+            | "posted"
+            | "last"
+            | "next"
+            | "this"
+            | "that"
+            | "every"
+            | "each"
     );
     k > 0
         && !leads_into_date
@@ -347,7 +366,9 @@ mod tests {
     #[test]
     fn a_straight_quote_spaced_off_the_full_stop_opens_the_next_sentence() {
         assert_eq!(
-            sentences(r#"It was late, he said. "Had it happened earlier ..." And "Yes." She left."#),
+            sentences(
+                r#"It was late, he said. "Had it happened earlier ..." And "Yes." She left."#
+            ),
             [
                 "It was late, he said.",
                 r#""Had it happened earlier ...""#,

@@ -90,7 +90,7 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, out: &mut Vec<ByteS
                     last.len_utf8()
                 },
             )
-        } else if last == '.' && core.len() > 1 && !is_abbreviation(core) {
+        } else if last == '.' && core.len() > 1 && dot_run < core.len() && !is_abbreviation(core) {
             Some(1)
         } else {
             None
@@ -348,6 +348,24 @@ mod tests {
             [
                 "“", "We", "will", "not", "talk", ",", "”", "she", "said", "—", "firmly", "...",
                 "Really", "?"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_elision_in_brackets_keeps_its_dots_together() {
+        assert_eq!(
+            words("already [...] including (...)."),
+            [
+                "already",
+                "[",
+                "...",
+                "]",
+                "including",
+                "(",
+                "...",
+                ")",
+                "."
             ]
         );
     }
