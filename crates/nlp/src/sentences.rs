@@ -4,19 +4,19 @@
 //! # Design
 //!
 //! * **The rules vote, the model corrects, in one place.** A gap after a full stop
-//!   (question or exclamation mark) and before a lower-case word is a decision of a
+//!   (or a bracket closing after one) and before a lower-case word is a decision of a
 //!   yes/no [`Classifier`] whose prior is the rules' answer
 //!   ([`dateline_text::rule_ends`]), so an empty model splits exactly as the rules do.
 //!   The rules never end a sentence there, and web text often does ("… later. what
 //!   are you doing", "Sure. wikiHow is …"). Everywhere else the rules decide: a model
 //!   let loose on every gap learned the treebank's web habits (a list item "1." is no
-//!   end, "a.m." may be one) and moved 100 sentence ends in 400 Wikinews articles,
-//!   most of them wrong, for less than half a point on GUM.
-//! * **Features are the words around the gap**: the two tokens, the word before the
-//!   punctuation, their shapes, the whitespace between them, and whether a capitalised
-//!   next word is seen in lower case elsewhere in the same text (Kiss & Strunk's
-//!   orthographic evidence: "The" after a full stop opens a sentence, "Smith" need
-//!   not). No tags: sentences come before the tagger.
+//!   end, "a.m." may be one) and moved 99 sentence ends in 396 Wikinews articles,
+//!   most of them wrong, while GUM lost half a point (docs/EVALUATION.md).
+//! * **Features are the words around the gap**: the stop, a closing bracket, the
+//!   word before the stop and its shape, the next two words, the spacing, and whether
+//!   the lower-case next word is written capitalised elsewhere in the same text (after
+//!   Kiss & Strunk's orthographic evidence) or the text writes "i" for "I". No tags:
+//!   sentences come before the tagger.
 //! * **Trained on documents, not sentences.** Treebank sentences are joined back into
 //!   their documents the way dateline stores text ([`crate::conllu::documents`]), so
 //!   the model sees real gaps, paragraph breaks included.

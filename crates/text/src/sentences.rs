@@ -140,7 +140,11 @@ const WEEKDAYS: &[&str] = &[
 /// to the sentence.
 pub fn opens_dateline(text: &str, tokens: &[ByteSpan], k: usize) -> bool {
     let word = |i: usize| tokens.get(i).map_or("", |t| t.of(text));
-    let previous = word(k.wrapping_sub(1));
+    // Cheapest tests first: this runs at nearly every gap.
+    if k == 0 || !WEEKDAYS.contains(&word(k)) {
+        return false;
+    }
+    let previous = word(k - 1);
     let leads_into_date = matches!(
         previous.to_lowercase().as_str(),
         "on" | "of"
@@ -166,10 +170,8 @@ pub fn opens_dateline(text: &str, tokens: &[ByteSpan], k: usize) -> bool {
             | "every"
             | "each"
     );
-    k > 0
-        && !leads_into_date
+    !leads_into_date
         && previous.starts_with(char::is_alphanumeric)
-        && WEEKDAYS.contains(&word(k))
         && word(k + 1) == ","
         && word(k + 2).starts_with(char::is_uppercase)
         && word(k + 3).bytes().all(|b| b.is_ascii_digit())
